@@ -1,0 +1,165 @@
+//! Shortest distance on the WGS84 ellipsoid from a point to a lon/lat polygon (R8).
+//!
+//! The polygon's edges are straight lines in lon/lat (as the overlays build them). In a
+//! local plane centred on the point (lon/lat scaled by the ellipsoid's radii of curvature
+//! there) those edges stay straight, so the closest point of every edge is found exactly
+//! in that plane; the few edges whose planar distance is within 1 % (+1 m) of the best are
+//! then measured with Karney's geodesic inverse (geographiclib) and the smallest geodesic
+//! distance is returned. Points inside or on the polygon are at distance 0. The planar
+//! metric only chooses *which* point of the boundary to measure to, so its distortion
+//! over tens of kilometres enters the result to second order only (well inside R8's
+//! 0.5 % or 1 m).
+
+use geo::{Coord, Intersects, MultiPolygon, Point};
+use geographiclib_rs::{Geodesic, InverseGeodesic};
+
+const A_M: f64 = 6_378_137.0;
+const F: f64 = 1.0 / 298.257_223_563;
+
+/// Geodesic distance in metres between two lon/lat points.
+pub fn geodesic_m(a: Point<f64>, b: Point<f64>) -> f64 {
+    let s12: f64 = Geodesic::wgs84().inverse(a.y(), a.x(), b.y(), b.x());
+    s12
+}
+
+/// Metres per degree of longitude and of latitude at latitude `lat_deg`.
+pub fn metres_per_degree(lat_deg: f64) -> (f64, f64) {
+    let e2 = F * (2.0 - F);
+    let phi = lat_deg.to_radians();
+    let w = 1.0 - e2 * phi.sin().powi(2);
+    let n = A_M / w.sqrt();
+    let m = A_M * (1.0 - e2) / w.powf(1.5);
+    (
+        n * phi.cos() * std::f64::consts::PI / 180.0,
+        m * std::f64::consts::PI / 180.0,
+    )
+}
+
+/// Margins in degrees (lon, lat) that surely contain everything within `distance_m` of a
+/// box whose largest absolute latitude is `max_abs_lat_deg`.
+pub fn margin_deg(distance_m: f64, max_abs_lat_deg: f64) -> (f64, f64) {
+    let dlat = distance_m / 110_000.0;
+    let lat = (max_abs_lat_deg + dlat).min(89.9);
+    let (mx, _) = metres_per_degree(lat);
+    ((distance_m / (mx * 0.99)).min(360.0), dlat)
+}
+
+/// Geodesic distance in metres from `p` to the polygon `mp` (0 inside or on it).
+pub fn point_to_polygon_m(p: Point<f64>, mp: &MultiPolygon<f64>) -> f64 {
+    if mp.intersects(&p) {
+        return 0.0;
+    }
+    let (kx, ky) = metres_per_degree(p.y());
+    let to_plane = |c: Coord<f64>| ((c.x - p.x()) * kx, (c.y - p.y()) * ky);
+    let mut candidates: Vec<(f64, Coord<f64>)> = Vec::new();
+    for polygon in &mp.0 {
+        for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+            for seg in ring.lines() {
+                let (ax, ay) = to_plane(seg.start);
+                let (bx, by) = to_plane(seg.end);
+                let (dx, dy) = (bx - ax, by - ay);
+                let len2 = dx * dx + dy * dy;
+                let t = if len2 > 0.0 {
+                    (-(ax * dx + ay * dy) / len2).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                let (cx, cy) = (ax + t * dx, ay + t * dy);
+                let closest = Coord {
+                    x: seg.start.x + t * (seg.end.x - seg.start.x),
+                    y: seg.start.y + t * (seg.end.y - seg.start.y),
+                };
+                candidates.push((cx.hypot(cy), closest));
+            }
+        }
+    }
+    let best = candidates.iter().map(|c| c.0).fold(f64::INFINITY, f64::min);
+    candidates
+        .iter()
+        .filter(|c| c.0 <= best * 1.01 + 1.0)
+        .map(|c| geodesic_m(p, Point(c.1)))
+        .fold(f64::INFINITY, f64::min)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{LineString, Polygon};
+    use rand::{Rng, SeedableRng};
+
+    /// Brute force: the boundary densified to ≤ 1 m steps, geodesic distance to every point.
+    fn brute_force_m(p: Point<f64>, mp: &MultiPolygon<f64>) -> f64 {
+        let mut best = f64::INFINITY;
+        for poly in &mp.0 {
+            for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+                for seg in ring.lines() {
+                    let len = geodesic_m(Point(seg.start), Point(seg.end));
+                    let steps = (len / 1.0).ceil().max(1.0) as usize;
+                    for k in 0..=steps {
+                        let t = k as f64 / steps as f64;
+                        let q = Point::new(
+                            seg.start.x + t * (seg.end.x - seg.start.x),
+                            seg.start.y + t * (seg.end.y - seg.start.y),
+                        );
+                        best = best.min(geodesic_m(p, q));
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    fn random_polygon(rng: &mut impl Rng, cx: f64, cy: f64) -> MultiPolygon<f64> {
+        let n = rng.gen_range(5..12);
+        let r = rng.gen_range(0.002..0.02);
+        let pts: Vec<(f64, f64)> = (0..n)
+            .map(|k| {
+                let a = k as f64 / n as f64 * std::f64::consts::TAU;
+                let rr = r * rng.gen_range(0.5..1.0);
+                (cx + rr * a.cos(), cy + rr * a.sin())
+            })
+            .collect();
+        MultiPolygon::new(vec![Polygon::new(LineString::from(pts), vec![])])
+    }
+
+    #[test]
+    fn matches_brute_force_on_seeded_random_cases() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        for _ in 0..40 {
+            let (cx, cy) = (rng.gen_range(60.0..75.0), rng.gen_range(30.0..50.0));
+            let mp = random_polygon(&mut rng, cx, cy);
+            let p = Point::new(cx + rng.gen_range(-0.2..0.2), cy + rng.gen_range(-0.2..0.2));
+            let got = point_to_polygon_m(p, &mp);
+            let want = brute_force_m(p, &mp);
+            // Brute force overestimates by at most half a step (0.5 m).
+            assert!(
+                (got - want).abs() <= (0.005 * want).max(1.0),
+                "got {got} want {want}"
+            );
+        }
+    }
+
+    #[test]
+    fn inside_and_on_boundary_are_zero() {
+        let mp = MultiPolygon::new(vec![
+            geo::Rect::new((69.0, 38.0), (69.01, 38.01)).to_polygon()
+        ]);
+        assert_eq!(point_to_polygon_m(Point::new(69.005, 38.005), &mp), 0.0);
+        assert_eq!(point_to_polygon_m(Point::new(69.01, 38.005), &mp), 0.0);
+    }
+
+    #[test]
+    fn due_north_distance_is_the_meridian_arc() {
+        // A point straight north of an edge along a parallel: distance is the meridian arc,
+        // ≈ 1 km for 0.009° of latitude at 38° (M ≈ 6 360 km ⇒ 111.0 km/°).
+        let mp = MultiPolygon::new(vec![
+            geo::Rect::new((69.0, 38.0), (69.02, 38.01)).to_polygon()
+        ]);
+        let p = Point::new(69.01, 38.019);
+        let got = point_to_polygon_m(p, &mp);
+        let want = geodesic_m(p, Point::new(69.01, 38.01));
+        assert!((got - want).abs() < 0.01);
+        let (_, ky) = metres_per_degree(38.0145);
+        assert!((want - 0.009 * ky).abs() < 0.5, "{want}");
+    }
+}

@@ -1,0 +1,115 @@
+//! R10: release rate over the window, years to complete, projected completion, deadline.
+//!
+//! Input: remaining land now and at the window start (from the region overlay), the as-of
+//! date D, the window length and a deadline. `released_window_m2` is clamped at 0 (the two
+//! remaining figures come from different overlays; SPEC "Geodesic areas are not additive").
+
+use chrono::{Duration, NaiveDate};
+
+/// Progress figures of one region (or the whole country).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    /// Land released by releases completed in (D − window, D].
+    pub released_window_m2: f64,
+    /// `released_window_m2 / (window_days / 365.25)`.
+    pub rate_m2_per_year: f64,
+    /// `remaining / rate`; `None` when the rate is 0.
+    pub years_to_complete: Option<f64>,
+    /// D + round(years × 365.25) days; `None` when the rate is 0 or past 9999-12-31.
+    pub projected_completion: Option<NaiveDate>,
+    /// The applicable deadline, if any.
+    pub deadline: Option<NaiveDate>,
+    /// Whether the projected completion is on or before the deadline; `None` without a
+    /// deadline. Land already cleared (remaining below 1 m²) is on track; a region with
+    /// land left and no release in the window is not.
+    pub on_track: Option<bool>,
+}
+
+/// Computes R10 for one place.
+pub fn progress(
+    remaining_m2: f64,
+    remaining_past_m2: f64,
+    as_of: NaiveDate,
+    window_days: u32,
+    deadline: Option<NaiveDate>,
+) -> Progress {
+    let released_window_m2 = (remaining_past_m2 - remaining_m2).max(0.0);
+    let rate_m2_per_year = released_window_m2 / (f64::from(window_days) / 365.25);
+    let years_to_complete = (rate_m2_per_year > 0.0).then(|| remaining_m2 / rate_m2_per_year);
+    let projected_completion = years_to_complete.and_then(|y| {
+        let days = (y * 365.25).round();
+        if days > 3_000_000.0 {
+            return None;
+        }
+        as_of
+            .checked_add_signed(Duration::days(days as i64))
+            .filter(|d| *d <= NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date"))
+    });
+    let on_track = deadline.map(|dl| {
+        if remaining_m2 < super::priority::MIN_REMAINING_M2 {
+            true
+        } else {
+            projected_completion.is_some_and(|p| p <= dl)
+        }
+    });
+    Progress {
+        released_window_m2,
+        rate_m2_per_year,
+        years_to_complete,
+        projected_completion,
+        deadline,
+        on_track,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn rate_years_and_date_by_hand() {
+        // 730 days = 1.998631 years; 2 000 m² released ⇒ 1000.6845 m²/yr; 5 000 m² left
+        // ⇒ 4.996578 years ⇒ round(1825.0) = 1825 days after 2026-06-30 = 2031-06-29.
+        let p = progress(5000.0, 7000.0, d("2026-06-30"), 730, Some(d("2030-04-01")));
+        assert!((p.rate_m2_per_year - 2000.0 / (730.0 / 365.25)).abs() < 1e-9);
+        assert!((p.years_to_complete.unwrap() - 5000.0 / (2000.0 / (730.0 / 365.25))).abs() < 1e-9);
+        assert_eq!(p.projected_completion, Some(d("2031-06-29")));
+        assert_eq!(p.on_track, Some(false));
+        let met = progress(5000.0, 7000.0, d("2026-06-30"), 730, Some(d("2031-06-29")));
+        assert_eq!(met.on_track, Some(true));
+    }
+
+    #[test]
+    fn zero_rate_has_no_projection_and_is_not_on_track() {
+        let p = progress(5000.0, 5000.0, d("2026-06-30"), 730, Some(d("2030-01-01")));
+        assert_eq!(p.rate_m2_per_year, 0.0);
+        assert_eq!(p.years_to_complete, None);
+        assert_eq!(p.projected_completion, None);
+        assert_eq!(p.on_track, Some(false));
+        assert_eq!(
+            progress(5000.0, 5000.0, d("2026-06-30"), 730, None).on_track,
+            None
+        );
+    }
+
+    #[test]
+    fn finished_region_is_on_track() {
+        let p = progress(0.0, 800.0, d("2026-06-30"), 730, Some(d("2027-01-01")));
+        assert_eq!(p.years_to_complete, Some(0.0));
+        assert_eq!(p.projected_completion, Some(d("2026-06-30")));
+        assert_eq!(p.on_track, Some(true));
+        let idle = progress(0.0, 0.0, d("2026-06-30"), 730, Some(d("2027-01-01")));
+        assert_eq!(idle.on_track, Some(true));
+    }
+
+    #[test]
+    fn projection_past_year_9999_is_null() {
+        let p = progress(1e12, 1e12 + 1.0, d("2026-06-30"), 730, None);
+        assert!(p.years_to_complete.unwrap() > 1e9);
+        assert_eq!(p.projected_completion, None);
+    }
+}

@@ -1,0 +1,320 @@
+//! R5–R6: land (not records) per region, split by region boundaries.
+//!
+//! Hazards are grouped into connected components of records whose geometries intersect
+//! (union-find over R-tree candidates). Each component is small, so its unions stay
+//! cheap and components run in parallel. Per component we build the SPEC's sets
+//! U = ∪H, M = ∪remaining(H), M_cha, C = ∪cleared(H), Rd = ∪reduced(H), and the
+//! land classes `cleared = C − M`, `reduced = Rd − M − C`, plus M_past (R10), then
+//! intersect each with every region it touches (clipped to the component's bounding box)
+//! and with the land outside every region. Sums run in component order, so figures do
+//! not depend on thread count.
+
+use geo::{Intersects, MultiPolygon, Rect};
+use rayon::prelude::*;
+
+use super::area::area_m2;
+use super::overlay::{difference, intersection, union};
+use super::release::HazardAccount;
+use crate::index::{bbox, box_tree, boxes_in, envelope};
+use crate::model::{Finding, Hazard, Region, Severity, Status};
+
+/// Index of each land layer in [`Land`].
+pub mod layer {
+    /// U: all hazard land.
+    pub const ORIGINAL: usize = 0;
+    /// M: remaining land.
+    pub const REMAINING: usize = 1;
+    /// Remaining land of CHA records.
+    pub const REMAINING_CHA: usize = 2;
+    /// Released land that was cleared: C − M.
+    pub const CLEARED: usize = 3;
+    /// Released land that was reduced: Rd − M − C.
+    pub const REDUCED: usize = 4;
+    /// Remaining land as of the window start (R10).
+    pub const REMAINING_PAST: usize = 5;
+}
+
+/// Areas in m² of the six land layers (see [`layer`]).
+pub type Land = [f64; 6];
+
+/// Where a region figure goes: a region index, or outside every region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Place {
+    /// `regions[i]`.
+    Region(usize),
+    /// Outside every region (`_outside`).
+    Outside,
+}
+
+/// The result of R5–R6.
+#[derive(Debug, Clone)]
+pub struct RegionLand {
+    /// Land per region, in region order.
+    pub regions: Vec<Land>,
+    /// Land outside every region.
+    pub outside: Land,
+    /// Land of the whole run (every point once).
+    pub national: Land,
+    /// Per hazard: the region holding its largest part (`Outside` when it touches none).
+    pub hazard_region: Vec<Place>,
+    /// QA findings: overlapping hazards and regions, hazard land outside every region.
+    pub findings: Vec<Finding>,
+}
+
+struct ComponentResult {
+    by_place: Vec<(Place, Land)>,
+    national: Land,
+    hazard_region: Vec<(usize, Place)>,
+    findings: Vec<Finding>,
+}
+
+/// Computes land per region; `accounts[i]` belongs to `hazards[i]`.
+pub fn land_by_region(
+    hazards: &[Hazard],
+    accounts: &[HazardAccount],
+    regions: &[Region],
+) -> RegionLand {
+    let region_tree = box_tree(regions.iter().map(|r| &r.geometry));
+    let mut findings = overlapping_regions(regions, &region_tree);
+    let components = components(hazards);
+    let results: Vec<ComponentResult> = components
+        .par_iter()
+        .map(|c| component_land(c, hazards, accounts, regions, &region_tree))
+        .collect();
+    let mut out = RegionLand {
+        regions: vec![[0.0; 6]; regions.len()],
+        outside: [0.0; 6],
+        national: [0.0; 6],
+        hazard_region: vec![Place::Outside; hazards.len()],
+        findings: Vec::new(),
+    };
+    for r in results {
+        for (place, land) in r.by_place {
+            let target = match place {
+                Place::Region(i) => &mut out.regions[i],
+                Place::Outside => &mut out.outside,
+            };
+            add(target, &land);
+        }
+        add(&mut out.national, &r.national);
+        for (h, place) in r.hazard_region {
+            out.hazard_region[h] = place;
+        }
+        findings.extend(r.findings);
+    }
+    out.findings = findings;
+    out
+}
+
+fn add(target: &mut Land, land: &Land) {
+    for (t, a) in target.iter_mut().zip(land) {
+        *t += a;
+    }
+}
+
+/// Connected components of hazards whose geometries intersect, each sorted, in order of
+/// their first hazard.
+fn components(hazards: &[Hazard]) -> Vec<Vec<usize>> {
+    let tree = box_tree(hazards.iter().map(|h| &h.geometry));
+    let edges: Vec<Vec<usize>> = hazards
+        .par_iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let Some(b) = bbox(&h.geometry) else {
+                return vec![];
+            };
+            boxes_in(&tree, &envelope(&b, 0.0, 0.0))
+                .into_iter()
+                .filter(|&j| j > i && h.geometry.intersects(&hazards[j].geometry))
+                .collect()
+        })
+        .collect();
+    let mut parent: Vec<usize> = (0..hazards.len()).collect();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    for (i, js) in edges.iter().enumerate() {
+        for &j in js {
+            let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+            if a != b {
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for i in 0..hazards.len() {
+        let root = find(&mut parent, i);
+        groups.entry(root).or_default().push(i);
+    }
+    groups.into_values().collect()
+}
+
+fn rect_polygon(r: &Rect<f64>) -> MultiPolygon<f64> {
+    let pad = 1e-6 * (1.0 + r.width().max(r.height()));
+    MultiPolygon::new(vec![Rect::new(
+        (r.min().x - pad, r.min().y - pad),
+        (r.max().x + pad, r.max().y + pad),
+    )
+    .to_polygon()])
+}
+
+fn component_land(
+    members: &[usize],
+    hazards: &[Hazard],
+    accounts: &[HazardAccount],
+    regions: &[Region],
+    region_tree: &crate::index::BoxTree,
+) -> ComponentResult {
+    let mut findings = overlapping_hazards(members, hazards);
+    let u = union(members.iter().map(|&i| &hazards[i].geometry));
+    let m = union(members.iter().map(|&i| &accounts[i].remaining));
+    let m_cha = union(
+        members
+            .iter()
+            .filter(|&&i| hazards[i].status == Status::Cha)
+            .map(|&i| &accounts[i].remaining),
+    );
+    let c = union(members.iter().map(|&i| &accounts[i].cleared));
+    let rd = union(members.iter().map(|&i| &accounts[i].reduced));
+    let m_past = union(members.iter().map(|&i| &accounts[i].remaining_past));
+    let cleared_land = difference(&c, &m);
+    let reduced_land = difference(&difference(&rd, &m), &c);
+    let layers = [u, m, m_cha, cleared_land, reduced_land, m_past];
+    let land_in = |piece: &MultiPolygon<f64>| -> Land {
+        std::array::from_fn(|k| area_m2(&intersection(&layers[k], piece)))
+    };
+    let national: Land = std::array::from_fn(|k| area_m2(&layers[k]));
+
+    let mut by_place = Vec::new();
+    let mut best: Vec<(f64, Place)> = vec![(0.0, Place::Outside); members.len()];
+    let Some(b) = bbox(&layers[layer::ORIGINAL]) else {
+        return ComponentResult {
+            by_place,
+            national,
+            hazard_region: vec![],
+            findings,
+        };
+    };
+    let clip = rect_polygon(&b);
+    let mut pieces = Vec::new();
+    for gi in boxes_in(region_tree, &envelope(&b, 0.0, 0.0)) {
+        let piece = intersection(&regions[gi].geometry, &clip);
+        let land = land_in(&piece);
+        if land[layer::ORIGINAL] > 0.0 {
+            by_place.push((Place::Region(gi), land));
+            for (k, &hi) in members.iter().enumerate() {
+                let share = area_m2(&intersection(&hazards[hi].geometry, &piece));
+                // Strictly larger: ties keep the lower region index (regions are sorted by id).
+                if share > best[k].0 {
+                    best[k] = (share, Place::Region(gi));
+                }
+            }
+        }
+        pieces.push(piece);
+    }
+    let inside = union(&pieces);
+    let outside = difference(&layers[layer::ORIGINAL], &inside);
+    if !outside.0.is_empty() {
+        by_place.push((Place::Outside, land_in(&outside)));
+        for &hi in members {
+            let out_m2 = area_m2(&intersection(&hazards[hi].geometry, &outside));
+            if out_m2 > 0.0 {
+                findings.push(
+                    Finding::new(
+                        Severity::Warning,
+                        "outside_regions",
+                        "hazards",
+                        &hazards[hi].hazard_id,
+                        format!("{out_m2:.0} m² of this hazard lie outside every region; counted under _outside"),
+                    )
+                    .at(intersection(&hazards[hi].geometry, &outside)),
+                );
+            }
+        }
+    }
+    let hazard_region = members
+        .iter()
+        .zip(best)
+        .map(|(&h, (_, p))| (h, p))
+        .collect();
+    ComponentResult {
+        by_place,
+        national,
+        hazard_region,
+        findings,
+    }
+}
+
+/// One `info` finding per pair of hazard records whose interiors overlap.
+fn overlapping_hazards(members: &[usize], hazards: &[Hazard]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if members.len() < 2 {
+        return findings;
+    }
+    for (k, &i) in members.iter().enumerate() {
+        for &j in &members[k + 1..] {
+            let (a, b) = (&hazards[i], &hazards[j]);
+            if !a.geometry.intersects(&b.geometry) {
+                continue;
+            }
+            let shared = intersection(&a.geometry, &b.geometry);
+            if shared.0.is_empty() {
+                continue;
+            }
+            findings.push(
+                Finding::new(
+                    Severity::Info,
+                    "overlapping_hazards",
+                    "hazards",
+                    &a.hazard_id,
+                    format!(
+                        "overlaps hazard '{}' ({} over {}) on {:.0} m²; the land is counted once",
+                        b.hazard_id,
+                        a.status.as_str(),
+                        b.status.as_str(),
+                        area_m2(&shared)
+                    ),
+                )
+                .at(shared),
+            );
+        }
+    }
+    findings
+}
+
+/// One `error` finding per pair of regions whose interiors overlap (R6).
+fn overlapping_regions(regions: &[Region], tree: &crate::index::BoxTree) -> Vec<Finding> {
+    let pairs: Vec<Vec<Finding>> = regions
+        .par_iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let Some(b) = bbox(&a.geometry) else { return vec![] };
+            boxes_in(tree, &envelope(&b, 0.0, 0.0))
+                .into_iter()
+                .filter(|&j| j > i)
+                .filter_map(|j| {
+                    let shared = intersection(&a.geometry, &regions[j].geometry);
+                    (!shared.0.is_empty()).then(|| {
+                        Finding::new(
+                            Severity::Error,
+                            "overlapping_regions",
+                            "regions",
+                            &a.region_id,
+                            format!(
+                                "overlaps region '{}' on {:.0} m²; hazard land there is counted in both",
+                                regions[j].region_id,
+                                area_m2(&shared)
+                            ),
+                        )
+                        .at(shared)
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    pairs.into_iter().flatten().collect()
+}

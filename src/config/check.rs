@@ -1,0 +1,328 @@
+//! Meaning of a pipeline file: every key and value checked, every problem collected.
+//!
+//! Input: the parsed TOML table, the pipeline file's folder (relative paths are resolved
+//! against it), the command-line overrides and today's date. Output: a [`Pipeline`] or
+//! the complete list of [`Problem`]s, each naming its dotted key.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use toml::{Table, Value};
+
+use super::raw::Section;
+use super::{
+    Deadlines, FailOn, GeometrySource, InputSpec, LayerKind, Overrides, Parameters, Pipeline,
+    Problem, Weights,
+};
+
+/// Checks a parsed pipeline table; see the module docs.
+pub fn check_pipeline(
+    table: &Table,
+    base: &Path,
+    overrides: &Overrides,
+    today: NaiveDate,
+) -> Result<Pipeline, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut root = Section::new(table, "");
+    let as_of = root.date("as_of", &mut problems);
+    let output = root.string("output", &mut problems);
+    let fail_on = match root.string("fail_on", &mut problems).as_deref() {
+        None | Some("never") => FailOn::Never,
+        Some("error") => FailOn::Error,
+        Some(other) => {
+            problems.push(problem(
+                "fail_on",
+                format!("'{other}' is not one of \"never\", \"error\""),
+            ));
+            FailOn::Never
+        }
+    };
+    let inputs = match root.table("inputs", &mut problems) {
+        Some(t) => check_inputs(t, base, &mut problems),
+        None => {
+            problems.push(problem(
+                "inputs",
+                "missing: [inputs.hazards] and the other input layers are required",
+            ));
+            Vec::new()
+        }
+    };
+    let parameters = root
+        .table("parameters", &mut problems)
+        .map(|t| check_parameters(t, &mut problems))
+        .unwrap_or_default();
+    let deadlines = root
+        .table("deadlines", &mut problems)
+        .map(|t| check_deadlines(t, &mut problems))
+        .unwrap_or_default();
+    root.finish(&mut problems);
+
+    let output = match (&overrides.output, output) {
+        (Some(o), _) => o.clone(),
+        (None, Some(o)) => base.join(o),
+        (None, None) => {
+            problems.push(problem(
+                "output",
+                "missing: name the output directory here or with --output",
+            ));
+            PathBuf::new()
+        }
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Pipeline {
+        path: PathBuf::new(),
+        sha256: String::new(),
+        as_of: overrides.as_of.or(as_of).unwrap_or(today),
+        output,
+        fail_on,
+        inputs,
+        parameters,
+        deadlines,
+    })
+}
+
+fn problem(key: &str, message: impl Into<String>) -> Problem {
+    Problem {
+        key: key.to_string(),
+        message: message.into(),
+    }
+}
+
+fn check_inputs(table: &Table, base: &Path, problems: &mut Vec<Problem>) -> Vec<InputSpec> {
+    let mut section = Section::new(table, "inputs");
+    let mut inputs = Vec::new();
+    for kind in LayerKind::ALL {
+        match section.table(kind.key(), problems) {
+            Some(t) => {
+                if let Some(spec) = check_input(kind, t, base, problems) {
+                    inputs.push(spec);
+                }
+            }
+            None if kind != LayerKind::Accidents && !table.contains_key(kind.key()) => {
+                problems.push(problem(
+                    &section.key(kind.key()),
+                    "missing: this input layer is required",
+                ));
+            }
+            None => {}
+        }
+    }
+    section.finish(problems);
+    inputs
+}
+
+/// A dataset name that is not a local file: `PG:…`, `/vsicurl/…`, `https://…`, any
+/// `DRIVER:…` prefix of two or more letters (a Windows drive letter is one).
+fn is_connection(source: &str) -> bool {
+    let prefix = source.split(':').next().unwrap_or("");
+    source.to_ascii_lowercase().starts_with("/vsi")
+        || (source.contains(':')
+            && prefix.len() >= 2
+            && prefix
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_'))
+}
+
+fn check_input(
+    kind: LayerKind,
+    table: &Table,
+    base: &Path,
+    problems: &mut Vec<Problem>,
+) -> Option<InputSpec> {
+    let mut s = Section::new(table, &format!("inputs.{}", kind.key()));
+    let source = s.string("source", problems);
+    let layer = s.string("layer", problems);
+    let crs = s.string("crs", problems);
+    let where_clause = s.string("where", problems);
+    let known: Vec<&str> = kind.fields().iter().map(|(n, _)| *n).collect();
+    let fields = s
+        .table("fields", problems)
+        .map(|t| string_map(t, &s.key("fields"), &known, true, problems))
+        .unwrap_or_default();
+    let defaults = s
+        .table("defaults", problems)
+        .map(|t| string_map(t, &s.key("defaults"), &known, false, problems))
+        .unwrap_or_default();
+    let x = s.string("x", problems);
+    let y = s.string("y", problems);
+    let wkt = s.string("wkt", problems);
+    let geometry = match (x, y, wkt) {
+        (None, None, None) => GeometrySource::Native,
+        (Some(x), Some(y), None) => GeometrySource::XY { x, y },
+        (None, None, Some(w)) => GeometrySource::Wkt(w),
+        (_, _, Some(_)) => {
+            problems.push(problem(
+                &s.key("wkt"),
+                "give either wkt or x and y, not both",
+            ));
+            GeometrySource::Native
+        }
+        _ => {
+            problems.push(problem(&s.key("x"), "x and y must be given together"));
+            GeometrySource::Native
+        }
+    };
+    if let Some(def) = &crs {
+        if let Err(message) = crate::ingest::check_crs(def) {
+            problems.push(problem(&s.key("crs"), message));
+        }
+    }
+    if let Some(w) = &where_clause {
+        if w.trim().is_empty() {
+            problems.push(problem(&s.key("where"), "empty filter"));
+        }
+    }
+    let source_key = s.key("source");
+    s.finish(problems);
+    let Some(source) = source else {
+        problems.push(problem(
+            &source_key,
+            "missing: name a file or a GDAL/OGR dataset",
+        ));
+        return None;
+    };
+    let (source, file) = if is_connection(&source) {
+        (source, None)
+    } else {
+        let path = base.join(&source);
+        if !path.exists() {
+            problems.push(problem(
+                &source_key,
+                format!("file not found: {}", path.display()),
+            ));
+        }
+        (path.to_string_lossy().into_owned(), Some(path))
+    };
+    Some(InputSpec {
+        kind,
+        source,
+        file,
+        layer,
+        crs,
+        where_clause,
+        fields,
+        defaults,
+        geometry,
+    })
+}
+
+/// A table of SPEC field name → text; keys must be SPEC fields of the layer.
+fn string_map(
+    table: &Table,
+    prefix: &str,
+    known: &[&str],
+    names_only: bool,
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<String, String> {
+    let mut map = BTreeMap::new();
+    for (key, value) in table {
+        let full = format!("{prefix}.{key}");
+        if !known.contains(&key.as_str()) {
+            problems.push(problem(
+                &full,
+                format!("unknown field (expected one of: {})", known.join(", ")),
+            ));
+            continue;
+        }
+        let text = match value {
+            Value::String(s) => s.clone(),
+            Value::Integer(i) if !names_only => i.to_string(),
+            Value::Float(f) if !names_only => f.to_string(),
+            Value::Datetime(d) if !names_only => d.to_string(),
+            _ => {
+                problems.push(problem(&full, "expected a string"));
+                continue;
+            }
+        };
+        if names_only && text.trim().is_empty() {
+            problems.push(problem(&full, "empty field name"));
+            continue;
+        }
+        map.insert(key.clone(), text);
+    }
+    map
+}
+
+fn check_parameters(table: &Table, problems: &mut Vec<Problem>) -> Parameters {
+    let mut s = Section::new(table, "parameters");
+    let defaults = Parameters::default();
+    let radius_m = match s.number("radius_m", problems) {
+        Some(r) if r.is_finite() && r >= 0.0 => r,
+        Some(r) => {
+            problems.push(problem(
+                &s.key("radius_m"),
+                format!("{r} must be a distance in metres, 0 or more"),
+            ));
+            defaults.radius_m
+        }
+        None => defaults.radius_m,
+    };
+    let accident_years = s
+        .integer("accident_years", 0, 200, problems)
+        .unwrap_or(defaults.accident_years);
+    let window_days = s
+        .integer("window_days", 1, 36_525, problems)
+        .unwrap_or(defaults.window_days);
+    let weights = s
+        .table("weights", problems)
+        .map(|t| check_weights(t, problems))
+        .unwrap_or_default();
+    s.finish(problems);
+    Parameters {
+        radius_m,
+        accident_years,
+        window_days,
+        weights,
+    }
+}
+
+fn check_weights(table: &Table, problems: &mut Vec<Problem>) -> Weights {
+    let mut s = Section::new(table, "parameters.weights");
+    let d = Weights::default();
+    let mut weight = |key: &str, default: f64, s: &mut Section| match s.number(key, problems) {
+        Some(w) if w.is_finite() && w >= 0.0 => w,
+        Some(w) => {
+            problems.push(problem(
+                &s.key(key),
+                format!("{w} must be a number, 0 or more"),
+            ));
+            default
+        }
+        None => default,
+    };
+    let w = Weights {
+        proximity: weight("proximity", d.proximity, &mut s),
+        people: weight("people", d.people, &mut s),
+        accidents: weight("accidents", d.accidents, &mut s),
+        status: weight("status", d.status, &mut s),
+        hazard_type: weight("hazard_type", d.hazard_type, &mut s),
+    };
+    if w.proximity + w.people + w.accidents + w.status + w.hazard_type <= 0.0 {
+        problems.push(problem(
+            "parameters.weights",
+            "at least one weight must be above 0",
+        ));
+    }
+    s.finish(problems);
+    w
+}
+
+fn check_deadlines(table: &Table, problems: &mut Vec<Problem>) -> Deadlines {
+    let mut s = Section::new(table, "deadlines");
+    let national = s.date("national", problems);
+    let mut regions = BTreeMap::new();
+    if let Some(t) = s.table("regions", problems) {
+        let mut r = Section::new(t, "deadlines.regions");
+        for key in t.keys() {
+            if let Some(d) = r.date(key, problems) {
+                regions.insert(key.clone(), d);
+            }
+        }
+        r.finish(problems);
+    }
+    s.finish(problems);
+    Deadlines { national, regions }
+}

@@ -1,0 +1,311 @@
+//! Pipeline files: TOML text → a checked [`Pipeline`], or every problem at once.
+//!
+//! `raw` parses the TOML syntax (one error, with its line); `check` walks the table,
+//! validating every key and value and collecting *all* problems, each naming its key
+//! (`inputs.hazards.crs`, `parameters.radius_m`, …). Paths are resolved relative to the
+//! pipeline file. The keys and their defaults are documented in `pipelines/README.md`.
+
+mod check;
+mod raw;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+pub use check::check_pipeline;
+
+/// A pipeline file that could not be used; every problem is listed.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read pipeline file {path}: {source}")]
+    Read {
+        /// The pipeline file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML.
+    #[error("pipeline file {path} is not valid TOML: {message}")]
+    Syntax {
+        /// The pipeline file.
+        path: PathBuf,
+        /// The parser's message (with line and column).
+        message: String,
+    },
+    /// The file is TOML but has mistakes; each is one entry.
+    #[error("pipeline file {path} has {} problem(s):\n{}", problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    Invalid {
+        /// The pipeline file.
+        path: PathBuf,
+        /// One entry per mistake.
+        problems: Vec<Problem>,
+    },
+}
+
+/// One mistake in a pipeline file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Dotted key, e.g. `inputs.hazards.crs`.
+    pub key: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.key, self.message)
+    }
+}
+
+/// What to do when QA finds errors (SPEC §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    /// Always exit 0 after a complete run.
+    Never,
+    /// Exit 3 when any QA finding has severity `error`.
+    Error,
+}
+
+/// The layers minefree reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LayerKind {
+    /// Hazard polygons.
+    Hazards,
+    /// Land-release polygons.
+    Releases,
+    /// Administrative regions.
+    Regions,
+    /// Settlement points.
+    Settlements,
+    /// Accident points (optional).
+    Accidents,
+}
+
+impl LayerKind {
+    /// All layers, in reading order.
+    pub const ALL: [LayerKind; 5] = [
+        LayerKind::Hazards,
+        LayerKind::Releases,
+        LayerKind::Regions,
+        LayerKind::Settlements,
+        LayerKind::Accidents,
+    ];
+
+    /// The key under `[inputs]`, also used as `layer` in QA findings.
+    pub fn key(self) -> &'static str {
+        match self {
+            LayerKind::Hazards => "hazards",
+            LayerKind::Releases => "releases",
+            LayerKind::Regions => "regions",
+            LayerKind::Settlements => "settlements",
+            LayerKind::Accidents => "accidents",
+        }
+    }
+
+    /// SPEC §3 fields: (name, required).
+    pub fn fields(self) -> &'static [(&'static str, bool)] {
+        match self {
+            LayerKind::Hazards => &[
+                ("hazard_id", true),
+                ("status", true),
+                ("hazard_type", false),
+                ("recorded_on", false),
+            ],
+            LayerKind::Releases => &[
+                ("release_id", true),
+                ("method", true),
+                ("completed_on", true),
+                ("hazard_id", false),
+                ("organisation", false),
+            ],
+            LayerKind::Regions => &[("region_id", true), ("name", true), ("parent_id", false)],
+            LayerKind::Settlements => &[
+                ("settlement_id", true),
+                ("name", true),
+                ("population", true),
+            ],
+            LayerKind::Accidents => &[
+                ("accident_id", true),
+                ("occurred_on", true),
+                ("casualties", false),
+            ],
+        }
+    }
+
+    /// Whether the layer holds points (settlements, accidents) rather than polygons.
+    pub fn is_points(self) -> bool {
+        matches!(self, LayerKind::Settlements | LayerKind::Accidents)
+    }
+}
+
+/// Where a layer's geometry comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GeometrySource {
+    /// The source's own geometry column.
+    Native,
+    /// Point from two numeric columns (x = longitude/easting, y = latitude/northing).
+    XY {
+        /// Column holding x.
+        x: String,
+        /// Column holding y.
+        y: String,
+    },
+    /// A column of WKT text.
+    Wkt(String),
+}
+
+/// One checked `[inputs.<layer>]` table.
+#[derive(Debug, Clone)]
+pub struct InputSpec {
+    /// Which layer this is.
+    pub kind: LayerKind,
+    /// GDAL dataset name: a resolved path, or a connection string such as `PG:…`.
+    pub source: String,
+    /// Local file behind `source` (for hashing), when it is one.
+    pub file: Option<PathBuf>,
+    /// Layer name; `None` when the source has exactly one layer.
+    pub layer: Option<String>,
+    /// CRS override (any definition GDAL understands).
+    pub crs: Option<String>,
+    /// OGR attribute filter.
+    pub where_clause: Option<String>,
+    /// SPEC field name → source field name (`@fid` = the feature id).
+    pub fields: BTreeMap<String, String>,
+    /// SPEC field name → value used where the source lacks the field.
+    pub defaults: BTreeMap<String, String>,
+    /// Where the geometry comes from.
+    pub geometry: GeometrySource,
+}
+
+/// Weights of the R9 priority factors.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Weights {
+    /// Weight of `f_proximity`.
+    pub proximity: f64,
+    /// Weight of `f_people`.
+    pub people: f64,
+    /// Weight of `f_accidents`.
+    pub accidents: f64,
+    /// Weight of `f_status`.
+    pub status: f64,
+    /// Weight of `f_type`.
+    pub hazard_type: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            proximity: 3.0,
+            people: 3.0,
+            accidents: 2.0,
+            status: 1.0,
+            hazard_type: 1.0,
+        }
+    }
+}
+
+/// `[parameters]`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Parameters {
+    /// Radius for settlements/accidents "within", metres.
+    pub radius_m: f64,
+    /// Accident window length in calendar years.
+    pub accident_years: u32,
+    /// Progress window in days (R10).
+    pub window_days: u32,
+    /// Priority weights.
+    pub weights: Weights,
+}
+
+impl Default for Parameters {
+    fn default() -> Self {
+        Parameters {
+            radius_m: 5000.0,
+            accident_years: 5,
+            window_days: 730,
+            weights: Weights::default(),
+        }
+    }
+}
+
+/// `[deadlines]` (R10).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Deadlines {
+    /// Deadline for every region without its own.
+    pub national: Option<NaiveDate>,
+    /// Per-region deadlines, by `region_id`.
+    pub regions: BTreeMap<String, NaiveDate>,
+}
+
+impl Deadlines {
+    /// The deadline that applies to a region: its own, else the national one.
+    pub fn for_region(&self, region_id: &str) -> Option<NaiveDate> {
+        self.regions.get(region_id).copied().or(self.national)
+    }
+}
+
+/// A checked pipeline file.
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    /// The pipeline file.
+    pub path: PathBuf,
+    /// SHA-256 of the pipeline file's bytes.
+    pub sha256: String,
+    /// The as-of date D.
+    pub as_of: NaiveDate,
+    /// Output directory.
+    pub output: PathBuf,
+    /// Exit-status policy.
+    pub fail_on: FailOn,
+    /// Inputs, in [`LayerKind::ALL`] order (accidents only when configured).
+    pub inputs: Vec<InputSpec>,
+    /// Analysis parameters.
+    pub parameters: Parameters,
+    /// Deadlines.
+    pub deadlines: Deadlines,
+}
+
+impl Pipeline {
+    /// The input of a layer, if configured.
+    pub fn input(&self, kind: LayerKind) -> Option<&InputSpec> {
+        self.inputs.iter().find(|i| i.kind == kind)
+    }
+}
+
+/// Command-line values that override the file.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--as-of`.
+    pub as_of: Option<NaiveDate>,
+    /// `--output`.
+    pub output: Option<PathBuf>,
+}
+
+/// Reads and checks a pipeline file; `today` is the default as-of date.
+pub fn load_pipeline(
+    path: &Path,
+    overrides: &Overrides,
+    today: NaiveDate,
+) -> Result<Pipeline, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let table = raw::parse(&text).map_err(|message| ConfigError::Syntax {
+        path: path.to_path_buf(),
+        message,
+    })?;
+    let base = path.parent().unwrap_or_else(|| Path::new("."));
+    check_pipeline(&table, base, overrides, today)
+        .map(|mut p| {
+            p.path = path.to_path_buf();
+            p.sha256 = crate::report::sha256_hex(text.as_bytes());
+            p
+        })
+        .map_err(|problems| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            problems,
+        })
+}

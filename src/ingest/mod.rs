@@ -1,0 +1,193 @@
+//! Reading input layers through GDAL/OGR into raw records in EPSG:4326.
+//!
+//! Any dataset GDAL opens is accepted (GeoPackage, Shapefile, GeoJSON, FlatGeobuf, CSV,
+//! `PG:` connection strings…). For each configured layer this module opens the source,
+//! picks the layer, applies the `where` filter, maps the SPEC fields to source fields
+//! (case-insensitively; `@fid` is the feature id; defaults fill missing fields and NULL
+//! values), reads geometry from the geometry column, `x`/`y` columns or a `wkt` column,
+//! and transforms coordinates to WGS84 longitude/latitude (traditional GIS axis order,
+//! whatever the CRS's official axis order).
+//!
+//! Nothing here judges the data: a NULL, empty or unreadable geometry is passed on as
+//! such for `qa` to report. Only problems that make the whole layer unusable (cannot open,
+//! no such layer, a required field missing, no CRS) are errors.
+
+mod read;
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use gdal::spatial_ref::SpatialRef;
+
+pub use read::{inspect, read_layer};
+
+/// A layer that cannot be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// GDAL could not open the dataset.
+    #[error("cannot open {layer} source '{source_name}': {message}")]
+    Open {
+        /// Input layer key.
+        layer: &'static str,
+        /// Dataset name.
+        source_name: String,
+        /// GDAL's message.
+        message: String,
+    },
+    /// The layer is not in the dataset, or the dataset has several and none was named.
+    #[error("{layer} source '{source_name}': {message} (layers: {available})")]
+    Layer {
+        /// Input layer key.
+        layer: &'static str,
+        /// Dataset name.
+        source_name: String,
+        /// What is wrong.
+        message: String,
+        /// The layers the dataset has.
+        available: String,
+    },
+    /// A required field is missing.
+    #[error("{layer} source '{source_name}' layer '{layer_name}' has no field '{field}' for '{spec_field}' (fields: {available}); map it under [inputs.{layer}.fields] or give a default")]
+    Field {
+        /// Input layer key.
+        layer: &'static str,
+        /// Dataset name.
+        source_name: String,
+        /// Layer name in the dataset.
+        layer_name: String,
+        /// Source field name looked for.
+        field: String,
+        /// SPEC field it was meant to supply.
+        spec_field: String,
+        /// The fields the layer has.
+        available: String,
+    },
+    /// The CRS is missing or unusable.
+    #[error("{layer} source '{source_name}': {message}")]
+    Crs {
+        /// Input layer key.
+        layer: &'static str,
+        /// Dataset name.
+        source_name: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Reading failed part-way.
+    #[error("{layer} source '{source_name}': {message}")]
+    Read {
+        /// Input layer key.
+        layer: &'static str,
+        /// Dataset name.
+        source_name: String,
+        /// What failed.
+        message: String,
+    },
+}
+
+/// A field value as read, before interpretation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AttrValue {
+    /// Text (trimmed by the reader of the value, not here).
+    Text(String),
+    /// Integer.
+    Int(i64),
+    /// Real number.
+    Real(f64),
+    /// Date (from DATE or DATETIME fields).
+    Date(NaiveDate),
+}
+
+impl AttrValue {
+    /// The value as trimmed text; `None` when it is blank.
+    pub fn text(&self) -> Option<String> {
+        let s = match self {
+            AttrValue::Text(s) => s.trim().to_string(),
+            AttrValue::Int(i) => i.to_string(),
+            AttrValue::Real(r) => r.to_string(),
+            AttrValue::Date(d) => d.format("%Y-%m-%d").to_string(),
+        };
+        (!s.is_empty()).then_some(s)
+    }
+
+    /// The value as a date: DATE/DATETIME fields, or ISO text (`YYYY-MM-DD`, `YYYY/MM/DD`,
+    /// optionally followed by a time).
+    pub fn date(&self) -> Result<NaiveDate, String> {
+        match self {
+            AttrValue::Date(d) => Ok(*d),
+            other => {
+                let text = other.text().unwrap_or_default();
+                let head: String = text.chars().take(10).collect();
+                NaiveDate::parse_from_str(&head, "%Y-%m-%d")
+                    .or_else(|_| NaiveDate::parse_from_str(&head, "%Y/%m/%d"))
+                    .map_err(|_| format!("'{text}' is not a date (expected YYYY-MM-DD)"))
+            }
+        }
+    }
+
+    /// The value as a number.
+    pub fn number(&self) -> Result<f64, String> {
+        match self {
+            AttrValue::Int(i) => Ok(*i as f64),
+            AttrValue::Real(r) => Ok(*r),
+            other => {
+                let text = other.text().unwrap_or_default();
+                text.parse::<f64>()
+                    .map_err(|_| format!("'{text}' is not a number"))
+            }
+        }
+    }
+}
+
+/// The geometry of a raw record.
+#[derive(Debug, Clone)]
+pub enum RawGeometry {
+    /// NULL geometry (or no geometry column value).
+    Null,
+    /// An empty geometry.
+    Empty,
+    /// A geometry in EPSG:4326 (lon, lat), not yet checked.
+    Geo(geo::Geometry<f64>),
+    /// A geometry that could not be read or transformed, with the reason.
+    Unreadable(String),
+}
+
+/// One feature as read.
+#[derive(Debug, Clone)]
+pub struct RawFeature {
+    /// The source's feature id, when it has one.
+    pub fid: Option<u64>,
+    /// Values of the layer's SPEC fields, in [`crate::config::LayerKind::fields`] order.
+    pub values: Vec<Option<AttrValue>>,
+    /// Values of the carried-through fields, as text.
+    pub extra: Vec<Option<String>>,
+    /// Geometry.
+    pub geometry: RawGeometry,
+}
+
+/// A whole layer as read.
+#[derive(Debug, Clone)]
+pub struct RawLayer {
+    /// Which layer.
+    pub kind: crate::config::LayerKind,
+    /// Dataset name as configured.
+    pub source: String,
+    /// Local file, when the source is one (for hashing).
+    pub file: Option<PathBuf>,
+    /// The layer's name inside the dataset.
+    pub layer_name: String,
+    /// Names of the carried-through (non-SPEC) fields.
+    pub extra_fields: Vec<String>,
+    /// Features, in source order.
+    pub features: Vec<RawFeature>,
+    /// True when the layer had no CRS and EPSG:4326 was assumed (coordinates in range).
+    pub crs_assumed: bool,
+    /// Description of the source CRS (or "EPSG:4326 (assumed)").
+    pub crs: String,
+}
+
+/// Checks that GDAL understands a CRS definition (`EPSG:32642`, WKT, PROJ string…).
+pub fn check_crs(definition: &str) -> Result<(), String> {
+    SpatialRef::from_definition(definition)
+        .map(|_| ())
+        .map_err(|e| format!("'{definition}' is not a CRS GDAL understands: {e}"))
+}

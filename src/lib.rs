@@ -1,0 +1,34 @@
+//! # minefree
+//!
+//! A nightly batch pipeline for mine action information management: from hazard polygons
+//! (suspected/confirmed hazardous areas) and land-release records (cancelled, reduced,
+//! cleared) it computes how much contaminated land remains per hazard and per region
+//! (never double counting overlapping records), which hazards to clear first because
+//! people live near them, how fast land is being released and when each region will be
+//! finished, plus a QA report of every problem in the inputs.
+//!
+//! ```text
+//! pipelines/*.toml ─▶ config ─▶ ingest ─▶ qa ─▶ index ─▶ analysis ─▶ report
+//! ```
+//!
+//! * [`config`]: pipeline file → checked [`config::Pipeline`] (every problem at once).
+//! * [`ingest`]: any GDAL/OGR source → raw records in EPSG:4326 (lon, lat).
+//! * [`qa`]: raw records → [`model`] types, repairing geometry (R1) and applying the
+//!   as-of date (R2); every problem becomes a [`model::Finding`].
+//! * [`index`]: `rstar` trees that find candidates.
+//! * [`analysis`]: R3–R10 on model types only (no GDAL).
+//! * [`report`]: GeoPackage, CSV, (Geo)Parquet and `run.json`, staged then swapped in.
+//! * [`pipeline`]: the stage order and timings.
+//!
+//! Units: areas are geodesic square metres on WGS84 (`*_m2`), distances geodesic metres
+//! (`*_m`), dates are calendar dates without time zone.
+
+pub mod analysis;
+pub mod cli;
+pub mod config;
+pub mod index;
+pub mod ingest;
+pub mod model;
+pub mod pipeline;
+pub mod qa;
+pub mod report;

@@ -1,0 +1,119 @@
+//! The `minefree` binary: parse the command line, start logging, call the library, and
+//! map the outcome to the SPEC §6 exit status (0 ok, 1 run failed, 2 bad invocation or
+//! pipeline file, 3 QA errors with `fail_on = "error"`).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use minefree::cli::{Cli, Command, LogFormat};
+use minefree::config::{load_pipeline, Overrides};
+use minefree::pipeline::{run, Mode};
+
+fn init_logging(cli: &Cli) {
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => "warn",
+        (false, 0) => "info",
+        (false, 1) => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MINEFREE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("minefree={level},warn")));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false);
+    match cli.log_format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+    gdal::config::set_error_handler(|class, code, message| match class {
+        gdal::errors::CplErrType::Failure | gdal::errors::CplErrType::Fatal => {
+            tracing::debug!(code, "GDAL error: {message}")
+        }
+        _ => tracing::trace!(code, "GDAL: {message}"),
+    });
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(&cli);
+    if let Some(n) = cli.threads {
+        if let Err(e) = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+        {
+            eprintln!("minefree: cannot start {n} threads: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    let (path, overrides, mode) = match cli.command {
+        Command::Inspect { source } => {
+            return match minefree::ingest::inspect(&source) {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("minefree: {e}");
+                    ExitCode::from(1)
+                }
+            };
+        }
+        Command::Run {
+            pipeline,
+            as_of,
+            output,
+        } => (pipeline, Overrides { as_of, output }, Mode::Run),
+        Command::Validate {
+            pipeline,
+            as_of,
+            output,
+        } => (pipeline, Overrides { as_of, output }, Mode::Validate),
+    };
+    let today = chrono::Local::now().date_naive();
+    let mut pipeline = match load_pipeline(&path, &overrides, today) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("minefree: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if mode == Mode::Validate && overrides.output.is_none() {
+        let mut name = pipeline
+            .output
+            .file_name()
+            .unwrap_or_default()
+            .to_os_string();
+        name.push("-validate");
+        pipeline.output = pipeline.output.with_file_name(name);
+    }
+    match run(&pipeline, mode) {
+        Ok(outcome) => {
+            let errors = outcome
+                .findings
+                .iter()
+                .filter(|f| f.severity == minefree::model::Severity::Error)
+                .count();
+            println!("minefree: outputs in {}", outcome.output.display());
+            for f in &outcome.files {
+                println!("  {}", outcome.output.join(f).display());
+            }
+            println!(
+                "minefree: {} QA finding(s), {errors} error(s); exit status {}",
+                outcome.findings.len(),
+                outcome.exit_status
+            );
+            ExitCode::from(outcome.exit_status as u8)
+        }
+        Err(e) => {
+            let mut message = format!("minefree: run failed, previous outputs left untouched: {e}");
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                message.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            eprintln!("{message}");
+            ExitCode::from(1)
+        }
+    }
+}

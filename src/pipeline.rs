@@ -1,0 +1,327 @@
+//! The only place that knows the stage order; times each stage.
+//!
+//! `ingest` (GDAL, one dataset per thread) → `qa` → `release` (R3–R4) → `regions`
+//! (R5–R6) → `priority` (R8–R9) → `progress` (R10) → `report`. `validate` stops after
+//! `qa` and writes only the QA outputs. Outputs are staged and swapped in at the end
+//! (`report::output`), so a failed run leaves the previous outputs untouched.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+use tracing::info;
+
+use crate::analysis::{self, priority, regions, release};
+use crate::config::{FailOn, LayerKind, Pipeline};
+use crate::ingest::{self, IngestError, RawLayer};
+use crate::model::{Finding, Inputs, Severity};
+use crate::report::run_json::{run_json, InputRecord};
+use crate::report::{self, files, gpkg, output, tables, ReportError, Table};
+
+/// Why a run failed (exit status 1).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// An input could not be read.
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    /// Outputs could not be written.
+    #[error(transparent)]
+    Report(#[from] ReportError),
+}
+
+/// What a finished run reports.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// 0, or 3 when QA found errors and `fail_on = "error"`.
+    pub exit_status: i32,
+    /// The output directory.
+    pub output: PathBuf,
+    /// Files written, relative to it.
+    pub files: Vec<String>,
+    /// QA findings (all of them).
+    pub findings: Vec<Finding>,
+    /// Seconds per stage.
+    pub timings_s: Vec<(&'static str, f64)>,
+    /// National totals (`None` for validate).
+    pub national: Option<analysis::RegionRow>,
+}
+
+/// `run` (all stages) or `validate` (read and QA only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Everything.
+    Run,
+    /// Inputs and QA only.
+    Validate,
+}
+
+struct Timer {
+    timings: Vec<(&'static str, f64)>,
+    start: Instant,
+}
+
+impl Timer {
+    fn new() -> Timer {
+        Timer {
+            timings: Vec::new(),
+            start: Instant::now(),
+        }
+    }
+
+    fn stage<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        let t0 = Instant::now();
+        let out = f();
+        let s = t0.elapsed().as_secs_f64();
+        info!(stage = name, seconds = format!("{s:.3}"), "stage finished");
+        self.timings.push((name, s));
+        out
+    }
+
+    fn total(mut self) -> Vec<(&'static str, f64)> {
+        self.timings
+            .push(("total", self.start.elapsed().as_secs_f64()));
+        self.timings
+    }
+}
+
+/// Runs a checked pipeline; see the module docs.
+pub fn run(pipeline: &Pipeline, mode: Mode) -> Result<Outcome, RunError> {
+    let mut timer = Timer::new();
+    info!(
+        pipeline = %pipeline.path.display(),
+        as_of = %pipeline.as_of,
+        output = %pipeline.output.display(),
+        threads = rayon::current_num_threads(),
+        "plan: {} input layer(s)",
+        pipeline.inputs.len()
+    );
+    let staging = output::begin(&pipeline.output)?;
+    let result = run_staged(pipeline, mode, &staging.dir, &mut timer);
+    match result {
+        Ok((files, findings, national, records)) => {
+            let exit_status = exit_status(pipeline.fail_on, &findings);
+            let mut files = files;
+            files.push("run.json".to_string());
+            let timings = timer.total();
+            let doc = run_json(
+                match mode {
+                    Mode::Run => "run",
+                    Mode::Validate => "validate",
+                },
+                pipeline,
+                &records,
+                &timings,
+                &findings,
+                national.as_ref(),
+                &files,
+                exit_status,
+            );
+            let path = staging.dir.join("run.json");
+            let text = serde_json::to_string_pretty(&doc).expect("JSON values always serialise");
+            if let Err(source) = std::fs::write(&path, text + "\n") {
+                staging.abort();
+                return Err(ReportError::Io { path, source }.into());
+            }
+            staging.commit()?;
+            Ok(Outcome {
+                exit_status,
+                output: pipeline.output.clone(),
+                files,
+                findings,
+                timings_s: timings,
+                national,
+            })
+        }
+        Err(e) => {
+            staging.abort();
+            Err(e)
+        }
+    }
+}
+
+fn exit_status(fail_on: FailOn, findings: &[Finding]) -> i32 {
+    let errors = findings.iter().any(|f| f.severity == Severity::Error);
+    if fail_on == FailOn::Error && errors {
+        3
+    } else {
+        0
+    }
+}
+
+type Staged = (
+    Vec<String>,
+    Vec<Finding>,
+    Option<analysis::RegionRow>,
+    Vec<InputRecord>,
+);
+
+fn run_staged(
+    pipeline: &Pipeline,
+    mode: Mode,
+    dir: &Path,
+    timer: &mut Timer,
+) -> Result<Staged, RunError> {
+    let layers: Vec<RawLayer> = timer.stage("ingest", || {
+        pipeline
+            .inputs
+            .par_iter()
+            .map(ingest::read_layer)
+            .collect::<Result<Vec<_>, _>>()
+    })?;
+    for l in &layers {
+        info!(layer = l.kind.key(), features = l.features.len(), crs = %l.crs, "read {}", l.source);
+    }
+    let (mut inputs, mut findings) =
+        timer.stage("qa", || crate::qa::check_layers(&layers, pipeline.as_of));
+    inputs.regions.sort_by(|a, b| a.region_id.cmp(&b.region_id));
+    let mut records = input_records(&layers, &inputs);
+
+    let mut national = None;
+    let mut out_tables: Vec<(Table, bool)> = Vec::new();
+    if mode == Mode::Run {
+        let (summary, analysis_findings) = analyse(pipeline, &inputs, timer);
+        findings.extend(analysis_findings);
+        out_tables.push((tables::remaining_hazards(&inputs, &summary), false));
+        out_tables.push((tables::region_summary(&summary), true));
+        out_tables.push((tables::priority_tasks(&inputs, &summary), true));
+        national = Some(summary.national);
+    }
+    out_tables.push((tables::qa_findings(&findings), true));
+    log_qa(&findings);
+    let files = timer.stage("report", || write_tables(dir, &out_tables))?;
+    for r in &mut records {
+        r.features_used = match r.layer {
+            "hazards" => inputs.hazards.len(),
+            "releases" => inputs.releases.len(),
+            "regions" => inputs.regions.len(),
+            "settlements" => inputs.settlements.len(),
+            _ => inputs.accidents.len(),
+        };
+    }
+    Ok((files, findings, national, records))
+}
+
+fn analyse(
+    pipeline: &Pipeline,
+    inputs: &Inputs,
+    timer: &mut Timer,
+) -> (analysis::Summary, Vec<Finding>) {
+    let window_start =
+        pipeline.as_of - chrono::Duration::days(i64::from(pipeline.parameters.window_days));
+    let (accounts, mut findings) = timer.stage("release", || {
+        release::account_hazards(&inputs.hazards, &inputs.releases, window_start)
+    });
+    let land = timer.stage("regions", || {
+        regions::land_by_region(&inputs.hazards, &accounts, &inputs.regions)
+    });
+    findings.extend(land.findings.iter().cloned());
+    let priorities = timer.stage("priority", || {
+        priority::prioritise(
+            &inputs.hazards,
+            &accounts,
+            &inputs.settlements,
+            &inputs.accidents,
+            &pipeline.parameters,
+            pipeline.as_of,
+        )
+    });
+    let summary = timer.stage("progress", || {
+        analysis::summarise(
+            inputs,
+            accounts,
+            &land,
+            priorities,
+            pipeline.as_of,
+            pipeline.parameters.window_days,
+            &pipeline.deadlines,
+        )
+    });
+    let n = &summary.national.figures;
+    info!(
+        original_m2 = format!("{:.0}", n.original_m2),
+        remaining_m2 = format!("{:.0}", n.remaining_m2),
+        released_m2 = format!("{:.0}", n.released_m2),
+        ranked = summary
+            .hazards
+            .iter()
+            .filter(|h| h.priority.is_some())
+            .count(),
+        "analysis finished"
+    );
+    (summary, findings)
+}
+
+fn log_qa(findings: &[Finding]) {
+    let mut by_check: std::collections::BTreeMap<(Severity, &str), usize> = Default::default();
+    for f in findings {
+        *by_check.entry((f.severity, f.check)).or_default() += 1;
+    }
+    for ((severity, check), n) in by_check.iter().rev() {
+        match severity {
+            Severity::Info => info!(check, count = n, "QA info"),
+            _ => tracing::warn!(
+                check,
+                count = n,
+                severity = severity.as_str(),
+                "QA findings"
+            ),
+        }
+    }
+}
+
+fn input_records(layers: &[RawLayer], _inputs: &Inputs) -> Vec<InputRecord> {
+    layers
+        .iter()
+        .map(|l| InputRecord {
+            layer: l.kind.key(),
+            source: l.source.clone(),
+            layer_name: l.layer_name.clone(),
+            crs: l.crs.clone(),
+            sha256: l.file.as_deref().and_then(hash_source),
+            features_read: l.features.len(),
+            features_used: 0,
+        })
+        .collect()
+}
+
+/// SHA-256 of a file; for a shapefile, of its .shp, .shx, .dbf, .prj and .cpg together
+/// (the hash of the concatenated per-file hashes).
+fn hash_source(path: &Path) -> Option<String> {
+    if !path.is_file() {
+        return None;
+    }
+    let is_shp = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("shp"));
+    if !is_shp {
+        return report::sha256_file(path).ok();
+    }
+    let parts: Vec<String> = ["shp", "shx", "dbf", "prj", "cpg"]
+        .iter()
+        .map(|ext| path.with_extension(ext))
+        .filter(|p| p.is_file())
+        .filter_map(|p| report::sha256_file(&p).ok())
+        .collect();
+    Some(report::sha256_hex(parts.join("").as_bytes()))
+}
+
+fn write_tables(dir: &Path, out: &[(Table, bool)]) -> Result<Vec<String>, ReportError> {
+    let mut files = vec!["minefree.gpkg".to_string()];
+    let refs: Vec<&Table> = out.iter().map(|(t, _)| t).collect();
+    gpkg::write_gpkg(&dir.join("minefree.gpkg"), &refs)?;
+    for (table, as_csv) in out {
+        let geo = matches!(table.name, "remaining_hazards" | "region_summary");
+        if *as_csv {
+            let name = format!("{}.csv", table.name);
+            files::write_csv(&dir.join(&name), table)?;
+            files.push(name);
+        }
+        if *as_csv || geo {
+            let name = format!("{}.parquet", table.name);
+            files::write_parquet(&dir.join(&name), table, geo)?;
+            files.push(name);
+        }
+    }
+    let _ = LayerKind::ALL;
+    Ok(files)
+}

@@ -1,0 +1,434 @@
+//! Input QA (R1–R2): raw records → model types, and a finding for every problem.
+//!
+//! Input: the [`RawLayer`]s read by `ingest` (EPSG:4326) and the as-of date D.
+//! Output: [`Inputs`] holding only usable records, and the [`Finding`]s. Nothing is dropped
+//! silently: every record that is skipped or changed has a finding naming it by its id
+//! (or `fid:N` when the id is missing). Decisions where the SPEC is silent are in
+//! `pipelines/README.md` ("How bad input is treated").
+
+pub mod repair;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use geo::Point;
+
+use crate::config::LayerKind;
+use crate::ingest::{AttrValue, RawFeature, RawGeometry, RawLayer};
+use crate::model::{
+    Accident, Finding, Hazard, HazardType, Inputs, Method, Region, Release, Settlement, Severity,
+    Status,
+};
+
+/// Builds the model from raw layers; see the module docs.
+pub fn check_layers(layers: &[RawLayer], as_of: NaiveDate) -> (Inputs, Vec<Finding>) {
+    let mut inputs = Inputs::default();
+    let mut findings = Vec::new();
+    for layer in layers {
+        let mut ctx = LayerCheck {
+            layer,
+            findings: &mut findings,
+        };
+        if layer.crs_assumed {
+            ctx.push(Finding::new(
+                Severity::Warning,
+                "crs_assumed",
+                layer.kind.key(),
+                "",
+                format!(
+                    "source '{}' has no CRS; its coordinates are within ±180/±90 so EPSG:4326 (lon/lat) was assumed",
+                    layer.source
+                ),
+            ));
+        }
+        match layer.kind {
+            LayerKind::Hazards => {
+                inputs.hazards = ctx.hazards(as_of);
+                inputs.hazard_extra_fields = layer.extra_fields.clone();
+            }
+            LayerKind::Releases => inputs.releases = ctx.releases(as_of),
+            LayerKind::Regions => inputs.regions = ctx.regions(),
+            LayerKind::Settlements => inputs.settlements = ctx.settlements(),
+            LayerKind::Accidents => inputs.accidents = ctx.accidents(),
+        }
+    }
+    (inputs, findings)
+}
+
+struct LayerCheck<'a> {
+    layer: &'a RawLayer,
+    findings: &'a mut Vec<Finding>,
+}
+
+/// The text of SPEC field `i`, when present and not blank.
+fn text(f: &RawFeature, i: usize) -> Option<String> {
+    f.values[i].as_ref().and_then(AttrValue::text)
+}
+
+impl LayerCheck<'_> {
+    fn key(&self) -> &'static str {
+        self.layer.kind.key()
+    }
+
+    fn push(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+
+    fn finding(&mut self, severity: Severity, check: &'static str, id: &str, message: String) {
+        let f = Finding::new(severity, check, self.key(), id, message);
+        self.push(f);
+    }
+
+    /// The record's id (SPEC field 0), or `fid:N`; reports a missing id.
+    fn id(&mut self, f: &RawFeature, index: usize) -> String {
+        match text(f, 0) {
+            Some(id) => id,
+            None => {
+                let id = match f.fid {
+                    Some(fid) => format!("fid:{fid}"),
+                    None => format!("row:{}", index + 1),
+                };
+                let field = self.layer.kind.fields()[0].0;
+                self.finding(
+                    Severity::Error,
+                    "missing_id",
+                    &id,
+                    format!("record has no {field}; kept and named by its feature id"),
+                );
+                id
+            }
+        }
+    }
+
+    /// A date field: `Ok(None)` when missing, with a `missing_date` warning if `warn_missing`.
+    fn date(&mut self, f: &RawFeature, i: usize, id: &str) -> Option<NaiveDate> {
+        let field = self.layer.kind.fields()[i].0;
+        let value = f.values[i].as_ref()?;
+        match value.date() {
+            Ok(d) => Some(d),
+            Err(e) if value.text().is_none() => {
+                let _ = e;
+                None
+            }
+            Err(e) => {
+                self.finding(
+                    Severity::Warning,
+                    "bad_date",
+                    id,
+                    format!("{field}: {e}; treated as missing"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Repairs a polygonal geometry, reporting every repair; `None` when unusable.
+    fn polygon(&mut self, f: &RawFeature, id: &str) -> Option<geo::MultiPolygon<f64>> {
+        let g = self.usable_geometry(f, id)?;
+        match repair::repair_polygonal(&g) {
+            Ok((mp, issues)) => {
+                for i in issues {
+                    let finding =
+                        Finding::new(i.severity, i.check, self.key(), id, i.message).at(g.clone());
+                    self.push(finding);
+                }
+                Some(mp)
+            }
+            Err(i) => {
+                let mut finding = Finding::new(i.severity, i.check, self.key(), id, i.message);
+                if repair::check_coordinates(&g).is_ok() {
+                    finding = finding.at(g);
+                }
+                self.push(finding);
+                None
+            }
+        }
+    }
+
+    /// A point geometry (a one-point MultiPoint is accepted); `None` when unusable.
+    fn point(&mut self, f: &RawFeature, id: &str) -> Option<Point<f64>> {
+        let g = self.usable_geometry(f, id)?;
+        let point = match &g {
+            geo::Geometry::Point(p) => Some(*p),
+            geo::Geometry::MultiPoint(mp) if mp.0.len() == 1 => Some(mp.0[0]),
+            _ => None,
+        };
+        let Some(point) = point else {
+            self.finding(
+                Severity::Error,
+                "wrong_geometry_type",
+                id,
+                "geometry is not a Point; record skipped".to_string(),
+            );
+            return None;
+        };
+        if let Err(i) = repair::check_coordinates(&g) {
+            self.finding(i.severity, i.check, id, i.message);
+            return None;
+        }
+        Some(point)
+    }
+
+    fn usable_geometry(&mut self, f: &RawFeature, id: &str) -> Option<geo::Geometry<f64>> {
+        let (check, message) = match &f.geometry {
+            RawGeometry::Geo(g) => return Some(g.clone()),
+            RawGeometry::Null => (
+                "null_geometry",
+                "record has no geometry; record skipped".to_string(),
+            ),
+            RawGeometry::Empty => (
+                "empty_geometry",
+                "geometry is empty; record skipped".to_string(),
+            ),
+            RawGeometry::Unreadable(why) => {
+                ("unreadable_geometry", format!("{why}; record skipped"))
+            }
+        };
+        self.finding(Severity::Error, check, id, message);
+        None
+    }
+
+    /// Reports every id used by more than one record (all records are kept).
+    fn duplicates(&mut self, ids: &[(String, Option<u64>)]) {
+        let mut by_id: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for (id, fid) in ids {
+            by_id
+                .entry(id.as_str())
+                .or_default()
+                .push(fid.map_or("-".to_string(), |f| f.to_string()));
+        }
+        let field = self.layer.kind.fields()[0].0;
+        for (id, fids) in by_id {
+            if fids.len() > 1 {
+                self.finding(
+                    Severity::Error,
+                    "duplicate_id",
+                    id,
+                    format!(
+                        "{field} '{id}' is used by {} records (feature ids {}); all are kept",
+                        fids.len(),
+                        fids.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
+    fn hazards(&mut self, as_of: NaiveDate) -> Vec<Hazard> {
+        let mut out = Vec::new();
+        let mut ids = Vec::new();
+        for (index, f) in self.layer.features.iter().enumerate() {
+            let id = self.id(f, index);
+            ids.push((id.clone(), f.fid));
+            let status = match text(f, 1) {
+                Some(s) => Status::parse(&s).unwrap_or_else(|| {
+                    self.finding(
+                        Severity::Error,
+                        "unknown_status",
+                        &id,
+                        format!("status '{s}' is neither CHA nor SHA; counted as SHA"),
+                    );
+                    Status::Sha
+                }),
+                None => {
+                    self.finding(
+                        Severity::Warning,
+                        "missing_status",
+                        &id,
+                        "no status; counted as SHA (set inputs.hazards.defaults.status to choose)"
+                            .to_string(),
+                    );
+                    Status::Sha
+                }
+            };
+            let hazard_type = text(f, 2).and_then(|t| {
+                let parsed = HazardType::parse(&t);
+                if parsed.is_none() {
+                    self.finding(
+                        Severity::Warning,
+                        "unknown_hazard_type",
+                        &id,
+                        format!("hazard_type '{t}' is not one of AP, AT, ERW, CMR, IED, MIXED; scored as unknown"),
+                    );
+                }
+                parsed
+            });
+            let recorded_on = self.date(f, 3, &id);
+            let Some(geometry) = self.polygon(f, &id) else {
+                continue;
+            };
+            match recorded_on {
+                Some(d) if d > as_of => {
+                    self.finding(
+                        Severity::Info,
+                        "recorded_after_as_of",
+                        &id,
+                        format!(
+                            "recorded on {d}, after the as-of date {as_of}; not part of this run"
+                        ),
+                    );
+                    continue;
+                }
+                None => self.finding(
+                    Severity::Warning,
+                    "missing_date",
+                    &id,
+                    "no recorded_on date; counted as recorded before every release".to_string(),
+                ),
+                Some(_) => {}
+            }
+            out.push(Hazard {
+                hazard_id: id,
+                status,
+                hazard_type,
+                recorded_on,
+                geometry,
+                extra: f.extra.clone(),
+            });
+        }
+        self.duplicates(&ids);
+        out
+    }
+
+    fn releases(&mut self, as_of: NaiveDate) -> Vec<Release> {
+        let mut out = Vec::new();
+        let mut ids = Vec::new();
+        for (index, f) in self.layer.features.iter().enumerate() {
+            let id = self.id(f, index);
+            ids.push((id.clone(), f.fid));
+            let method_text = text(f, 1);
+            let method = method_text.as_deref().and_then(Method::parse);
+            let completed_on = self.date(f, 2, &id);
+            let Some(geometry) = self.polygon(f, &id) else {
+                continue;
+            };
+            let Some(method) = method else {
+                self.finding(
+                    Severity::Error,
+                    "unknown_method",
+                    &id,
+                    format!(
+                        "method '{}' is not cancelled, reduced or cleared; release ignored (its land stays hazardous)",
+                        method_text.unwrap_or_default()
+                    ),
+                );
+                continue;
+            };
+            let Some(completed_on) = completed_on else {
+                self.finding(
+                    Severity::Warning,
+                    "missing_date",
+                    &id,
+                    "no completed_on date; the release is not completed and is ignored".to_string(),
+                );
+                continue;
+            };
+            if completed_on > as_of {
+                self.finding(
+                    Severity::Info,
+                    "completed_after_as_of",
+                    &id,
+                    format!("completed on {completed_on}, after the as-of date {as_of}; not part of this run"),
+                );
+                continue;
+            }
+            out.push(Release {
+                release_id: id,
+                method,
+                completed_on,
+                hazard_id: text(f, 3),
+                organisation: text(f, 4),
+                geometry,
+            });
+        }
+        self.duplicates(&ids);
+        out
+    }
+
+    fn regions(&mut self) -> Vec<Region> {
+        let mut out = Vec::new();
+        let mut ids = Vec::new();
+        for (index, f) in self.layer.features.iter().enumerate() {
+            let id = self.id(f, index);
+            ids.push((id.clone(), f.fid));
+            let Some(geometry) = self.polygon(f, &id) else {
+                continue;
+            };
+            out.push(Region {
+                name: text(f, 1).unwrap_or_else(|| id.clone()),
+                region_id: id,
+                parent_id: text(f, 2),
+                geometry,
+            });
+        }
+        self.duplicates(&ids);
+        out
+    }
+
+    fn settlements(&mut self) -> Vec<Settlement> {
+        let mut out = Vec::new();
+        let mut ids = Vec::new();
+        for (index, f) in self.layer.features.iter().enumerate() {
+            let id = self.id(f, index);
+            ids.push((id.clone(), f.fid));
+            let Some(location) = self.point(f, &id) else {
+                continue;
+            };
+            let population = match f.values[2].as_ref().map(AttrValue::number) {
+                Some(Ok(p)) if p >= 0.0 && p.fract() == 0.0 && p < 1e15 => p as u64,
+                other => {
+                    let why = match other {
+                        None => "no population".to_string(),
+                        Some(Ok(p)) => format!("population {p} is not a whole number ≥ 0"),
+                        Some(Err(e)) => format!("population {e}"),
+                    };
+                    self.finding(
+                        Severity::Warning,
+                        "bad_population",
+                        &id,
+                        format!("{why}; counted as 0"),
+                    );
+                    0
+                }
+            };
+            out.push(Settlement {
+                name: text(f, 1).unwrap_or_default(),
+                settlement_id: id,
+                population,
+                location,
+            });
+        }
+        self.duplicates(&ids);
+        out
+    }
+
+    fn accidents(&mut self) -> Vec<Accident> {
+        let mut out = Vec::new();
+        for (index, f) in self.layer.features.iter().enumerate() {
+            let id = self.id(f, index);
+            let Some(location) = self.point(f, &id) else {
+                continue;
+            };
+            let occurred_on = self.date(f, 1, &id);
+            if occurred_on.is_none() {
+                self.finding(
+                    Severity::Warning,
+                    "missing_date",
+                    &id,
+                    "no occurred_on date; never counted in the accident window".to_string(),
+                );
+            }
+            let casualties = f.values[2]
+                .as_ref()
+                .and_then(|v| v.number().ok())
+                .map(|c| c as i64);
+            out.push(Accident {
+                accident_id: id,
+                occurred_on,
+                casualties,
+                location,
+            });
+        }
+        out
+    }
+}

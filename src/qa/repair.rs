@@ -1,0 +1,389 @@
+//! R1: repairing polygonal geometry, and the sliver rule shared with the overlays.
+//!
+//! Input: any `geo::Geometry` in lon/lat degrees. Output: a valid MultiPolygon with
+//! counter-clockwise exteriors and clockwise holes, plus one [`Issue`] per kind of repair,
+//! or an `error` issue when nothing usable is left. Steps, in order:
+//! 1. only Polygon/MultiPolygon are accepted; coordinates must be finite and inside ±180/±90;
+//! 2. repeated consecutive vertices are removed;
+//! 3. zero-area spikes (a vertex where the ring turns back on itself) are removed;
+//! 4. a polygon still invalid (self-intersecting ring, crossing holes…) is rebuilt with the
+//!    even-odd rule (`geo::MakeValid`, the constrained-triangulation method of Ledoux et al.;
+//!    a bow-tie becomes its two triangles, as GEOS MakeValid gives);
+//! 5. MultiPolygon parts that overlap are merged (their union: land covered twice by one
+//!    record is still covered once);
+//! 6. parts and holes smaller than [`SLIVER_DEG2`] are dropped.
+
+use geo::orient::{Direction, Orient};
+use geo::{Area, Coord, CoordsIter, LineString, MakeValid, MultiPolygon, Polygon, Validation};
+
+use crate::model::Severity;
+
+/// Planar area (deg²) under which a polygon part or hole is a sliver (SPEC edge cases).
+pub const SLIVER_DEG2: f64 = 1e-12;
+
+/// One repair made, or the reason a geometry was rejected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Issue {
+    /// `warning` for a repair, `error` for a rejected geometry.
+    pub severity: Severity,
+    /// Stable check name.
+    pub check: &'static str,
+    /// What happened, for an analyst.
+    pub message: String,
+}
+
+fn issue(severity: Severity, check: &'static str, message: impl Into<String>) -> Issue {
+    Issue {
+        severity,
+        check,
+        message: message.into(),
+    }
+}
+
+/// Repairs a polygonal geometry; `Err` carries the `error` issue when it cannot be used.
+pub fn repair_polygonal(g: &geo::Geometry<f64>) -> Result<(MultiPolygon<f64>, Vec<Issue>), Issue> {
+    let polygons: Vec<Polygon<f64>> = match g {
+        geo::Geometry::Polygon(p) => vec![p.clone()],
+        geo::Geometry::MultiPolygon(mp) => mp.0.clone(),
+        other => {
+            return Err(issue(
+                Severity::Error,
+                "wrong_geometry_type",
+                format!(
+                    "geometry is a {} where a Polygon or MultiPolygon is expected; record skipped",
+                    geometry_name(other)
+                ),
+            ))
+        }
+    };
+    check_coordinates(g)?;
+    let mut issues = Vec::new();
+    let (mut repeated, mut spikes, mut degenerate) = (0usize, 0usize, 0usize);
+    let mut invalid_reasons: Vec<String> = Vec::new();
+    let mut parts: Vec<Polygon<f64>> = Vec::new();
+    for polygon in polygons {
+        let (exterior, interiors) = polygon.into_inner();
+        let Some(exterior) = clean_ring(exterior, &mut repeated, &mut spikes) else {
+            degenerate += 1;
+            continue;
+        };
+        let interiors: Vec<LineString<f64>> = interiors
+            .into_iter()
+            .filter_map(|r| {
+                let cleaned = clean_ring(r, &mut repeated, &mut spikes);
+                if cleaned.is_none() {
+                    degenerate += 1;
+                }
+                cleaned
+            })
+            .collect();
+        let polygon = Polygon::new(exterior, interiors);
+        let errors = polygon.validation_errors();
+        if errors.is_empty() {
+            parts.push(polygon);
+            continue;
+        }
+        invalid_reasons.extend(errors.iter().map(|e| e.to_string()));
+        match polygon.make_valid() {
+            Ok(mp) => parts.extend(mp.0),
+            Err(e) => invalid_reasons.push(format!("repair failed: {e}")),
+        }
+    }
+    if repeated > 0 {
+        issues.push(issue(
+            Severity::Warning,
+            "repeated_vertices",
+            format!("{repeated} repeated consecutive vertex(es) removed"),
+        ));
+    }
+    if spikes > 0 {
+        issues.push(issue(
+            Severity::Warning,
+            "spike",
+            format!("{spikes} zero-area spike vertex(es) removed"),
+        ));
+    }
+    if degenerate > 0 {
+        issues.push(issue(
+            Severity::Warning,
+            "too_few_points",
+            format!("{degenerate} ring(s) with fewer than 3 distinct points removed"),
+        ));
+    }
+    if !invalid_reasons.is_empty() {
+        invalid_reasons.dedup();
+        let check = if invalid_reasons
+            .iter()
+            .any(|r| r.contains("self-intersection"))
+        {
+            "self_intersection"
+        } else {
+            "invalid_polygon"
+        };
+        issues.push(issue(
+            Severity::Warning,
+            check,
+            format!(
+                "invalid polygon ({}); rebuilt with the even-odd rule",
+                invalid_reasons.join("; ")
+            ),
+        ));
+    }
+    let mut mp = MultiPolygon::new(parts);
+    if mp.0.len() > 1 && !mp.is_valid() {
+        let oriented = mp.orient(Direction::Default);
+        mp = geo::unary_union(oriented.0.iter());
+        issues.push(issue(
+            Severity::Warning,
+            "overlapping_parts",
+            "parts of the MultiPolygon overlap or touch along a line; merged into their union",
+        ));
+    }
+    let mp = normalize(mp);
+    if mp.0.is_empty() {
+        return Err(issue(
+            Severity::Error,
+            "empty_geometry",
+            "geometry has no area left after repair; record skipped",
+        ));
+    }
+    Ok((mp, issues))
+}
+
+/// Rejects non-finite coordinates and coordinates outside longitude/latitude range.
+pub fn check_coordinates(g: &geo::Geometry<f64>) -> Result<(), Issue> {
+    if g.coords_iter()
+        .any(|c| !c.x.is_finite() || !c.y.is_finite())
+    {
+        return Err(issue(
+            Severity::Error,
+            "non_finite_coordinates",
+            "geometry has NaN or infinite coordinates; record skipped",
+        ));
+    }
+    if g.coords_iter()
+        .any(|c| c.x.abs() > 180.0 || c.y.abs() > 90.0)
+    {
+        return Err(issue(
+            Severity::Error,
+            "coordinates_out_of_range",
+            "coordinates lie outside longitude ±180 / latitude ±90 after transformation to EPSG:4326 (wrong CRS?); record skipped",
+        ));
+    }
+    Ok(())
+}
+
+/// Orients rings (exterior counter-clockwise, holes clockwise) and drops slivers.
+pub fn normalize(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
+    drop_slivers(mp).orient(Direction::Default)
+}
+
+/// Drops polygon parts and holes whose planar area is below [`SLIVER_DEG2`].
+pub fn drop_slivers(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
+    MultiPolygon::new(
+        mp.0.into_iter()
+            .filter_map(|p| {
+                let (exterior, interiors) = p.into_inner();
+                let ext = Polygon::new(exterior, vec![]);
+                if ext.unsigned_area() < SLIVER_DEG2 {
+                    return None;
+                }
+                let holes = interiors
+                    .into_iter()
+                    .filter(|h| Polygon::new(h.clone(), vec![]).unsigned_area() >= SLIVER_DEG2)
+                    .collect();
+                let p = Polygon::new(ext.into_inner().0, holes);
+                (p.unsigned_area() >= SLIVER_DEG2).then_some(p)
+            })
+            .collect(),
+    )
+}
+
+/// Removes repeated vertices and spikes; `None` when fewer than 3 distinct points remain.
+fn clean_ring(
+    ring: LineString<f64>,
+    repeated: &mut usize,
+    spikes: &mut usize,
+) -> Option<LineString<f64>> {
+    let mut pts: Vec<Coord<f64>> = ring.0;
+    if pts.len() > 1 && pts.first() == pts.last() {
+        pts.pop();
+    }
+    let before = pts.len();
+    pts.dedup();
+    while pts.len() > 1 && pts.first() == pts.last() {
+        pts.pop();
+    }
+    *repeated += before - pts.len();
+    loop {
+        let n = pts.len();
+        if n < 3 {
+            return None;
+        }
+        let spike = (0..n).find(|&i| {
+            let prev = pts[(i + n - 1) % n];
+            let next = pts[(i + 1) % n];
+            is_spike(prev, pts[i], next)
+        });
+        let Some(i) = spike else { break };
+        pts.remove(i);
+        *spikes += 1;
+        // Removing a spike tip can leave its two neighbours equal: merge them.
+        let n = pts.len();
+        if n >= 2 {
+            let j = i % n;
+            let prev = (j + n - 1) % n;
+            if pts[prev] == pts[j] {
+                pts.remove(j);
+            }
+        }
+    }
+    pts.push(pts[0]);
+    Some(LineString::new(pts))
+}
+
+/// True when the ring goes out from `prev` to `v` and comes straight back towards `prev`.
+fn is_spike(prev: Coord<f64>, v: Coord<f64>, next: Coord<f64>) -> bool {
+    let a = v - prev;
+    let b = next - v;
+    let cross = a.x * b.y - a.y * b.x;
+    let dot = a.x * b.x + a.y * b.y;
+    let scale = (a.x.hypot(a.y)) * (b.x.hypot(b.y));
+    dot < 0.0 && cross.abs() <= 1e-10 * scale
+}
+
+fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
+    match g {
+        geo::Geometry::Point(_) => "Point",
+        geo::Geometry::Line(_) => "Line",
+        geo::Geometry::LineString(_) => "LineString",
+        geo::Geometry::Polygon(_) => "Polygon",
+        geo::Geometry::MultiPoint(_) => "MultiPoint",
+        geo::Geometry::MultiLineString(_) => "MultiLineString",
+        geo::Geometry::MultiPolygon(_) => "MultiPolygon",
+        geo::Geometry::GeometryCollection(_) => "GeometryCollection",
+        geo::Geometry::Rect(_) => "Rect",
+        geo::Geometry::Triangle(_) => "Triangle",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::wkt;
+
+    fn repaired(g: geo::Geometry<f64>) -> (MultiPolygon<f64>, Vec<&'static str>) {
+        let (mp, issues) = repair_polygonal(&g).expect("repairable");
+        (mp, issues.iter().map(|i| i.check).collect())
+    }
+
+    #[test]
+    fn bow_tie_becomes_two_triangles_of_quarter_area_each() {
+        // Bow-tie over the unit square crossing at (0.5, 0.5): two triangles of area 1/4.
+        let (mp, checks) = repaired(wkt!(POLYGON((0. 0.,1. 1.,1. 0.,0. 1.,0. 0.))).into());
+        assert_eq!(mp.0.len(), 2);
+        assert!((mp.unsigned_area() - 0.5).abs() < 1e-12);
+        assert_eq!(checks, vec!["self_intersection"]);
+        assert!(mp.is_valid());
+    }
+
+    #[test]
+    fn spike_is_removed_and_area_unchanged() {
+        // Unit square with an out-and-back spike from (1,0.5) to (3,0.5).
+        let (mp, checks) =
+            repaired(wkt!(POLYGON((0. 0.,1. 0.,1. 0.5,3. 0.5,1. 0.5,1. 1.,0. 1.,0. 0.))).into());
+        assert_eq!(checks, vec!["spike"]);
+        assert!((mp.unsigned_area() - 1.0).abs() < 1e-12);
+        assert_eq!(
+            mp.0[0].exterior().0.len(),
+            6,
+            "4 corners + (1,0.5) + closing point"
+        );
+    }
+
+    #[test]
+    fn repeated_vertices_are_removed() {
+        let (mp, checks) =
+            repaired(wkt!(POLYGON((0. 0.,1. 0.,1. 0.,1. 1.,1. 1.,0. 1.,0. 0.))).into());
+        assert_eq!(checks, vec!["repeated_vertices"]);
+        assert_eq!(mp.0[0].exterior().0.len(), 5);
+    }
+
+    #[test]
+    fn hole_is_kept_and_oriented_clockwise() {
+        let (mp, checks) = repaired(
+            wkt!(POLYGON((0. 0.,0. 4.,4. 4.,4. 0.,0. 0.),(1. 1.,2. 1.,2. 2.,1. 2.,1. 1.))).into(),
+        );
+        assert!(checks.is_empty());
+        assert!((mp.unsigned_area() - 15.0).abs() < 1e-12);
+        use geo::winding_order::Winding;
+        assert!(mp.0[0].exterior().is_ccw());
+        assert!(mp.0[0].interiors()[0].is_cw());
+    }
+
+    #[test]
+    fn overlapping_multipolygon_parts_are_merged() {
+        let (mp, checks) = repaired(
+            wkt!(MULTIPOLYGON(((0. 0.,2. 0.,2. 2.,0. 2.,0. 0.)),((1. 1.,3. 1.,3. 3.,1. 3.,1. 1.))))
+                .into(),
+        );
+        assert_eq!(checks, vec!["overlapping_parts"]);
+        assert!((mp.unsigned_area() - 7.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn disjoint_multipolygon_is_untouched() {
+        let (mp, checks) = repaired(
+            wkt!(MULTIPOLYGON(((0. 0.,1. 0.,1. 1.,0. 1.,0. 0.)),((5. 5.,6. 5.,6. 6.,5. 6.,5. 5.))))
+                .into(),
+        );
+        assert!(checks.is_empty());
+        assert_eq!(mp.0.len(), 2);
+    }
+
+    #[test]
+    fn unusable_geometries_are_errors() {
+        let cases: Vec<(geo::Geometry<f64>, &str)> = vec![
+            (wkt!(POINT(1. 2.)).into(), "wrong_geometry_type"),
+            (wkt!(LINESTRING(0. 0.,1. 1.)).into(), "wrong_geometry_type"),
+            (
+                Polygon::new(
+                    LineString::from(vec![(0., 0.), (f64::NAN, 0.), (1., 1.), (0., 0.)]),
+                    vec![],
+                )
+                .into(),
+                "non_finite_coordinates",
+            ),
+            (wkt!(POLYGON((0. 0.,1. 1.,2. 2.,0. 0.))).into(), "empty_geometry"),
+            (wkt!(POLYGON((500000. 4000000.,500100. 4000000.,500100. 4000100.,500000. 4000000.))).into(), "coordinates_out_of_range"),
+        ];
+        for (g, check) in cases {
+            let err = repair_polygonal(&g).expect_err(check);
+            assert_eq!(err.check, check);
+            assert_eq!(err.severity, Severity::Error);
+        }
+    }
+
+    #[test]
+    fn sliver_parts_and_holes_are_dropped() {
+        let tiny = 1e-7; // 1e-14 deg²
+        let mp = MultiPolygon::new(vec![
+            Polygon::new(
+                LineString::from(vec![(0., 0.), (1., 0.), (1., 1.), (0., 1.), (0., 0.)]),
+                vec![LineString::from(vec![
+                    (0.5, 0.5),
+                    (0.5 + tiny, 0.5),
+                    (0.5, 0.5 + tiny),
+                    (0.5, 0.5),
+                ])],
+            ),
+            Polygon::new(
+                LineString::from(vec![(3., 3.), (3. + tiny, 3.), (3., 3. + tiny), (3., 3.)]),
+                vec![],
+            ),
+        ]);
+        let out = drop_slivers(mp);
+        assert_eq!(out.0.len(), 1);
+        assert!(out.0[0].interiors().is_empty());
+    }
+}

@@ -1,0 +1,166 @@
+//! Writing results: one in-memory [`Table`] per output, written to GeoPackage (GDAL),
+//! CSV and Parquet (polars), plus `run.json`, into a staging directory that replaces the
+//! output directory in one step.
+//!
+//! `tables` turns analysis rows into [`Table`]s (the SPEC §5 columns, in order, with the
+//! rounding documented in the README); `gpkg` and `files` write them; `output` does the
+//! staging and the swap.
+
+pub mod files;
+pub mod gpkg;
+pub mod output;
+pub mod run_json;
+pub mod tables;
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+/// A writing problem: output lost, a person must act.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// GDAL failed to write a layer.
+    #[error("cannot write {what}: {message}")]
+    Gdal {
+        /// What was being written.
+        what: String,
+        /// GDAL's message.
+        message: String,
+    },
+    /// A file or directory operation failed.
+    #[error("cannot write {path}: {source}")]
+    Io {
+        /// The path.
+        path: std::path::PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// polars failed to write a table.
+    #[error("cannot write {path}: {message}")]
+    Table {
+        /// The path.
+        path: std::path::PathBuf,
+        /// polars' message.
+        message: String,
+    },
+}
+
+/// The values of one column (`None` = NULL).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Values {
+    /// Text.
+    Text(Vec<Option<String>>),
+    /// Real numbers.
+    Real(Vec<Option<f64>>),
+    /// Integers.
+    Int(Vec<Option<i64>>),
+    /// Dates.
+    Date(Vec<Option<NaiveDate>>),
+    /// Booleans.
+    Bool(Vec<Option<bool>>),
+}
+
+impl Values {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            Values::Text(v) => v.len(),
+            Values::Real(v) => v.len(),
+            Values::Int(v) => v.len(),
+            Values::Date(v) => v.len(),
+            Values::Bool(v) => v.len(),
+        }
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A named column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// Column name (SPEC §5).
+    pub name: String,
+    /// Values, one per row.
+    pub values: Values,
+}
+
+/// Kind of geometry a table carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GeometryKind {
+    /// No geometry column.
+    None,
+    /// MultiPolygon.
+    MultiPolygon,
+    /// Any geometry (QA findings).
+    Any,
+}
+
+/// An output table.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// Layer / file name (`region_summary`, …).
+    pub name: &'static str,
+    /// Columns in output order.
+    pub columns: Vec<Column>,
+    /// Geometry kind.
+    pub geometry_kind: GeometryKind,
+    /// One geometry per row (empty when `geometry_kind` is `None`).
+    pub geometry: Vec<Option<geo::Geometry<f64>>>,
+}
+
+impl Table {
+    /// A table without columns yet.
+    pub fn new(name: &'static str, geometry_kind: GeometryKind) -> Table {
+        Table {
+            name,
+            columns: Vec::new(),
+            geometry_kind,
+            geometry: Vec::new(),
+        }
+    }
+
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.columns
+            .first()
+            .map_or(self.geometry.len(), |c| c.values.len())
+    }
+
+    /// Adds a column.
+    pub fn push(&mut self, name: &str, values: Values) {
+        self.columns.push(Column {
+            name: name.to_string(),
+            values,
+        });
+    }
+
+    /// The column named `name`.
+    pub fn column(&self, name: &str) -> Option<&Values> {
+        self.columns
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| &c.values)
+    }
+}
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Lower-case hex SHA-256 of a file, streamed.
+pub fn sha256_file(path: &std::path::Path) -> std::io::Result<String> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher)?;
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}

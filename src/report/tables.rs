@@ -1,0 +1,244 @@
+//! Analysis rows → output [`Table`]s with the SPEC §5 columns, in order.
+//!
+//! Rounding (so that CSVs are stable and readable): areas and distances to 0.01 (m², m),
+//! factors to 6 decimals, `pct_released` and `years_to_complete` to 4, `score` is already
+//! rounded to 2 by R9. Rows: `remaining_hazards` in input order, `priority_tasks` by rank,
+//! `region_summary` by `region_id`, `qa_findings` by (layer, feature_id, check).
+
+use super::{GeometryKind, Table, Values};
+use crate::analysis::{HazardRow, RegionRow, Summary};
+use crate::model::{Finding, Inputs};
+
+/// Rounds to `decimals` places.
+pub fn round_to(x: f64, decimals: i32) -> f64 {
+    let k = 10f64.powi(decimals);
+    let r = (x * k).round() / k;
+    if r == 0.0 {
+        0.0 // no "-0"
+    } else {
+        r
+    }
+}
+
+fn area(x: f64) -> Option<f64> {
+    Some(round_to(x, 2))
+}
+
+/// `remaining_hazards` (every hazard existing as of D, input order).
+pub fn remaining_hazards(inputs: &Inputs, summary: &Summary) -> Table {
+    let rows: Vec<&HazardRow> = summary.hazards.iter().collect();
+    hazard_table("remaining_hazards", inputs, &rows)
+}
+
+/// `priority_tasks` (hazards with a rank, by rank).
+pub fn priority_tasks(inputs: &Inputs, summary: &Summary) -> Table {
+    let mut rows: Vec<&HazardRow> = summary
+        .hazards
+        .iter()
+        .filter(|h| h.priority.is_some())
+        .collect();
+    rows.sort_by_key(|h| h.priority.as_ref().map_or(u64::MAX, |p| p.rank));
+    hazard_table("priority_tasks", inputs, &rows)
+}
+
+fn hazard_table(name: &'static str, inputs: &Inputs, rows: &[&HazardRow]) -> Table {
+    let mut t = Table::new(name, GeometryKind::MultiPolygon);
+    let hazard = |r: &HazardRow| &inputs.hazards[r.index];
+    let text = |f: &dyn Fn(&HazardRow) -> Option<String>| {
+        Values::Text(rows.iter().map(|r| f(r)).collect())
+    };
+    let real =
+        |f: &dyn Fn(&HazardRow) -> Option<f64>| Values::Real(rows.iter().map(|r| f(r)).collect());
+    let int =
+        |f: &dyn Fn(&HazardRow) -> Option<i64>| Values::Int(rows.iter().map(|r| f(r)).collect());
+    t.push("hazard_id", text(&|r| Some(hazard(r).hazard_id.clone())));
+    t.push(
+        "status",
+        text(&|r| Some(hazard(r).status.as_str().to_string())),
+    );
+    t.push(
+        "hazard_type",
+        text(&|r| hazard(r).hazard_type.map(|h| h.as_str().to_string())),
+    );
+    t.push("region_id", text(&|r| Some(r.region_id.clone())));
+    t.push("original_m2", real(&|r| area(r.account.original_m2)));
+    t.push("remaining_m2", real(&|r| area(r.account.remaining_m2)));
+    t.push("released_m2", real(&|r| area(r.account.released_m2)));
+    t.push("cleared_m2", real(&|r| area(r.account.cleared_m2)));
+    t.push("reduced_m2", real(&|r| area(r.account.reduced_m2)));
+    t.push("cancelled_m2", real(&|r| area(r.account.cancelled_m2)));
+    let settlement = |r: &HazardRow| {
+        r.priority
+            .as_ref()
+            .and_then(|p| p.nearest)
+            .map(|i| &inputs.settlements[i])
+    };
+    t.push(
+        "nearest_settlement_id",
+        text(&|r| settlement(r).map(|s| s.settlement_id.clone())),
+    );
+    t.push(
+        "nearest_settlement",
+        text(&|r| settlement(r).map(|s| s.name.clone())),
+    );
+    t.push(
+        "distance_m",
+        real(&|r| {
+            r.priority
+                .as_ref()
+                .and_then(|p| p.distance_m)
+                .map(|d| round_to(d, 2))
+        }),
+    );
+    t.push(
+        "settlements_within",
+        int(&|r| r.priority.as_ref().map(|p| p.settlements_within as i64)),
+    );
+    t.push(
+        "population_within",
+        int(&|r| r.priority.as_ref().map(|p| p.population_within as i64)),
+    );
+    t.push(
+        "accidents_within",
+        int(&|r| r.priority.as_ref().map(|p| p.accidents_within as i64)),
+    );
+    let factor = |f: fn(&crate::analysis::priority::Priority) -> f64| {
+        Values::Real(
+            rows.iter()
+                .map(|r| r.priority.as_ref().map(|p| round_to(f(p), 6)))
+                .collect(),
+        )
+    };
+    t.push("f_proximity", factor(|p| p.f_proximity));
+    t.push("f_people", factor(|p| p.f_people));
+    t.push("f_accidents", factor(|p| p.f_accidents));
+    t.push("f_status", factor(|p| p.f_status));
+    t.push("f_type", factor(|p| p.f_type));
+    t.push("score", real(&|r| r.priority.as_ref().map(|p| p.score)));
+    t.push("rank", int(&|r| r.priority.as_ref().map(|p| p.rank as i64)));
+    for (k, field) in inputs.hazard_extra_fields.iter().enumerate() {
+        let taken = t.columns.iter().any(|c| c.name.eq_ignore_ascii_case(field));
+        let name = if taken {
+            format!("src_{field}")
+        } else {
+            field.clone()
+        };
+        t.push(&name, text(&|r| hazard(r).extra.get(k).cloned().flatten()));
+    }
+    t.geometry = rows
+        .iter()
+        .map(|r| {
+            let g = &r.account.remaining;
+            (!g.0.is_empty()).then(|| geo::Geometry::MultiPolygon(g.clone()))
+        })
+        .collect();
+    t
+}
+
+/// `region_summary` (by `region_id`).
+pub fn region_summary(summary: &Summary) -> Table {
+    let rows: Vec<&RegionRow> = summary.regions.iter().collect();
+    let mut t = region_columns("region_summary", &rows);
+    t.geometry = rows
+        .iter()
+        .map(|r| r.geometry.clone().map(geo::Geometry::MultiPolygon))
+        .collect();
+    t
+}
+
+/// The region columns for any list of rows (also used for the national totals).
+pub fn region_columns(name: &'static str, rows: &[&RegionRow]) -> Table {
+    let mut t = Table::new(name, GeometryKind::MultiPolygon);
+    let real =
+        |f: &dyn Fn(&RegionRow) -> Option<f64>| Values::Real(rows.iter().map(|r| f(r)).collect());
+    t.push(
+        "region_id",
+        Values::Text(rows.iter().map(|r| Some(r.region_id.clone())).collect()),
+    );
+    t.push(
+        "name",
+        Values::Text(rows.iter().map(|r| Some(r.name.clone())).collect()),
+    );
+    t.push(
+        "hazards",
+        Values::Int(rows.iter().map(|r| Some(r.hazards as i64)).collect()),
+    );
+    t.push("original_m2", real(&|r| area(r.figures.original_m2)));
+    t.push("remaining_m2", real(&|r| area(r.figures.remaining_m2)));
+    t.push(
+        "remaining_cha_m2",
+        real(&|r| area(r.figures.remaining_cha_m2)),
+    );
+    t.push(
+        "remaining_sha_m2",
+        real(&|r| area(r.figures.remaining_sha_m2)),
+    );
+    t.push("released_m2", real(&|r| area(r.figures.released_m2)));
+    t.push("cleared_m2", real(&|r| area(r.figures.cleared_m2)));
+    t.push("reduced_m2", real(&|r| area(r.figures.reduced_m2)));
+    t.push("cancelled_m2", real(&|r| area(r.figures.cancelled_m2)));
+    t.push(
+        "pct_released",
+        real(&|r| r.figures.pct_released().map(|p| round_to(p, 4))),
+    );
+    t.push(
+        "released_window_m2",
+        real(&|r| area(r.progress.released_window_m2)),
+    );
+    t.push(
+        "rate_m2_per_year",
+        real(&|r| area(r.progress.rate_m2_per_year)),
+    );
+    t.push(
+        "years_to_complete",
+        real(&|r| r.progress.years_to_complete.map(|y| round_to(y, 4))),
+    );
+    t.push(
+        "projected_completion",
+        Values::Date(
+            rows.iter()
+                .map(|r| r.progress.projected_completion)
+                .collect(),
+        ),
+    );
+    t.push(
+        "deadline",
+        Values::Date(rows.iter().map(|r| r.progress.deadline).collect()),
+    );
+    t.push(
+        "on_track",
+        Values::Bool(rows.iter().map(|r| r.progress.on_track).collect()),
+    );
+    t.push(
+        "population_near_hazards",
+        Values::Int(
+            rows.iter()
+                .map(|r| Some(r.population_near_hazards as i64))
+                .collect(),
+        ),
+    );
+    t
+}
+
+/// `qa_findings`, sorted by (layer, feature_id, check).
+pub fn qa_findings(findings: &[Finding]) -> Table {
+    let mut sorted: Vec<&Finding> = findings.iter().collect();
+    sorted.sort_by(|a, b| {
+        (&a.layer, &a.feature_id, a.check, &a.message).cmp(&(
+            &b.layer,
+            &b.feature_id,
+            b.check,
+            &b.message,
+        ))
+    });
+    let mut t = Table::new("qa_findings", GeometryKind::Any);
+    let text =
+        |f: &dyn Fn(&Finding) -> String| Values::Text(sorted.iter().map(|x| Some(f(x))).collect());
+    t.push("severity", text(&|f| f.severity.as_str().to_string()));
+    t.push("check", text(&|f| f.check.to_string()));
+    t.push("layer", text(&|f| f.layer.clone()));
+    t.push("feature_id", text(&|f| f.feature_id.clone()));
+    t.push("message", text(&|f| f.message.clone()));
+    t.geometry = sorted.iter().map(|f| f.geometry.clone()).collect();
+    t
+}
