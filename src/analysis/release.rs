@@ -108,7 +108,13 @@ fn account_one(
         }
     }
     let remaining = difference(&h.geometry, &union(&all));
-    let remaining_past = difference(&h.geometry, &union(&past));
+    // When no applying release falls in the window, the past state is the present one:
+    // reuse it, so that identical land gives identical areas (no overlay noise in R10).
+    let remaining_past = if past.len() == all.len() {
+        remaining.clone()
+    } else {
+        difference(&h.geometry, &union(&past))
+    };
     let cleared = union(&cleared);
     let reduced = difference(&union(&reduced), &cleared);
     let original_m2 = area_m2(&h.geometry);
