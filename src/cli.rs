@@ -59,6 +59,18 @@ pub enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Generate a synthetic national data set (for benchmarks, or to try minefree at any size).
+    Synth {
+        /// Scale: 1 ≈ 400 hazards, 100 ≈ 40 000 hazards, 120 000 releases, 40 000 settlements.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Random seed (same seed, same bytes).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output directory (gets the data and a pipeline.toml that runs it).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// List a source's layers, fields, CRS, geometry types and counts.
     Inspect {
         /// Any GDAL/OGR dataset name (file or connection string).

@@ -32,3 +32,4 @@ pub mod model;
 pub mod pipeline;
 pub mod qa;
 pub mod report;
+pub mod synth;

@@ -12,11 +12,11 @@ use rayon::prelude::*;
 use tracing::info;
 
 use crate::analysis::{self, priority, regions, release};
-use crate::config::{FailOn, LayerKind, Pipeline};
+use crate::config::{FailOn, Pipeline};
 use crate::ingest::{self, IngestError, RawLayer};
 use crate::model::{Finding, Inputs, Severity};
 use crate::report::run_json::{run_json, InputRecord};
-use crate::report::{self, files, gpkg, output, tables, ReportError, Table};
+use crate::report::{self, files, gpkg, html, output, styles, tables, ReportError, Table};
 
 /// Why a run failed (exit status 1).
 #[derive(Debug, thiserror::Error)]
@@ -174,9 +174,8 @@ fn run_staged(
     let (mut inputs, mut findings) =
         timer.stage("qa", || crate::qa::check_layers(&layers, pipeline.as_of));
     inputs.regions.sort_by(|a, b| a.region_id.cmp(&b.region_id));
-    let mut records = input_records(&layers, &inputs);
+    let records = input_records(&layers);
 
-    let mut national = None;
     let mut out_tables: Vec<(Table, bool)> = Vec::new();
     if mode == Mode::Run {
         let (summary, analysis_findings) = analyse(pipeline, &inputs, timer);
@@ -184,11 +183,27 @@ fn run_staged(
         out_tables.push((tables::remaining_hazards(&inputs, &summary), false));
         out_tables.push((tables::region_summary(&summary), true));
         out_tables.push((tables::priority_tasks(&inputs, &summary), true));
-        national = Some(summary.national);
+        out_tables.push((tables::qa_findings(&findings), true));
+        log_qa(&findings);
+        let ctx = html::ReportContext {
+            pipeline,
+            inputs: &inputs,
+            summary: &summary,
+            findings: &findings,
+        };
+        let mut files = timer.stage("report", || write_tables(dir, &out_tables))?;
+        html::write_report(dir, &ctx)?;
+        files.push("report.html".to_string());
+        let national = Some(summary.national);
+        return Ok((files, findings, national, used_counts(records, &inputs)));
     }
     out_tables.push((tables::qa_findings(&findings), true));
     log_qa(&findings);
     let files = timer.stage("report", || write_tables(dir, &out_tables))?;
+    Ok((files, findings, None, used_counts(records, &inputs)))
+}
+
+fn used_counts(mut records: Vec<InputRecord>, inputs: &Inputs) -> Vec<InputRecord> {
     for r in &mut records {
         r.features_used = match r.layer {
             "hazards" => inputs.hazards.len(),
@@ -198,7 +213,7 @@ fn run_staged(
             _ => inputs.accidents.len(),
         };
     }
-    Ok((files, findings, national, records))
+    records
 }
 
 fn analyse(
@@ -269,7 +284,7 @@ fn log_qa(findings: &[Finding]) {
     }
 }
 
-fn input_records(layers: &[RawLayer], _inputs: &Inputs) -> Vec<InputRecord> {
+fn input_records(layers: &[RawLayer]) -> Vec<InputRecord> {
     layers
         .iter()
         .map(|l| InputRecord {
@@ -309,6 +324,7 @@ fn write_tables(dir: &Path, out: &[(Table, bool)]) -> Result<Vec<String>, Report
     let mut files = vec!["minefree.gpkg".to_string()];
     let refs: Vec<&Table> = out.iter().map(|(t, _)| t).collect();
     gpkg::write_gpkg(&dir.join("minefree.gpkg"), &refs)?;
+    styles::write_styles(&dir.join("minefree.gpkg"), &refs)?;
     for (table, as_csv) in out {
         let geo = matches!(table.name, "remaining_hazards" | "region_summary");
         if *as_csv {
@@ -322,6 +338,5 @@ fn write_tables(dir: &Path, out: &[(Table, bool)]) -> Result<Vec<String>, Report
             files.push(name);
         }
     }
-    let _ = LayerKind::ALL;
     Ok(files)
 }

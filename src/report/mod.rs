@@ -8,8 +8,10 @@
 
 pub mod files;
 pub mod gpkg;
+pub mod html;
 pub mod output;
 pub mod run_json;
+pub mod styles;
 pub mod tables;
 
 use chrono::NaiveDate;
