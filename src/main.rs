@@ -59,6 +59,22 @@ fn main() -> ExitCode {
                 }
             };
         }
+        Command::Synth { scale, seed, out } => {
+            return match minefree::synth::generate(scale, seed, &out) {
+                Ok(()) => {
+                    println!(
+                        "minefree: synthetic data in {}; run it with: minefree run {}",
+                        out.display(),
+                        out.join("pipeline.toml").display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("minefree: {e}");
+                    ExitCode::from(1)
+                }
+            };
+        }
         Command::Run {
             pipeline,
             as_of,
