@@ -301,7 +301,8 @@ fn field_value(feature: &gdal::vector::Feature, idx: usize) -> Option<AttrValue>
 fn native_geometry(g: Option<&Geometry>) -> RawGeometry {
     match g {
         None => RawGeometry::Null,
-        Some(g) if !g.has_gdal_ptr() => RawGeometry::Null,
+        // SAFETY: reading the handle only; a NULL feature geometry is a null handle.
+        Some(g) if !g.has_gdal_ptr() || unsafe { g.c_geometry() }.is_null() => RawGeometry::Null,
         Some(g) if g.is_empty() => RawGeometry::Empty,
         Some(g) => match g.to_geo() {
             Ok(geo) => RawGeometry::Geo(geo),

@@ -173,9 +173,10 @@ pub fn check_coordinates(g: &geo::Geometry<f64>) -> Result<(), Issue> {
     Ok(())
 }
 
-/// Orients rings (exterior counter-clockwise, holes clockwise) and drops slivers.
+/// Removes spikes left by overlays, drops slivers and orients rings (exterior
+/// counter-clockwise, holes clockwise).
 pub fn normalize(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
-    drop_slivers(mp).orient(Direction::Default)
+    drop_slivers(despike(mp)).orient(Direction::Default)
 }
 
 /// Drops polygon parts and holes whose planar area is below [`SLIVER_DEG2`].
@@ -206,50 +207,104 @@ fn clean_ring(
     spikes: &mut usize,
 ) -> Option<LineString<f64>> {
     let mut pts: Vec<Coord<f64>> = ring.0;
-    if pts.len() > 1 && pts.first() == pts.last() {
-        pts.pop();
-    }
     let before = pts.len();
     pts.dedup();
     while pts.len() > 1 && pts.first() == pts.last() {
         pts.pop();
     }
-    *repeated += before - pts.len();
-    loop {
-        let n = pts.len();
-        if n < 3 {
-            return None;
-        }
-        let spike = (0..n).find(|&i| {
-            let prev = pts[(i + n - 1) % n];
-            let next = pts[(i + 1) % n];
-            is_spike(prev, pts[i], next)
-        });
-        let Some(i) = spike else { break };
-        pts.remove(i);
-        *spikes += 1;
-        // Removing a spike tip can leave its two neighbours equal: merge them.
-        let n = pts.len();
-        if n >= 2 {
-            let j = i % n;
-            let prev = (j + n - 1) % n;
-            if pts[prev] == pts[j] {
-                pts.remove(j);
-            }
-        }
+    // The closing point is not a repeated vertex.
+    *repeated += before.saturating_sub(pts.len() + 1);
+    *spikes += remove_spikes(&mut pts);
+    close_ring(pts)
+}
+
+/// Closes an open ring; `None` when fewer than 3 points remain.
+fn close_ring(mut pts: Vec<Coord<f64>>) -> Option<LineString<f64>> {
+    if pts.len() < 3 {
+        return None;
     }
     pts.push(pts[0]);
     Some(LineString::new(pts))
 }
 
-/// True when the ring goes out from `prev` to `v` and comes straight back towards `prev`.
+/// Removes spike vertices (and the duplicates their removal leaves) from an open ring,
+/// cyclically; returns how many spike tips were removed. A stack pass leaves no spike
+/// among consecutive vertices; only the two triples across the ring's start remain to
+/// check, and each removal there triggers another (linear) pass.
+fn remove_spikes(pts: &mut Vec<Coord<f64>>) -> usize {
+    let mut removed = 0;
+    loop {
+        let mut out: Vec<Coord<f64>> = Vec::with_capacity(pts.len());
+        for &p in pts.iter() {
+            while out.len() >= 2 && is_spike(out[out.len() - 2], out[out.len() - 1], p) {
+                out.pop();
+                removed += 1;
+            }
+            if !out.last().is_some_and(|&q| near(q, p)) {
+                out.push(p);
+            }
+        }
+        while out.len() > 1 && near(out[0], out[out.len() - 1]) {
+            out.pop();
+        }
+        let n = out.len();
+        if n >= 3 && is_spike(out[n - 1], out[0], out[1]) {
+            out.remove(0);
+        } else if n >= 3 && is_spike(out[n - 2], out[n - 1], out[0]) {
+            out.pop();
+        } else {
+            *pts = out;
+            return removed;
+        }
+        removed += 1;
+        *pts = out;
+    }
+}
+
+/// Points closer than 1e-9° (≈ 0.1 mm) on both axes are one vertex: overlays leave such
+/// pairs at the tip of needles, and merging them lets the needle be seen as a spike.
+fn near(p: Coord<f64>, q: Coord<f64>) -> bool {
+    (p.x - q.x).abs() <= 1e-9 && (p.y - q.y).abs() <= 1e-9
+}
+
+/// True when the ring goes out from `prev` to `v` and comes (almost) straight back: the
+/// turn is a reversal (obtuse back-turn) and either within 1e-8 rad of a full reversal,
+/// or the triangle it cuts off is below the sliver size (a needle left by an overlay).
+/// Removing such a vertex changes the area by less than [`SLIVER_DEG2`] (absolute case)
+/// or L²·1e-8/2 (angular case).
 fn is_spike(prev: Coord<f64>, v: Coord<f64>, next: Coord<f64>) -> bool {
     let a = v - prev;
     let b = next - v;
     let cross = a.x * b.y - a.y * b.x;
     let dot = a.x * b.x + a.y * b.y;
     let scale = (a.x.hypot(a.y)) * (b.x.hypot(b.y));
-    dot < 0.0 && cross.abs() <= 1e-10 * scale
+    dot < 0.0 && (cross.abs() <= 1e-8 * scale || cross.abs() <= 2.0 * SLIVER_DEG2)
+}
+
+/// Removes repeated vertices and spikes from every ring (overlays can leave both);
+/// drops rings that collapse.
+fn despike(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
+    let clean = |r: LineString<f64>| {
+        let mut pts = r.0;
+        pts.dedup();
+        while pts.len() > 1 && pts.first() == pts.last() {
+            pts.pop();
+        }
+        remove_spikes(&mut pts);
+        close_ring(pts)
+    };
+    MultiPolygon::new(
+        mp.0.into_iter()
+            .filter_map(|p| {
+                let (exterior, interiors) = p.into_inner();
+                let exterior = clean(exterior)?;
+                Some(Polygon::new(
+                    exterior,
+                    interiors.into_iter().filter_map(clean).collect(),
+                ))
+            })
+            .collect(),
+    )
 }
 
 fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {

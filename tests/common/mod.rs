@@ -1,0 +1,158 @@
+//! Shared helpers: running pipelines into temporary folders, reading output layers back
+//! through GDAL, and writing small GeoPackages from WKT.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use gdal::vector::{FieldValue, LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeometryType};
+use gdal::{Dataset, DriverManager};
+use minefree::config::{load_pipeline, Overrides, Pipeline};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `minefree` binary built for this test run.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_minefree"))
+}
+
+/// Loads a pipeline file with its output redirected to `out`.
+pub fn pipeline(path: &Path, out: &Path) -> Pipeline {
+    let overrides = Overrides {
+        as_of: None,
+        output: Some(out.to_path_buf()),
+    };
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    load_pipeline(path, &overrides, today).expect("pipeline loads")
+}
+
+/// One row of an output layer: field name → value (NULL fields are absent).
+pub type Row = BTreeMap<String, FieldValue>;
+
+/// Reads every row of `layer` in a GeoPackage (in fid order), with its geometry as WKT.
+pub fn read_layer(gpkg: &Path, layer: &str) -> Vec<(Row, Option<String>)> {
+    let ds = Dataset::open(gpkg).expect("gpkg opens");
+    let mut l = ds.layer_by_name(layer).expect("layer exists");
+    let names: Vec<String> = l.defn().fields().map(|f| f.name()).collect();
+    let mut rows = Vec::new();
+    for f in l.features() {
+        let mut row = Row::new();
+        for (i, n) in names.iter().enumerate() {
+            if let Ok(Some(v)) = f.field(i) {
+                row.insert(n.clone(), v);
+            }
+        }
+        let wkt = f
+            .geometry()
+            .and_then(|g| unsafe { (!g.c_geometry().is_null()).then(|| g.wkt().ok()) }.flatten());
+        rows.push((row, wkt));
+    }
+    rows
+}
+
+/// A real value of a row (panics when missing).
+pub fn real(row: &Row, name: &str) -> f64 {
+    match row.get(name) {
+        Some(FieldValue::RealValue(v)) => *v,
+        Some(FieldValue::IntegerValue(v)) => *v as f64,
+        Some(FieldValue::Integer64Value(v)) => *v as f64,
+        other => panic!("{name}: expected a number, got {other:?}"),
+    }
+}
+
+/// A text value of a row, `None` when NULL.
+pub fn text(row: &Row, name: &str) -> Option<String> {
+    match row.get(name) {
+        Some(FieldValue::StringValue(s)) => Some(s.clone()),
+        Some(FieldValue::DateValue(d)) => Some(d.to_string()),
+        Some(FieldValue::IntegerValue(v)) => Some(v.to_string()),
+        Some(FieldValue::Integer64Value(v)) => Some(v.to_string()),
+        None => None,
+        other => panic!("{name}: unexpected {other:?}"),
+    }
+}
+
+/// Stands for a polygon with a NaN coordinate in [`write_gpkg_layer`].
+pub const NAN_POLYGON: &str = "NAN_POLYGON";
+
+/// A field of a test layer: name and OGR type.
+pub struct TestField(pub &'static str, pub OGRFieldType::Type);
+
+/// Writes a GeoPackage layer from rows of (field values as text, WKT or "" for NULL).
+pub fn write_gpkg_layer(
+    path: &Path,
+    layer: &str,
+    epsg: u32,
+    fields: &[TestField],
+    rows: &[(Vec<&str>, &str)],
+) {
+    let driver = DriverManager::get_driver_by_name("GPKG").unwrap();
+    let mut ds = if path.exists() {
+        Dataset::open_ex(
+            path,
+            gdal::DatasetOptions {
+                open_flags: gdal::GdalOpenFlags::GDAL_OF_UPDATE
+                    | gdal::GdalOpenFlags::GDAL_OF_VECTOR,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    } else {
+        driver.create_vector_only(path).unwrap()
+    };
+    let srs = gdal::spatial_ref::SpatialRef::from_epsg(epsg).unwrap();
+    let l = ds
+        .create_layer(LayerOptions {
+            name: layer,
+            srs: Some(&srs),
+            ty: OGRwkbGeometryType::wkbUnknown,
+            options: None,
+        })
+        .unwrap();
+    for f in fields {
+        gdal::vector::FieldDefn::new(f.0, f.1)
+            .unwrap()
+            .add_to_layer(&l)
+            .unwrap();
+    }
+    for (values, wkt) in rows {
+        let mut feature = gdal::vector::Feature::new(l.defn()).unwrap();
+        for (i, v) in values.iter().enumerate() {
+            if !v.is_empty() {
+                feature.set_field_string(i, v).unwrap();
+            }
+        }
+        if *wkt == NAN_POLYGON {
+            // WKT cannot spell NaN for GDAL: build the ring point by point.
+            let mut ring =
+                gdal::vector::Geometry::empty(OGRwkbGeometryType::wkbLinearRing).unwrap();
+            for p in [(69.0, 38.0), (f64::NAN, 38.0), (69.01, 38.01), (69.0, 38.0)] {
+                ring.add_point_2d(p);
+            }
+            let mut polygon =
+                gdal::vector::Geometry::empty(OGRwkbGeometryType::wkbPolygon).unwrap();
+            polygon.add_geometry(ring).unwrap();
+            feature.set_geometry(polygon).unwrap();
+        } else if !wkt.is_empty() {
+            feature
+                .set_geometry(gdal::vector::Geometry::from_wkt(wkt).unwrap())
+                .unwrap();
+        }
+        feature.create(&l).unwrap();
+    }
+}
+
+/// Geodesic area (m²) of a WKT polygon, measured by minefree's tested area function.
+pub fn wkt_area_m2(wkt: &str) -> f64 {
+    let g = gdal::vector::Geometry::from_wkt(wkt)
+        .unwrap()
+        .to_geo()
+        .unwrap();
+    match g {
+        geo::Geometry::Polygon(p) => minefree::analysis::area::polygon_area_m2(&p),
+        geo::Geometry::MultiPolygon(mp) => minefree::analysis::area::area_m2(&mp),
+        _ => 0.0,
+    }
+}

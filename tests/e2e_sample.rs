@@ -1,0 +1,298 @@
+//! End to end: `pipelines/sample.toml` on `sample-data/`, compared with the independent
+//! shapely + pyproj oracle (`tests/oracle/sample_oracle.py` → `tests/expected/sample.json`).
+//!
+//! Tolerances: areas within 0.01 % of the row's original area + 1 m² (R7; derived values
+//! inherit the tolerance of what they are derived from), distances within 0.5 % or 1 m
+//! (R8), scores within 0.011 (a distance inside its tolerance can move the second decimal).
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::common::{pipeline, read_layer, real, root, text, Row};
+use minefree::pipeline::{run, Mode};
+
+fn expected() -> Value {
+    let path = root().join("tests/expected/sample.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn close_area(got: f64, want: f64, original: f64, what: &str) {
+    let tol = 1e-4 * original + 1.0;
+    assert!(
+        (got - want).abs() <= tol,
+        "{what}: got {got}, oracle {want} (tolerance {tol})"
+    );
+}
+
+fn run_sample() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let p = pipeline(&root().join("pipelines/sample.toml"), &out);
+    let outcome = run(&p, Mode::Run).expect("sample run succeeds");
+    assert_eq!(outcome.exit_status, 0);
+    (tmp, out)
+}
+
+const AREAS: [&str; 6] = [
+    "original_m2",
+    "remaining_m2",
+    "released_m2",
+    "cleared_m2",
+    "reduced_m2",
+    "cancelled_m2",
+];
+
+#[test]
+fn sample_regions_match_the_oracle() {
+    let (_tmp, out) = run_sample();
+    let want = expected();
+    let rows = read_layer(&out.join("minefree.gpkg"), "region_summary");
+    let got: BTreeMap<String, &Row> = rows
+        .iter()
+        .map(|(r, _)| (text(r, "region_id").unwrap(), r))
+        .collect();
+    let want_regions = want["regions"].as_object().unwrap();
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want_regions.keys().collect::<Vec<_>>(),
+        "same region rows (including _outside)"
+    );
+    for (id, w) in want_regions {
+        let g = got[id];
+        let original = w["original_m2"].as_f64().unwrap();
+        for col in
+            AREAS
+                .iter()
+                .chain(&["remaining_cha_m2", "remaining_sha_m2", "released_window_m2"])
+        {
+            close_area(
+                real(g, col),
+                w[*col].as_f64().unwrap(),
+                original,
+                &format!("{id}.{col}"),
+            );
+        }
+        assert_eq!(
+            real(g, "hazards") as i64,
+            w["hazards"].as_i64().unwrap(),
+            "{id}.hazards"
+        );
+        assert_eq!(
+            real(g, "population_near_hazards") as i64,
+            w["population_near_hazards"].as_i64().unwrap(),
+            "{id}.population_near_hazards"
+        );
+        assert_eq!(
+            text(g, "projected_completion"),
+            w["projected_completion"].as_str().map(String::from),
+            "{id}"
+        );
+        assert_eq!(
+            text(g, "deadline"),
+            w["deadline"].as_str().map(String::from),
+            "{id}"
+        );
+        let on_track = g.get("on_track").map(|_| real(g, "on_track") != 0.0);
+        assert_eq!(on_track, w["on_track"].as_bool(), "{id}.on_track");
+    }
+}
+
+#[test]
+fn sample_hazards_and_priorities_match_the_oracle() {
+    let (_tmp, out) = run_sample();
+    let want = expected();
+    let want_hazards = want["hazards"].as_object().unwrap();
+    let rows = read_layer(&out.join("minefree.gpkg"), "remaining_hazards");
+    // Duplicated ids are keyed "ID#1", "ID#2" in input order by the oracle.
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut ranked = 0;
+    for (row, geometry) in &rows {
+        let id = text(row, "hazard_id").unwrap();
+        let n = seen.entry(id.clone()).or_default();
+        *n += 1;
+        let key = if want_hazards.contains_key(&id) {
+            id.clone()
+        } else {
+            format!("{id}#{n}")
+        };
+        let w = &want_hazards[&key];
+        assert!(w.is_object(), "oracle has hazard {key}");
+        let original = w["original_m2"].as_f64().unwrap();
+        for col in AREAS {
+            close_area(
+                real(row, col),
+                w[col].as_f64().unwrap(),
+                original,
+                &format!("{key}.{col}"),
+            );
+        }
+        assert_eq!(
+            text(row, "region_id").as_deref(),
+            w["region_id"].as_str(),
+            "{key}.region_id"
+        );
+        assert_eq!(
+            text(row, "status").as_deref(),
+            w["status"].as_str(),
+            "{key}.status"
+        );
+        assert_eq!(
+            geometry.is_some(),
+            w["remaining_m2"].as_f64().unwrap() > 0.0,
+            "{key} geometry"
+        );
+        let Some(rank) = w["rank"].as_i64() else {
+            assert!(
+                row.get("rank").is_none() && row.get("score").is_none(),
+                "{key} has no rank"
+            );
+            continue;
+        };
+        ranked += 1;
+        assert_eq!(real(row, "rank") as i64, rank, "{key}.rank");
+        assert!(
+            (real(row, "score") - w["score"].as_f64().unwrap()).abs() <= 0.011,
+            "{key}.score"
+        );
+        let d = real(row, "distance_m");
+        let wd = w["distance_m"].as_f64().unwrap();
+        assert!(
+            (d - wd).abs() <= (0.005 * wd).max(1.0),
+            "{key}.distance_m {d} vs {wd}"
+        );
+        assert_eq!(
+            text(row, "nearest_settlement_id").as_deref(),
+            w["nearest_settlement_id"].as_str(),
+            "{key}"
+        );
+        for col in [
+            "settlements_within",
+            "population_within",
+            "accidents_within",
+        ] {
+            assert_eq!(
+                real(row, col) as i64,
+                w[col].as_i64().unwrap(),
+                "{key}.{col}"
+            );
+        }
+        for col in [
+            "f_proximity",
+            "f_people",
+            "f_accidents",
+            "f_status",
+            "f_type",
+        ] {
+            assert!(
+                (real(row, col) - w[col].as_f64().unwrap()).abs() < 2e-3,
+                "{key}.{col}"
+            );
+        }
+    }
+    assert_eq!(
+        rows.len(),
+        want_hazards.len(),
+        "one row per hazard existing as of D"
+    );
+    assert_eq!(ranked, want["priority_order"].as_array().unwrap().len());
+    // priority_tasks holds the ranked hazards in rank order.
+    let tasks = read_layer(&out.join("minefree.gpkg"), "priority_tasks");
+    let ranks: Vec<i64> = tasks.iter().map(|(r, _)| real(r, "rank") as i64).collect();
+    assert_eq!(ranks, (1..=ranked as i64).collect::<Vec<_>>());
+}
+
+#[test]
+fn sample_national_totals_match_the_oracle() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let outcome = run(
+        &pipeline(&root().join("pipelines/sample.toml"), &out),
+        Mode::Run,
+    )
+    .unwrap();
+    let n = outcome.national.expect("national totals").figures;
+    let w = &expected()["national"];
+    let original = w["original_m2"].as_f64().unwrap();
+    close_area(n.original_m2, original, original, "original");
+    close_area(
+        n.remaining_m2,
+        w["remaining_m2"].as_f64().unwrap(),
+        original,
+        "remaining",
+    );
+    close_area(
+        n.cleared_m2,
+        w["cleared_m2"].as_f64().unwrap(),
+        original,
+        "cleared",
+    );
+    close_area(
+        n.reduced_m2,
+        w["reduced_m2"].as_f64().unwrap(),
+        original,
+        "reduced",
+    );
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(doc["as_of"], "2026-06-30");
+    assert_eq!(doc["exit_status"], 0);
+    assert_eq!(doc["inputs"].as_array().unwrap().len(), 5);
+    assert!(doc["inputs"][0]["sha256"].as_str().unwrap().len() == 64);
+    assert!(doc["timings_s"]["release"].is_number());
+}
+
+#[test]
+fn sample_qa_reports_every_deliberate_defect() {
+    let (_tmp, out) = run_sample();
+    let rows = read_layer(&out.join("minefree.gpkg"), "qa_findings");
+    let found: Vec<(String, String, String)> = rows
+        .iter()
+        .map(|(r, _)| {
+            (
+                text(r, "layer").unwrap(),
+                text(r, "feature_id").unwrap_or_default(),
+                text(r, "check").unwrap(),
+            )
+        })
+        .collect();
+    // The defects listed in sample-data/README.md.
+    let expected = [
+        ("hazards", "HZ-014", "self_intersection"),
+        ("hazards", "HZ-021", "spike"),
+        ("hazards", "HZ-022", "repeated_vertices"),
+        ("hazards", "HZ-026", "empty_geometry"),
+        ("hazards", "HZ-031", "null_geometry"),
+        ("hazards", "HZ-032", "wrong_geometry_type"),
+        ("hazards", "HZ-025", "recorded_after_as_of"),
+        ("hazards", "HZ-015", "missing_date"),
+        ("hazards", "HZ-024", "missing_date"),
+        ("hazards", "HZ-017", "unknown_status"),
+        ("hazards", "HZ-010", "duplicate_id"),
+        ("hazards", "HZ-020", "duplicate_id"),
+        ("hazards", "HZ-023", "outside_regions"),
+        ("hazards", "HZ-001", "overlapping_hazards"),
+        ("releases", "RL-0004", "unknown_hazard_id"),
+        ("releases", "RL-0005", "hazard_id_not_overlapping"),
+        ("releases", "RL-0013", "unknown_hazard_id"),
+        ("releases", "RL-0006", "release_before_hazard"),
+        ("releases", "RL-0008", "missing_date"),
+        ("releases", "RL-0009", "completed_after_as_of"),
+        ("releases", "RL-0042", "duplicate_id"),
+        ("settlements", "", "crs_assumed"),
+    ];
+    for (layer, id, check) in expected {
+        assert!(
+            found.contains(&(layer.to_string(), id.to_string(), check.to_string())),
+            "missing QA finding {layer}/{id}/{check}"
+        );
+    }
+    // HZ-003 crosses a shared province boundary but lies wholly inside provinces.
+    assert!(!found
+        .iter()
+        .any(|f| f.1 == "HZ-003" && f.2 == "outside_regions"));
+    // Findings are ordered by (layer, feature_id, check).
+    let mut sorted = found.clone();
+    sorted.sort();
+    assert_eq!(found, sorted);
+}

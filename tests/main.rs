@@ -1,0 +1,14 @@
+//! The integration test binary: one binary so that GDAL links once (STYLE.md).
+//!
+//! Expected values come from outside minefree: the shapely/pyproj oracle in
+//! `tests/oracle/` (for the sample data), GEOS through GDAL, hand calculation, or
+//! brute force.
+
+mod common;
+mod config_errors;
+mod e2e_sample;
+mod formats;
+mod geos_oracle;
+mod operations;
+mod properties;
+mod qa_cases;

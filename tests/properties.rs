@@ -1,0 +1,140 @@
+//! Properties of the land accounting on seeded random overlapping data (proptest):
+//! remaining ≤ original, remaining + released = original, removing a release never lowers
+//! remaining, regions add up to the whole, and results do not depend on input order or
+//! thread count.
+
+use chrono::NaiveDate;
+use geo::{MultiPolygon, Rect};
+use minefree::analysis::regions::{self, layer};
+use minefree::analysis::release::{self, HazardAccount};
+use minefree::model::{Hazard, Region, Release};
+use proptest::prelude::*;
+
+use crate::geos_oracle::random_case;
+
+fn window() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2022, 1, 1).unwrap()
+}
+
+fn account(h: &[Hazard], r: &[Release]) -> Vec<HazardAccount> {
+    release::account_hazards(h, r, window()).0
+}
+
+fn tol(original: f64) -> f64 {
+    1e-4 * original + 1.0
+}
+
+fn halves() -> Vec<Region> {
+    let region = |id: &str, x0: f64, x1: f64| Region {
+        region_id: id.into(),
+        name: id.into(),
+        parent_id: None,
+        geometry: minefree::qa::repair::normalize(MultiPolygon::new(vec![Rect::new(
+            (x0, 37.9),
+            (x1, 38.1),
+        )
+        .to_polygon()])),
+    };
+    // West and east halves sharing the meridian 69.03; the rest of the data lies outside.
+    vec![
+        region("A-WEST", 68.95, 69.03),
+        region("B-EAST", 69.03, 69.06),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn remaining_and_released_add_up(seed in 0u64..10_000, n in 1usize..10, m in 0usize..14) {
+        let (hazards, releases) = random_case(seed, n, m);
+        for (h, a) in hazards.iter().zip(account(&hazards, &releases)) {
+            let t = tol(a.original_m2);
+            prop_assert!(a.remaining_m2 <= a.original_m2 + t, "{}", h.hazard_id);
+            prop_assert!((a.remaining_m2 + a.released_m2 - a.original_m2).abs() <= t);
+            prop_assert!(a.cleared_m2 + a.reduced_m2 <= a.released_m2 + t);
+            prop_assert!((a.cleared_m2 + a.reduced_m2 + a.cancelled_m2 - a.released_m2).abs() <= t);
+            prop_assert!(a.remaining_past_m2() + t >= a.remaining_m2, "past remaining ≥ present");
+        }
+    }
+
+    #[test]
+    fn removing_a_release_never_lowers_remaining(seed in 0u64..10_000, drop in 0usize..10) {
+        let (hazards, releases) = random_case(seed, 6, 10);
+        let before = account(&hazards, &releases);
+        let mut fewer = releases.clone();
+        fewer.remove(drop % releases.len());
+        let after = account(&hazards, &fewer);
+        for (b, a) in before.iter().zip(&after) {
+            prop_assert!(a.remaining_m2 + tol(b.original_m2) >= b.remaining_m2);
+        }
+    }
+
+    #[test]
+    fn regions_add_up_to_the_whole(seed in 0u64..10_000) {
+        let (hazards, releases) = random_case(seed, 8, 10);
+        let accounts = account(&hazards, &releases);
+        let land = regions::land_by_region(&hazards, &accounts, &halves());
+        for k in [layer::ORIGINAL, layer::REMAINING, layer::REMAINING_CHA, layer::CLEARED, layer::REDUCED, layer::REMAINING_PAST] {
+            let sum: f64 = land.regions.iter().map(|r| r[k]).sum::<f64>() + land.outside[k];
+            let t = tol(land.national[layer::ORIGINAL]);
+            prop_assert!((sum - land.national[k]).abs() <= t, "layer {k}: {sum} vs {}", land.national[k]);
+        }
+        // Land never counts more than once: remaining land ≤ Σ per-hazard remaining.
+        let per_record: f64 = accounts.iter().map(|a| a.remaining_m2).sum();
+        prop_assert!(land.national[layer::REMAINING] <= per_record + 1.0);
+    }
+
+    #[test]
+    fn input_order_does_not_matter(seed in 0u64..10_000) {
+        let (hazards, releases) = random_case(seed, 8, 10);
+        let forward = account(&hazards, &releases);
+        let mut rh = hazards.clone();
+        rh.reverse();
+        let mut rr = releases.clone();
+        rr.reverse();
+        let backward = account(&rh, &rr);
+        for (i, a) in forward.iter().enumerate() {
+            let b = &backward[hazards.len() - 1 - i];
+            prop_assert!((a.remaining_m2 - b.remaining_m2).abs() <= 1e-6 * a.original_m2 + 1e-3);
+            prop_assert!((a.cleared_m2 - b.cleared_m2).abs() <= 1e-6 * a.original_m2 + 1e-3);
+        }
+        let l1 = regions::land_by_region(&hazards, &forward, &halves());
+        let l2 = regions::land_by_region(&rh, &backward, &halves());
+        for k in 0..6 {
+            prop_assert!((l1.national[k] - l2.national[k]).abs() <= 1e-6 * l1.national[0] + 1e-3);
+        }
+    }
+}
+
+#[test]
+fn thread_count_does_not_change_a_single_bit() {
+    let (hazards, releases) = random_case(42, 30, 60);
+    let compute = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let accounts = account(&hazards, &releases);
+            let land = regions::land_by_region(&hazards, &accounts, &halves());
+            let per_hazard: Vec<f64> = accounts
+                .iter()
+                .flat_map(|a| [a.remaining_m2, a.cleared_m2, a.reduced_m2])
+                .collect();
+            (per_hazard, land.national, land.regions)
+        })
+    };
+    assert_eq!(compute(1), compute(2));
+}
+
+/// Area of the remaining-as-of-window-start geometry (test-only convenience).
+trait PastArea {
+    fn remaining_past_m2(&self) -> f64;
+}
+
+impl PastArea for HazardAccount {
+    fn remaining_past_m2(&self) -> f64 {
+        minefree::analysis::area::area_m2(&self.remaining_past)
+    }
+}
