@@ -96,24 +96,27 @@ fn account_one(
             if !applies {
                 continue;
             }
+            // Remaining land is the hazard minus the whole releases (not the clipped parts):
+            // subtracting parts that were themselves cut from the hazard can leave
+            // zero-width corridors where a release edge runs along the hazard edge.
             if r.completed_on <= window_start {
-                past.push(part.clone());
+                past.push(&r.geometry);
             }
             match r.method {
                 Method::Cleared => cleared.push(part.clone()),
                 Method::Reduced => reduced.push(part.clone()),
                 Method::Cancelled => {}
             }
-            all.push(part);
+            all.push(&r.geometry);
         }
     }
-    let remaining = difference(&h.geometry, &union(&all));
+    let remaining = difference(&h.geometry, &union(all.iter().copied()));
     // When no applying release falls in the window, the past state is the present one:
     // reuse it, so that identical land gives identical areas (no overlay noise in R10).
     let remaining_past = if past.len() == all.len() {
         remaining.clone()
     } else {
-        difference(&h.geometry, &union(&past))
+        difference(&h.geometry, &union(past.iter().copied()))
     };
     let cleared = union(&cleared);
     let reduced = difference(&union(&reduced), &cleared);
