@@ -191,9 +191,12 @@ fn run_staged(
             summary: &summary,
             findings: &findings,
         };
-        let mut files = timer.stage("report", || write_tables(dir, &out_tables))?;
-        html::write_report(dir, &ctx)?;
-        files.push("report.html".to_string());
+        let files = timer.stage("report", || {
+            let mut files = write_tables(dir, &out_tables)?;
+            html::write_report(dir, &ctx)?;
+            files.push("report.html".to_string());
+            Ok::<_, ReportError>(files)
+        })?;
         let national = Some(summary.national);
         return Ok((files, findings, national, used_counts(records, &inputs)));
     }

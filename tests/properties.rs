@@ -43,7 +43,7 @@ fn halves() -> Vec<Region> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn remaining_and_released_add_up(seed in 0u64..10_000, n in 1usize..10, m in 0usize..14) {
@@ -137,4 +137,12 @@ impl PastArea for HazardAccount {
     fn remaining_past_m2(&self) -> f64 {
         minefree::analysis::area::area_m2(&self.remaining_past)
     }
+}
+
+/// Number of cases per property: 24 in CI, more with `PROPTEST_CASES=N`.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(24)
 }

@@ -47,21 +47,8 @@ pub enum IngestError {
         available: String,
     },
     /// A required field is missing.
-    #[error("{layer} source '{source_name}' layer '{layer_name}' has no field '{field}' for '{spec_field}' (fields: {available}); map it under [inputs.{layer}.fields] or give a default")]
-    Field {
-        /// Input layer key.
-        layer: &'static str,
-        /// Dataset name.
-        source_name: String,
-        /// Layer name in the dataset.
-        layer_name: String,
-        /// Source field name looked for.
-        field: String,
-        /// SPEC field it was meant to supply.
-        spec_field: String,
-        /// The fields the layer has.
-        available: String,
-    },
+    #[error("{0}")]
+    Field(Box<MissingField>),
     /// The CRS is missing or unusable.
     #[error("{layer} source '{source_name}': {message}")]
     Crs {
@@ -82,6 +69,24 @@ pub enum IngestError {
         /// What failed.
         message: String,
     },
+}
+
+/// A required field that a layer lacks (boxed in [`IngestError::Field`]).
+#[derive(Debug, thiserror::Error)]
+#[error("{layer} source '{source_name}' layer '{layer_name}' has no field '{field}' for '{spec_field}' (fields: {available}); map it under [inputs.{layer}.fields] or give a default")]
+pub struct MissingField {
+    /// Input layer key.
+    pub layer: &'static str,
+    /// Dataset name.
+    pub source_name: String,
+    /// Layer name in the dataset.
+    pub layer_name: String,
+    /// Source field name looked for.
+    pub field: String,
+    /// SPEC field it was meant to supply.
+    pub spec_field: String,
+    /// The fields the layer has.
+    pub available: String,
 }
 
 /// A field value as read, before interpretation.

@@ -9,7 +9,7 @@ use gdal::vector::{FieldValue, Geometry, LayerAccess};
 use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
 use geo::{CoordsIter, MapCoordsInPlace};
 
-use super::{AttrValue, IngestError, RawFeature, RawGeometry, RawLayer};
+use super::{AttrValue, IngestError, MissingField, RawFeature, RawGeometry, RawLayer};
 use crate::config::{GeometrySource, InputSpec};
 
 /// Where a SPEC field's value comes from.
@@ -82,13 +82,15 @@ pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
             .iter()
             .position(|f| f.eq_ignore_ascii_case(name.trim()))
     };
-    let field_error = |field: &str, spec_field: &str| IngestError::Field {
-        layer: key,
-        source_name: spec.source.clone(),
-        layer_name: layer_name.clone(),
-        field: field.to_string(),
-        spec_field: spec_field.to_string(),
-        available: source_fields.join(", "),
+    let field_error = |field: &str, spec_field: &str| {
+        IngestError::Field(Box::new(MissingField {
+            layer: key,
+            source_name: spec.source.clone(),
+            layer_name: layer_name.clone(),
+            field: field.to_string(),
+            spec_field: spec_field.to_string(),
+            available: source_fields.join(", "),
+        }))
     };
     let mut used = vec![false; source_fields.len()];
     let mut sources = Vec::new();
@@ -143,7 +145,7 @@ pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
     };
     let transform = srs
         .as_ref()
-        .map(|s| make_transform(s))
+        .map(make_transform)
         .transpose()
         .map_err(|message| IngestError::Crs {
             layer: key,
