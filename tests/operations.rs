@@ -131,3 +131,99 @@ fn a_second_run_on_the_same_output_is_refused_while_one_holds_the_lock() {
     drop(held);
     assert_eq!(minefree(&["run"], &p, &out).status.code(), Some(0));
 }
+
+/// The files every complete run leaves, with the bytes of its region table.
+fn snapshot(out: &Path) -> Option<Vec<u8>> {
+    for f in ["minefree.gpkg", "region_summary.csv", "priority_tasks.csv", "qa_findings.csv", "report.html"] {
+        if !out.join(f).is_file() {
+            return None;
+        }
+    }
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("run.json")).ok()?).ok()?;
+    doc["exit_status"].as_i64()?;
+    std::fs::read(out.join("region_summary.csv")).ok()
+}
+
+#[test]
+fn sigkill_at_any_moment_leaves_old_or_new_outputs_complete() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = sample_copy(tmp.path(), |t| t);
+    let out = tmp.path().join("nightly");
+    let reference = tmp.path().join("reference");
+    let run_as_of = |date: &str, dir: &Path| {
+        Command::new(bin()).args(["--quiet", "run"]).arg(&p).args(["--as-of", date, "--output"]).arg(dir).output().unwrap()
+    };
+    assert_eq!(run_as_of("2025-06-30", &out).status.code(), Some(0));
+    let old = snapshot(&out).expect("complete old outputs");
+    assert_eq!(run_as_of("2026-06-30", &reference).status.code(), Some(0));
+    let new = snapshot(&reference).expect("complete new outputs");
+    assert_ne!(old, new, "the two as-of dates give different tables");
+    for delay_ms in [0u64, 1, 3, 6, 10, 15, 20, 30, 45, 60, 80, 120] {
+        let mut child = Command::new(bin())
+            .args(["--quiet", "run"])
+            .arg(&p)
+            .args(["--as-of", "2026-06-30", "--output"])
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let now = snapshot(&out).unwrap_or_else(|| panic!("killed after {delay_ms} ms: outputs incomplete"));
+        assert!(now == old || now == new, "killed after {delay_ms} ms: outputs mixed");
+        // Back to the old state for the next round, through a normal run (which also
+        // cleans up what the killed run left).
+        assert_eq!(run_as_of("2025-06-30", &out).status.code(), Some(0));
+        assert_eq!(snapshot(&out).unwrap(), old);
+        let leftovers: Vec<String> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("staging") || n.contains("previous"))
+            .collect();
+        assert!(leftovers.is_empty(), "after {delay_ms} ms: {leftovers:?}");
+    }
+}
+
+#[test]
+fn two_real_runs_at_once_never_mix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = sample_copy(tmp.path(), |t| t);
+    let out = tmp.path().join("nightly");
+    let dates = ["2025-06-30", "2026-06-30"];
+    let spawn = |date: &str, dir: &Path| {
+        Command::new(bin())
+            .args(["--quiet", "run"])
+            .arg(&p)
+            .args(["--as-of", date, "--output"])
+            .arg(dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    // What each run writes on its own.
+    let reference: Vec<Vec<u8>> = dates
+        .iter()
+        .map(|d| {
+            let dir = tmp.path().join(format!("ref-{d}"));
+            assert!(spawn(d, &dir).wait().unwrap().success());
+            snapshot(&dir).unwrap()
+        })
+        .collect();
+    for _ in 0..5 {
+        let (a, b) = (spawn(dates[0], &out), spawn(dates[1], &out));
+        for o in [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()] {
+            match o.status.code() {
+                Some(0) => {}
+                Some(1) => assert!(String::from_utf8_lossy(&o.stderr).contains("another minefree run")),
+                other => panic!("unexpected exit {other:?}"),
+            }
+        }
+        // The outputs are complete and all from the run that run.json names.
+        let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();
+        let i = dates.iter().position(|d| doc["as_of"] == *d).expect("run.json names one of the runs");
+        assert_eq!(snapshot(&out).expect("complete outputs"), reference[i]);
+    }
+}
