@@ -44,6 +44,9 @@ fi
 mkdir -p "$BENCH_DIR"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/minefree-bench.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
+# a private copy of the binary, so that a rebuild during the benchmark cannot mix builds
+cp "$BIN" "$WORK/minefree"
+BIN="$WORK/minefree"
 
 # dataset SCALE -> prints the pipeline path, generating the data set when it is missing
 # (or was made with another seed; delete the cache after changing the generator)

@@ -16,7 +16,7 @@ use crate::config::{FailOn, Pipeline};
 use crate::ingest::{self, IngestError, RawLayer};
 use crate::model::{Finding, Inputs, Severity};
 use crate::report::run_json::{run_json, InputRecord};
-use crate::report::{self, files, gpkg, html, output, styles, tables, ReportError, Table};
+use crate::report::{self, changes, files, gpkg, html, output, styles, tables, ReportError, Table};
 
 /// Why a run failed (exit status 1).
 #[derive(Debug, thiserror::Error)]
@@ -185,11 +185,21 @@ fn run_staged(
         out_tables.push((tables::priority_tasks(&inputs, &summary), true));
         out_tables.push((tables::qa_findings(&findings), true));
         log_qa(&findings);
+        let previous = pipeline.output.join("minefree.gpkg");
+        let change_table = changes::changes(&previous, &out_tables[0].0, &out_tables[1].0);
+        let change_counts = change_table.as_ref().map(changes::counts);
+        if let Some(c) = &change_counts {
+            info!(?c, "changes since the last run");
+        }
+        if let Some(t) = change_table {
+            out_tables.push((t, true));
+        }
         let ctx = html::ReportContext {
             pipeline,
             inputs: &inputs,
             summary: &summary,
             findings: &findings,
+            changes: change_counts.as_ref(),
         };
         let files = timer.stage("report", || {
             let mut files = write_tables(dir, &out_tables)?;

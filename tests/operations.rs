@@ -134,12 +134,19 @@ fn a_second_run_on_the_same_output_is_refused_while_one_holds_the_lock() {
 
 /// The files every complete run leaves, with the bytes of its region table.
 fn snapshot(out: &Path) -> Option<Vec<u8>> {
-    for f in ["minefree.gpkg", "region_summary.csv", "priority_tasks.csv", "qa_findings.csv", "report.html"] {
+    for f in [
+        "minefree.gpkg",
+        "region_summary.csv",
+        "priority_tasks.csv",
+        "qa_findings.csv",
+        "report.html",
+    ] {
         if !out.join(f).is_file() {
             return None;
         }
     }
-    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("run.json")).ok()?).ok()?;
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("run.json")).ok()?).ok()?;
     doc["exit_status"].as_i64()?;
     std::fs::read(out.join("region_summary.csv")).ok()
 }
@@ -151,7 +158,13 @@ fn sigkill_at_any_moment_leaves_old_or_new_outputs_complete() {
     let out = tmp.path().join("nightly");
     let reference = tmp.path().join("reference");
     let run_as_of = |date: &str, dir: &Path| {
-        Command::new(bin()).args(["--quiet", "run"]).arg(&p).args(["--as-of", date, "--output"]).arg(dir).output().unwrap()
+        Command::new(bin())
+            .args(["--quiet", "run"])
+            .arg(&p)
+            .args(["--as-of", date, "--output"])
+            .arg(dir)
+            .output()
+            .unwrap()
     };
     assert_eq!(run_as_of("2025-06-30", &out).status.code(), Some(0));
     let old = snapshot(&out).expect("complete old outputs");
@@ -171,8 +184,12 @@ fn sigkill_at_any_moment_leaves_old_or_new_outputs_complete() {
         std::thread::sleep(std::time::Duration::from_millis(delay_ms));
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
-        let now = snapshot(&out).unwrap_or_else(|| panic!("killed after {delay_ms} ms: outputs incomplete"));
-        assert!(now == old || now == new, "killed after {delay_ms} ms: outputs mixed");
+        let now = snapshot(&out)
+            .unwrap_or_else(|| panic!("killed after {delay_ms} ms: outputs incomplete"));
+        assert!(
+            now == old || now == new,
+            "killed after {delay_ms} ms: outputs mixed"
+        );
         // Back to the old state for the next round, through a normal run (which also
         // cleans up what the killed run left).
         assert_eq!(run_as_of("2025-06-30", &out).status.code(), Some(0));
@@ -217,13 +234,92 @@ fn two_real_runs_at_once_never_mix() {
         for o in [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()] {
             match o.status.code() {
                 Some(0) => {}
-                Some(1) => assert!(String::from_utf8_lossy(&o.stderr).contains("another minefree run")),
+                Some(1) => {
+                    assert!(String::from_utf8_lossy(&o.stderr).contains("another minefree run"))
+                }
                 other => panic!("unexpected exit {other:?}"),
             }
         }
         // The outputs are complete and all from the run that run.json names.
-        let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();
-        let i = dates.iter().position(|d| doc["as_of"] == *d).expect("run.json names one of the runs");
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();
+        let i = dates
+            .iter()
+            .position(|d| doc["as_of"] == *d)
+            .expect("run.json names one of the runs");
         assert_eq!(snapshot(&out).expect("complete outputs"), reference[i]);
     }
+}
+
+#[test]
+fn changes_since_the_last_run_list_what_moved() {
+    use crate::common::{read_layer, real, text};
+    let tmp = tempfile::tempdir().unwrap();
+    let p = sample_copy(tmp.path(), |t| t);
+    let out = tmp.path().join("nightly");
+    let run = |date: &str| {
+        let o = Command::new(bin())
+            .args(["--quiet", "run"])
+            .arg(&p)
+            .args(["--as-of", date, "--output"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0));
+    };
+    run("2025-06-30");
+    assert!(
+        !out.join("changes.csv").exists(),
+        "no previous run, no changes"
+    );
+    let before = std::fs::read(out.join("minefree.gpkg")).unwrap();
+    let before_path = tmp.path().join("before.gpkg");
+    std::fs::write(&before_path, before).unwrap();
+    run("2026-06-30");
+    // Expected from the two runs' own hazard tables (ids are unique except duplicates,
+    // which appear in the same order in both).
+    let remaining = |gpkg: &Path| -> Vec<(String, f64, Option<i64>)> {
+        read_layer(gpkg, "remaining_hazards")
+            .iter()
+            .map(|(r, _)| {
+                (
+                    text(r, "hazard_id").unwrap(),
+                    real(r, "remaining_m2"),
+                    r.get("rank").map(|_| real(r, "rank") as i64),
+                )
+            })
+            .collect()
+    };
+    let (old, new) = (
+        remaining(&before_path),
+        remaining(&out.join("minefree.gpkg")),
+    );
+    let mut want_released: Vec<String> = Vec::new();
+    let mut want_rank: Vec<String> = Vec::new();
+    for (o, n) in old.iter().zip(&new) {
+        assert_eq!(o.0, n.0, "same hazards in the same order");
+        if o.1 - n.1 >= 1.0 {
+            want_released.push(n.0.clone());
+        }
+        if o.2 != n.2 {
+            want_rank.push(n.0.clone());
+        }
+    }
+    let rows = read_layer(&out.join("minefree.gpkg"), "changes");
+    let got = |change: &str| -> Vec<String> {
+        rows.iter()
+            .filter(|(r, _)| text(r, "change").as_deref() == Some(change))
+            .map(|(r, _)| text(r, "id").unwrap())
+            .collect()
+    };
+    assert!(!want_released.is_empty());
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    assert_eq!(sorted(got("released")), sorted(want_released));
+    assert_eq!(sorted(got("rank_changed")), sorted(want_rank));
+    assert!(std::fs::read_to_string(out.join("report.html"))
+        .unwrap()
+        .contains("Changes since the last run"));
 }

@@ -44,6 +44,8 @@ pub struct ReportContext<'a> {
     pub summary: &'a Summary,
     /// All QA findings.
     pub findings: &'a [Finding],
+    /// Counts of changes since the previous run (`kind/change` → n), when there was one.
+    pub changes: Option<&'a BTreeMap<String, usize>>,
 }
 
 /// Vertices closer than this (in SVG pixels) to the previous kept vertex are dropped.
@@ -108,6 +110,7 @@ pub fn render(ctx: &ReportContext) -> String {
     page.push_str(&trend_section(ctx.inputs));
     page.push_str(&progress_section(ctx));
     page.push_str(&priorities_section(ctx));
+    page.push_str(&changes_section(ctx.changes));
     page.push_str(&qa_section(ctx.findings));
     let _ = write!(
         page,
@@ -981,6 +984,29 @@ fn priorities_section(ctx: &ReportContext) -> String {
 // ---------------------------------------------------------------------------------------
 // QA.
 
+fn changes_section(changes: Option<&BTreeMap<String, usize>>) -> String {
+    let mut s = String::from("<section id=\"changes\"><h2>Changes since the last run</h2>\n");
+    match changes {
+        None => s.push_str("<p>No previous run in this output directory.</p>"),
+        Some(c) if c.is_empty() => s.push_str("<p>Nothing changed since the last run.</p>"),
+        Some(c) => {
+            s.push_str("<ul>");
+            for (what, n) in c {
+                let _ = write!(
+                    s,
+                    "<li>{}: {n}</li>",
+                    esc(&what.replace('/', " ").replace('_', " "))
+                );
+            }
+            s.push_str(
+                "</ul><p>Details: <code>changes.csv</code> and the <code>changes</code> layer.</p>",
+            );
+        }
+    }
+    s.push_str("</section>\n");
+    s
+}
+
 fn qa_section(findings: &[Finding]) -> String {
     let mut s = String::from("<section id=\"qa\"><h2>Data quality (QA findings)</h2>\n");
     let mut by_severity: BTreeMap<Severity, usize> = BTreeMap::new();
@@ -1216,6 +1242,7 @@ mod tests {
             inputs: &inputs,
             summary: &summary,
             findings: &findings,
+            changes: None,
         })
     }
 

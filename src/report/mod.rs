@@ -6,6 +6,7 @@
 //! rounding documented in the README); `gpkg` and `files` write them; `output` does the
 //! staging and the swap.
 
+pub mod changes;
 pub mod files;
 pub mod gpkg;
 pub mod html;
