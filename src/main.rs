@@ -114,6 +114,19 @@ fn main() -> ExitCode {
             for f in &outcome.files {
                 println!("  {}", outcome.output.join(f).display());
             }
+            let stages: Vec<String> = outcome
+                .timings_s
+                .iter()
+                .map(|(name, secs)| format!("{name} {secs:.2}s"))
+                .collect();
+            println!("minefree: stages: {}", stages.join(", "));
+            if let Some(n) = &outcome.national {
+                let f = &n.figures;
+                println!(
+                    "minefree: land: {:.0} m² recorded, {:.0} m² remaining ({:.0} CHA), {:.0} m² released ({:.0} cleared, {:.0} reduced, {:.0} cancelled); {} hazards to clear",
+                    f.original_m2, f.remaining_m2, f.remaining_cha_m2, f.released_m2, f.cleared_m2, f.reduced_m2, f.cancelled_m2, n.hazards
+                );
+            }
             println!(
                 "minefree: {} QA finding(s), {errors} error(s); exit status {}",
                 outcome.findings.len(),

@@ -5,6 +5,7 @@
 //! `qa` and writes only the QA outputs. Outputs are staged and swapped in at the end
 //! (`report::output`), so a failed run leaves the previous outputs untouched.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -70,7 +71,17 @@ impl Timer {
 
     fn stage<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
         let t0 = Instant::now();
+        // A spinner only when a person watches (stderr is a terminal); plain log lines in
+        // cron and CI.
+        let spinner = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new_spinner().with_message(format!("{name}…"));
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        });
         let out = f();
+        if let Some(bar) = spinner {
+            bar.finish_and_clear();
+        }
         let s = t0.elapsed().as_secs_f64();
         info!(stage = name, seconds = format!("{s:.3}"), "stage finished");
         self.timings.push((name, s));
