@@ -26,12 +26,7 @@ fn init_logging(cli: &Cli) {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),
     }
-    gdal::config::set_error_handler(|class, code, message| match class {
-        gdal::errors::CplErrType::Failure | gdal::errors::CplErrType::Fatal => {
-            tracing::debug!(code, "GDAL error: {message}")
-        }
-        _ => tracing::trace!(code, "GDAL: {message}"),
-    });
+    minefree::ingest::install_gdal_error_handler();
 }
 
 fn main() -> ExitCode {

@@ -102,7 +102,9 @@ proptest! {
         let l1 = regions::land_by_region(&hazards, &forward, &halves());
         let l2 = regions::land_by_region(&rh, &backward, &halves());
         for k in 0..6 {
-            prop_assert!((l1.national[k] - l2.national[k]).abs() <= 1e-6 * l1.national[0] + 1e-3);
+            // Within R7's 0.01 %: a different order merges parts in a different order, which
+            // places vertices differently along shared edges (areas are not additive).
+            prop_assert!((l1.national[k] - l2.national[k]).abs() <= tol(l1.national[0]));
         }
     }
 }

@@ -220,8 +220,13 @@ fn component_land(
         }
         pieces.push(piece);
     }
-    let inside = union(&pieces);
-    let outside = difference(&layers[layer::ORIGINAL], &inside);
+    // Land outside every region: subtract the region pieces one by one (a union of
+    // pieces that share boundaries could leave specks along them).
+    let outside = pieces
+        .iter()
+        .fold(layers[layer::ORIGINAL].clone(), |rest, piece| {
+            difference(&rest, piece)
+        });
     // Clipping regions to the box and merging them again can leave specks along shared
     // boundaries (overlay precision ~1e-9°); land outside counts from 1 m².
     if area_m2(&outside) >= MIN_OUTSIDE_M2 {

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use gdal::spatial_ref::SpatialRef;
 
-pub use read::{inspect, read_layer};
+pub use read::{inspect, install_gdal_error_handler, read_layer};
 
 /// A layer that cannot be read at all.
 #[derive(Debug, thiserror::Error)]
@@ -188,6 +188,8 @@ pub struct RawLayer {
     pub crs_assumed: bool,
     /// Description of the source CRS (or "EPSG:4326 (assumed)").
     pub crs: String,
+    /// Errors GDAL raised while reading (records may be missing).
+    pub read_errors: Vec<String>,
 }
 
 /// Checks that GDAL understands a CRS definition (`EPSG:32642`, WKT, PROJ string…).

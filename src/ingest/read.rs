@@ -36,8 +36,34 @@ fn layer_names(ds: &Dataset) -> Vec<String> {
     ds.layers().map(|l| l.name()).collect()
 }
 
+thread_local! {
+    /// GDAL errors (CE_Failure and worse) raised on this thread since the last take.
+    static GDAL_ERRORS: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Routes GDAL's messages to the log and remembers failures per thread, so that a layer
+/// that GDAL could only partly read is reported instead of silently losing records.
+pub fn install_gdal_error_handler() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        gdal::config::set_error_handler(|class, code, message| match class {
+            gdal::errors::CplErrType::Failure | gdal::errors::CplErrType::Fatal => {
+                tracing::debug!(code, "GDAL error: {message}");
+                GDAL_ERRORS.with(|e| e.borrow_mut().push(message.to_string()));
+            }
+            _ => tracing::trace!(code, "GDAL: {message}"),
+        });
+    });
+}
+
+fn take_gdal_errors() -> Vec<String> {
+    GDAL_ERRORS.with(|e| std::mem::take(&mut *e.borrow_mut()))
+}
+
 /// Reads one configured input layer; see the module docs of [`crate::ingest`].
 pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
+    install_gdal_error_handler();
+    take_gdal_errors();
     let key = spec.kind.key();
     let ds = open(&spec.source).map_err(|message| IngestError::Open {
         layer: key,
@@ -211,7 +237,10 @@ pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
             ("EPSG:4326 (assumed)".to_string(), true)
         }
     };
+    let mut read_errors = take_gdal_errors();
+    read_errors.dedup();
     Ok(RawLayer {
+        read_errors,
         kind: spec.kind,
         source: spec.source.clone(),
         file: spec.file.clone(),

@@ -41,6 +41,30 @@ pub fn check_layers(layers: &[RawLayer], as_of: NaiveDate) -> (Inputs, Vec<Findi
                 ),
             ));
         }
+        for message in &layer.read_errors {
+            ctx.push(Finding::new(
+                Severity::Error,
+                "read_error",
+                layer.kind.key(),
+                "",
+                format!(
+                    "GDAL reported an error while reading '{}': {message}; records may be missing from this layer",
+                    layer.source
+                ),
+            ));
+        }
+        if layer.features.is_empty() {
+            ctx.push(Finding::new(
+                Severity::Warning,
+                "empty_layer",
+                layer.kind.key(),
+                "",
+                format!(
+                    "layer '{}' of '{}' has no records (after the where filter)",
+                    layer.layer_name, layer.source
+                ),
+            ));
+        }
         match layer.kind {
             LayerKind::Hazards => {
                 inputs.hazards = ctx.hazards(as_of);

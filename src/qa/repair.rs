@@ -14,7 +14,7 @@
 //! 6. parts and holes smaller than [`SLIVER_DEG2`] are dropped.
 
 use geo::orient::{Direction, Orient};
-use geo::{Area, Coord, CoordsIter, LineString, MakeValid, MultiPolygon, Polygon, Validation};
+use geo::{Area, Coord, CoordsIter, LineString, MakeValid, MultiPolygon, Polygon};
 
 use crate::model::Severity;
 
@@ -78,12 +78,12 @@ pub fn repair_polygonal(g: &geo::Geometry<f64>) -> Result<(MultiPolygon<f64>, Ve
             })
             .collect();
         let polygon = Polygon::new(exterior, interiors);
-        let errors = polygon.validation_errors();
+        let errors = polygon_problems(&polygon);
         if errors.is_empty() {
             parts.push(polygon);
             continue;
         }
-        invalid_reasons.extend(errors.iter().map(|e| e.to_string()));
+        invalid_reasons.extend(errors);
         match polygon.make_valid() {
             Ok(mp) => parts.extend(mp.0),
             Err(e) => invalid_reasons.push(format!("repair failed: {e}")),
@@ -130,14 +130,27 @@ pub fn repair_polygonal(g: &geo::Geometry<f64>) -> Result<(MultiPolygon<f64>, Ve
         ));
     }
     let mut mp = MultiPolygon::new(parts);
-    if mp.0.len() > 1 && !mp.is_valid() {
+    if parts_may_overlap(&mp) {
+        let before = mp.0.len();
+        let sum: f64 = mp.0.iter().map(|p| p.unsigned_area()).sum();
         let oriented = mp.orient(Direction::Default);
-        mp = geo::unary_union(oriented.0.iter());
-        issues.push(issue(
-            Severity::Warning,
-            "overlapping_parts",
-            "parts of the MultiPolygon overlap or touch along a line; merged into their union",
-        ));
+        mp = crate::analysis::overlay::union(
+            oriented
+                .0
+                .iter()
+                .map(|p| MultiPolygon::new(vec![p.clone()]))
+                .collect::<Vec<_>>()
+                .iter(),
+        );
+        let merged = mp.0.len() != before || (sum - mp.unsigned_area()).abs() > SLIVER_DEG2;
+        // Bounding boxes may overlap while the parts do not: then nothing is reported.
+        if merged {
+            issues.push(issue(
+                Severity::Warning,
+                "overlapping_parts",
+                "parts of the MultiPolygon overlap or touch along a line; merged into their union",
+            ));
+        }
     }
     let mp = normalize(mp);
     if mp.0.is_empty() {
@@ -148,6 +161,95 @@ pub fn repair_polygonal(g: &geo::Geometry<f64>) -> Result<(MultiPolygon<f64>, Ve
         ));
     }
     Ok((mp, issues))
+}
+
+/// True when two parts of a MultiPolygon have overlapping bounding boxes (then they are
+/// merged; disjoint boxes cannot overlap).
+fn parts_may_overlap(mp: &MultiPolygon<f64>) -> bool {
+    use geo::BoundingRect;
+    let boxes: Vec<geo::Rect<f64>> = mp.0.iter().filter_map(|p| p.bounding_rect()).collect();
+    boxes.iter().enumerate().any(|(i, a)| {
+        boxes[i + 1..].iter().any(|b| {
+            a.min().x <= b.max().x
+                && b.min().x <= a.max().x
+                && a.min().y <= b.max().y
+                && b.min().y <= a.max().y
+        })
+    })
+}
+
+/// A ring segment, for the sweep.
+#[derive(Clone)]
+struct Segment {
+    line: geo::Line<f64>,
+    ring: usize,
+    index: usize,
+    ring_len: usize,
+}
+
+impl geo::sweep::Cross for Segment {
+    type Scalar = f64;
+    fn line(&self) -> geo::Line<f64> {
+        self.line
+    }
+}
+
+/// What makes a polygon (already free of repeated vertices and spikes) invalid: segments
+/// that cross or touch other than at their shared vertex, or a hole whose first vertex
+/// lies outside the exterior. Uses a sweep over segment x-intervals, O(n log n) for
+/// realistic rings (geo's own validity check compares every pair of segments, which a
+/// polygon with a million vertices cannot afford).
+fn polygon_problems(p: &Polygon<f64>) -> Vec<String> {
+    let rings: Vec<&LineString<f64>> = std::iter::once(p.exterior()).chain(p.interiors()).collect();
+    let name = |r: usize| {
+        if r == 0 {
+            "exterior ring".to_string()
+        } else {
+            format!("interior ring {r}")
+        }
+    };
+    let segments = rings.iter().enumerate().flat_map(|(r, ring)| {
+        let n = ring.0.len().saturating_sub(1);
+        ring.lines().enumerate().map(move |(i, line)| Segment {
+            line,
+            ring: r,
+            index: i,
+            ring_len: n,
+        })
+    });
+    let mut problems = std::collections::BTreeSet::new();
+    for (a, b, _) in geo::sweep::Intersections::from_iter(segments) {
+        let adjacent = a.ring == b.ring && {
+            let d = a.index.abs_diff(b.index);
+            d == 1 || d + 1 == a.ring_len
+        };
+        if adjacent {
+            continue;
+        }
+        problems.insert(if a.ring == b.ring {
+            format!("{} has a self-intersection", name(a.ring))
+        } else {
+            format!(
+                "{} and {} intersect",
+                name(a.ring.min(b.ring)),
+                name(a.ring.max(b.ring))
+            )
+        });
+    }
+    let shell = Polygon::new(p.exterior().clone(), vec![]);
+    for (r, hole) in p.interiors().iter().enumerate() {
+        if hole
+            .0
+            .first()
+            .is_some_and(|c| !geo::Intersects::intersects(&shell, c))
+        {
+            problems.insert(format!(
+                "{} is not contained within the polygon's exterior",
+                name(r + 1)
+            ));
+        }
+    }
+    problems.into_iter().collect()
 }
 
 /// Rejects non-finite coordinates and coordinates outside longitude/latitude range.
@@ -326,6 +428,7 @@ fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
 mod tests {
     use super::*;
     use geo::wkt;
+    use geo::Validation;
 
     fn repaired(g: geo::Geometry<f64>) -> (MultiPolygon<f64>, Vec<&'static str>) {
         let (mp, issues) = repair_polygonal(&g).expect("repairable");

@@ -136,7 +136,13 @@ fn recover(target: &Path) -> Result<(), ReportError> {
         if rest.starts_with("previous-") && !target.exists() {
             fs::rename(&path, target).map_err(io_err(&path))?;
         } else if rest.starts_with("previous-") || rest.starts_with("staging-") {
-            fs::remove_dir_all(&path).map_err(io_err(&path))?;
+            // A leftover of a killed run (or a stray file with the same name).
+            let removed = if path.is_dir() {
+                fs::remove_dir_all(&path)
+            } else {
+                fs::remove_file(&path)
+            };
+            removed.map_err(io_err(&path))?;
         }
     }
     Ok(())
