@@ -65,6 +65,59 @@ pub struct RegionLand {
     pub findings: Vec<Finding>,
 }
 
+/// Region bounding boxes and region boundary segments, for finding the regions a
+/// component touches and whether any boundary crosses its box.
+struct RegionIndex {
+    boxes: crate::index::BoxTree,
+    edges: rstar::RTree<rstar::primitives::GeomWithData<rstar::primitives::Line<[f64; 2]>, usize>>,
+}
+
+impl RegionIndex {
+    fn new(regions: &[Region]) -> RegionIndex {
+        let edges = regions
+            .iter()
+            .enumerate()
+            .flat_map(|(i, r)| {
+                r.geometry.0.iter().flat_map(move |p| {
+                    std::iter::once(p.exterior())
+                        .chain(p.interiors())
+                        .flat_map(|ring| ring.lines())
+                        .map(move |l| {
+                            rstar::primitives::GeomWithData::new(
+                                rstar::primitives::Line::new([l.start.x, l.start.y], [l.end.x, l.end.y]),
+                                i,
+                            )
+                        })
+                })
+            })
+            .collect();
+        RegionIndex {
+            boxes: box_tree(regions.iter().map(|r| &r.geometry)),
+            edges: rstar::RTree::bulk_load(edges),
+        }
+    }
+
+    /// When no region boundary crosses the box `b`, the one place the whole box lies in
+    /// (a region, or outside every region); `None` when a boundary crosses it or when
+    /// overlapping regions both hold it (then the exact overlay decides).
+    fn sole_place(&self, b: &Rect<f64>, regions: &[Region]) -> Option<Place> {
+        let pad = 1e-9;
+        if self.edges.locate_in_envelope_intersecting(&envelope(b, pad, pad)).next().is_some() {
+            return None;
+        }
+        let probe = geo::Point::new(b.min().x, b.min().y);
+        let holders: Vec<usize> = boxes_in(&self.boxes, &envelope(b, 0.0, 0.0))
+            .into_iter()
+            .filter(|&gi| regions[gi].geometry.intersects(&probe))
+            .collect();
+        match holders.as_slice() {
+            [] => Some(Place::Outside),
+            [gi] => Some(Place::Region(*gi)),
+            _ => None,
+        }
+    }
+}
+
 struct ComponentResult {
     by_place: Vec<(Place, Land)>,
     national: Land,
@@ -78,12 +131,12 @@ pub fn land_by_region(
     accounts: &[HazardAccount],
     regions: &[Region],
 ) -> RegionLand {
-    let region_tree = box_tree(regions.iter().map(|r| &r.geometry));
-    let mut findings = overlapping_regions(regions, &region_tree);
+    let index = RegionIndex::new(regions);
+    let mut findings = overlapping_regions(regions, &index.boxes);
     let components = components(hazards);
     let results: Vec<ComponentResult> = components
         .par_iter()
-        .map(|c| component_land(c, hazards, accounts, regions, &region_tree))
+        .map(|c| component_land(c, hazards, accounts, regions, &index))
         .collect();
     let mut out = RegionLand {
         regions: vec![[0.0; 6]; regions.len()],
@@ -171,7 +224,7 @@ fn component_land(
     hazards: &[Hazard],
     accounts: &[HazardAccount],
     regions: &[Region],
-    region_tree: &crate::index::BoxTree,
+    index: &RegionIndex,
 ) -> ComponentResult {
     let mut findings = overlapping_hazards(members, hazards);
     let u = union(members.iter().map(|&i| &hazards[i].geometry));
@@ -203,9 +256,25 @@ fn component_land(
             findings,
         };
     };
+    // Most components lie wholly inside one region: no boundary crosses their box, and
+    // the land is theirs without any overlay.
+    if let Some(place) = index.sole_place(&b, regions) {
+        if place == Place::Outside {
+            for &hi in members {
+                findings.push(outside_finding(&hazards[hi], &hazards[hi].geometry));
+            }
+        }
+        let hazard_region = members.iter().map(|&h| (h, place)).collect();
+        return ComponentResult {
+            by_place: vec![(place, national)],
+            national,
+            hazard_region,
+            findings,
+        };
+    }
     let clip = rect_polygon(&b);
     let mut pieces = Vec::new();
-    for gi in boxes_in(region_tree, &envelope(&b, 0.0, 0.0)) {
+    for gi in boxes_in(&index.boxes, &envelope(&b, 0.0, 0.0)) {
         let piece = intersection(&regions[gi].geometry, &clip);
         let land = land_in(&piece);
         if land[layer::ORIGINAL] > 0.0 {
@@ -232,18 +301,9 @@ fn component_land(
     if area_m2(&outside) >= MIN_OUTSIDE_M2 {
         by_place.push((Place::Outside, land_in(&outside)));
         for &hi in members {
-            let out_m2 = area_m2(&intersection(&hazards[hi].geometry, &outside));
-            if out_m2 >= MIN_OUTSIDE_M2 {
-                findings.push(
-                    Finding::new(
-                        Severity::Warning,
-                        "outside_regions",
-                        "hazards",
-                        &hazards[hi].hazard_id,
-                        format!("{out_m2:.0} m² of this hazard lie outside every region; counted under _outside"),
-                    )
-                    .at(intersection(&hazards[hi].geometry, &outside)),
-                );
+            let part = intersection(&hazards[hi].geometry, &outside);
+            if area_m2(&part) >= MIN_OUTSIDE_M2 {
+                findings.push(outside_finding(&hazards[hi], &part));
             }
         }
     }
@@ -258,6 +318,21 @@ fn component_land(
         hazard_region,
         findings,
     }
+}
+
+/// The `outside_regions` warning for the part of a hazard outside every region.
+fn outside_finding(h: &Hazard, part: &MultiPolygon<f64>) -> Finding {
+    Finding::new(
+        Severity::Warning,
+        "outside_regions",
+        "hazards",
+        &h.hazard_id,
+        format!(
+            "{:.0} m² of this hazard lie outside every region; counted under _outside",
+            area_m2(part)
+        ),
+    )
+    .at(part.clone())
 }
 
 /// One `info` finding per pair of hazard records whose interiors overlap.
