@@ -44,19 +44,32 @@ pub fn margin_deg(distance_m: f64, max_abs_lat_deg: f64) -> (f64, f64) {
     ((distance_m / (mx * 0.99)).min(360.0), dlat)
 }
 
-/// Geodesic distance in metres from `p` to the polygon `mp` (0 inside or on it).
-pub fn point_to_polygon_m(p: Point<f64>, mp: &MultiPolygon<f64>) -> f64 {
-    if mp.intersects(&p) {
-        return 0.0;
-    }
+/// The planar (local-plane) view of a point and a polygon: distance in metres to the
+/// nearest edge, whether the point is inside, and the closest points of the edges that
+/// are nearly as close as the nearest one.
+#[derive(Debug, Clone)]
+pub struct Planar {
+    /// Distance in the local plane, metres (0 when inside or on the boundary).
+    pub metres: f64,
+    /// Closest points (lon/lat) of the edges within 1 % (+1 m) of the nearest.
+    closest: Vec<Coord<f64>>,
+}
+
+/// One pass over the edges: local-plane distance to each, and the crossing number
+/// (even-odd, which for valid polygons with holes is inside/outside).
+pub fn planar(p: Point<f64>, mp: &MultiPolygon<f64>) -> Planar {
     let (kx, ky) = metres_per_degree(p.y());
     let to_plane = |c: Coord<f64>| ((c.x - p.x()) * kx, (c.y - p.y()) * ky);
     let mut candidates: Vec<(f64, Coord<f64>)> = Vec::new();
+    let mut crossings = 0usize;
     for polygon in &mp.0 {
         for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
             for seg in ring.lines() {
                 let (ax, ay) = to_plane(seg.start);
                 let (bx, by) = to_plane(seg.end);
+                if (ay > 0.0) != (by > 0.0) && ax + (0.0 - ay) * (bx - ax) / (by - ay) > 0.0 {
+                    crossings += 1;
+                }
                 let (dx, dy) = (bx - ax, by - ay);
                 let len2 = dx * dx + dy * dy;
                 let t = if len2 > 0.0 {
@@ -64,21 +77,52 @@ pub fn point_to_polygon_m(p: Point<f64>, mp: &MultiPolygon<f64>) -> f64 {
                 } else {
                     0.0
                 };
-                let (cx, cy) = (ax + t * dx, ay + t * dy);
                 let closest = Coord {
                     x: seg.start.x + t * (seg.end.x - seg.start.x),
                     y: seg.start.y + t * (seg.end.y - seg.start.y),
                 };
-                candidates.push((cx.hypot(cy), closest));
+                candidates.push(((ax + t * dx).hypot(ay + t * dy), closest));
             }
         }
     }
     let best = candidates.iter().map(|c| c.0).fold(f64::INFINITY, f64::min);
-    candidates
-        .iter()
-        .filter(|c| c.0 <= best * 1.01 + 1.0)
-        .map(|c| geodesic_m(p, Point(c.1)))
-        .fold(f64::INFINITY, f64::min)
+    if crossings % 2 == 1 || best == 0.0 {
+        return Planar { metres: 0.0, closest: Vec::new() };
+    }
+    Planar {
+        metres: best,
+        closest: candidates
+            .into_iter()
+            .filter(|c| c.0 <= best * 1.01 + 1.0)
+            .map(|c| c.1)
+            .collect(),
+    }
+}
+
+impl Planar {
+    /// The geodesic distance in metres from `p` (the point `planar` was computed for).
+    pub fn geodesic_m(&self, p: Point<f64>) -> f64 {
+        self.closest
+            .iter()
+            .map(|c| geodesic_m(p, Point(*c)))
+            .fold(if self.closest.is_empty() { 0.0 } else { f64::INFINITY }, f64::min)
+    }
+}
+
+/// Relative error bound of the local-plane distance against the geodesic one, for
+/// distances up to `distance_m` at latitude `lat_deg`: the plane's east-west scale drifts
+/// by about tan(φ)·(d/R) over d. Used to decide "within the radius" without a geodesic
+/// computation when the planar distance is clearly inside or outside.
+pub fn planar_tolerance(distance_m: f64, lat_deg: f64) -> f64 {
+    0.01 + 3.0 * (distance_m / 6_371_000.0) * lat_deg.to_radians().tan().abs().max(1.0)
+}
+
+/// Geodesic distance in metres from `p` to the polygon `mp` (0 inside or on it).
+pub fn point_to_polygon_m(p: Point<f64>, mp: &MultiPolygon<f64>) -> f64 {
+    if mp.intersects(&p) {
+        return 0.0;
+    }
+    planar(p, mp).geodesic_m(p)
 }
 
 #[cfg(test)]

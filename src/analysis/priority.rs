@@ -12,7 +12,7 @@ use geo::Point;
 use rayon::prelude::*;
 use rstar::RTree;
 
-use super::distance::{margin_deg, point_to_polygon_m};
+use super::distance::{margin_deg, planar, planar_tolerance, Planar};
 use super::release::HazardAccount;
 use crate::config::{Parameters, Weights};
 use crate::index::{envelope, point_tree, IndexedPoint};
@@ -182,17 +182,30 @@ pub fn score_and_rank(hazards: &[Hazard], rows: &mut [Option<Priority>], w: &Wei
     }
 }
 
-/// Points within `radius_m` of `rem`, with their distances, sorted by index.
+/// Points within `radius_m` of `rem`, with their local-plane views, sorted by index.
+/// The geodesic distance is computed only where the planar one is too close to the
+/// radius to decide (see `distance::planar_tolerance`).
 fn within(
     tree: &RTree<IndexedPoint>,
     rem: &geo::MultiPolygon<f64>,
     radius_m: f64,
     location: impl Fn(usize) -> Point<f64>,
-) -> Vec<(usize, f64)> {
-    let mut out: Vec<(usize, f64)> = candidates(tree, rem, radius_m)
+) -> Vec<(usize, Planar)> {
+    let mut out: Vec<(usize, Planar)> = candidates(tree, rem, radius_m)
         .into_iter()
-        .map(|i| (i, point_to_polygon_m(location(i), rem)))
-        .filter(|(_, d)| *d <= radius_m)
+        .filter_map(|i| {
+            let p = location(i);
+            let view = planar(p, rem);
+            let tol = planar_tolerance(radius_m, p.y());
+            let inside = if view.metres <= radius_m * (1.0 - tol) {
+                true
+            } else if view.metres > radius_m * (1.0 + tol) {
+                false
+            } else {
+                view.geodesic_m(p) <= radius_m
+            };
+            inside.then_some((i, view))
+        })
         .collect();
     out.sort_by_key(|(i, _)| *i);
     out
@@ -213,39 +226,46 @@ fn candidates(
         .collect()
 }
 
-/// The nearest settlement (ties: lowest `settlement_id`) and its distance.
+/// The nearest settlement (ties: lowest `settlement_id`) and its geodesic distance.
+/// Candidates are compared by planar distance; the geodesic distance is computed for
+/// those within the planar tolerance of the best.
 fn nearest(
     tree: &RTree<IndexedPoint>,
     rem: &geo::MultiPolygon<f64>,
     radius_m: f64,
-    near: &[(usize, f64)],
+    near: &[(usize, Planar)],
     settlements: &[Settlement],
 ) -> Option<(usize, f64)> {
-    let better = |a: &(usize, f64), b: &(usize, f64)| {
-        a.1.total_cmp(&b.1)
-            .then_with(|| {
-                settlements[a.0]
-                    .settlement_id
-                    .cmp(&settlements[b.0].settlement_id)
+    let exact_best = |views: Vec<(usize, Planar)>| -> Option<(usize, f64)> {
+        let best = views.iter().map(|(_, v)| v.metres).fold(f64::INFINITY, f64::min);
+        views
+            .iter()
+            .filter(|(i, v)| {
+                let tol = planar_tolerance(v.metres.max(1.0), settlements[*i].location.y());
+                v.metres <= best * (1.0 + 2.0 * tol) + 1.0
             })
-            .then(a.0.cmp(&b.0))
+            .map(|(i, v)| (*i, v.geodesic_m(settlements[*i].location)))
+            .min_by(|a, b| {
+                a.1.total_cmp(&b.1)
+                    .then_with(|| settlements[a.0].settlement_id.cmp(&settlements[b.0].settlement_id))
+                    .then(a.0.cmp(&b.0))
+            })
     };
-    if let Some(best) = near.iter().min_by(|a, b| better(a, b)) {
-        return Some(*best);
+    if !near.is_empty() {
+        return exact_best(near.to_vec());
     }
     let mut search_m = radius_m.max(1000.0) * 4.0;
     loop {
-        let found: Vec<(usize, f64)> = if search_m > 4.0e7 {
-            (0..settlements.len())
-                .map(|i| (i, point_to_polygon_m(settlements[i].location, rem)))
-                .collect()
+        let ids: Vec<usize> = if search_m > 4.0e7 {
+            (0..settlements.len()).collect()
         } else {
             candidates(tree, rem, search_m)
-                .into_iter()
-                .map(|i| (i, point_to_polygon_m(settlements[i].location, rem)))
-                .collect()
         };
-        let best = found.iter().min_by(|a, b| better(a, b)).copied();
+        let views: Vec<(usize, Planar)> = ids
+            .into_iter()
+            .map(|i| (i, planar(settlements[i].location, rem)))
+            .collect();
+        let best = exact_best(views);
         match best {
             Some(b) if b.1 <= search_m || search_m > 4.0e7 => return Some(b),
             None if search_m > 4.0e7 => return None,
