@@ -54,7 +54,8 @@ proptest! {
             prop_assert!((a.remaining_m2 + a.released_m2 - a.original_m2).abs() <= t);
             prop_assert!(a.cleared_m2 + a.reduced_m2 <= a.released_m2 + t);
             prop_assert!((a.cleared_m2 + a.reduced_m2 + a.cancelled_m2 - a.released_m2).abs() <= t);
-            prop_assert!(a.remaining_past_m2() + t >= a.remaining_m2, "past remaining ≥ present");
+            prop_assert!(a.measured_past_m2() + t >= a.remaining_m2, "past remaining ≥ present");
+            prop_assert!((a.measured_past_m2() - a.remaining_past_m2).abs() <= 1e-6);
         }
     }
 
@@ -132,11 +133,11 @@ fn thread_count_does_not_change_a_single_bit() {
 
 /// Area of the remaining-as-of-window-start geometry (test-only convenience).
 trait PastArea {
-    fn remaining_past_m2(&self) -> f64;
+    fn measured_past_m2(&self) -> f64;
 }
 
 impl PastArea for HazardAccount {
-    fn remaining_past_m2(&self) -> f64 {
+    fn measured_past_m2(&self) -> f64 {
         minefree::analysis::area::area_m2(&self.remaining_past)
     }
 }

@@ -227,6 +227,11 @@ fn component_land(
     index: &RegionIndex,
 ) -> ComponentResult {
     let mut findings = overlapping_hazards(members, hazards);
+    if let [hi] = members {
+        if let Some(result) = lone_hazard_land(*hi, &hazards[*hi], &accounts[*hi], regions, index) {
+            return result;
+        }
+    }
     let u = union(members.iter().map(|&i| &hazards[i].geometry));
     let m = union(members.iter().map(|&i| &accounts[i].remaining));
     let m_cha = union(
@@ -318,6 +323,32 @@ fn component_land(
         hazard_region,
         findings,
     }
+}
+
+/// A component of one hazard lying wholly in one place: its land figures are the
+/// hazard's own (cleared and reduced land are disjoint from its remaining land), with no
+/// union, overlay or second measurement. `None` when a region boundary crosses it.
+fn lone_hazard_land(
+    hi: usize,
+    h: &Hazard,
+    a: &HazardAccount,
+    regions: &[Region],
+    index: &RegionIndex,
+) -> Option<ComponentResult> {
+    let place = index.sole_place(&bbox(&h.geometry)?, regions)?;
+    let cha = if h.status == Status::Cha { a.remaining_m2 } else { 0.0 };
+    let land: Land = [a.original_m2, a.remaining_m2, cha, a.cleared_m2, a.reduced_m2, a.remaining_past_m2];
+    let findings = if place == Place::Outside {
+        vec![outside_finding(h, &h.geometry)]
+    } else {
+        vec![]
+    };
+    Some(ComponentResult {
+        by_place: vec![(place, land)],
+        national: land,
+        hazard_region: vec![(hi, place)],
+        findings,
+    })
 }
 
 /// The `outside_regions` warning for the part of a hazard outside every region.

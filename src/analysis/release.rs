@@ -35,6 +35,8 @@ pub struct HazardAccount {
     pub original_m2: f64,
     /// |remaining(H)| in m².
     pub remaining_m2: f64,
+    /// |remaining_past| in m².
+    pub remaining_past_m2: f64,
     /// original − remaining, clamped at 0.
     pub released_m2: f64,
     /// |cleared(H)| in m².
@@ -113,15 +115,19 @@ fn account_one(
     let remaining = difference(&h.geometry, &union(all.iter().copied()));
     // When no applying release falls in the window, the past state is the present one:
     // reuse it, so that identical land gives identical areas (no overlay noise in R10).
-    let remaining_past = if past.len() == all.len() {
-        remaining.clone()
+    let original_m2 = area_m2(&h.geometry);
+    // Without any applying release the remaining land is the hazard itself (same
+    // geometry, same area: no second measurement).
+    let remaining_m2 = if all.is_empty() { original_m2 } else { area_m2(&remaining) };
+    let (remaining_past, remaining_past_m2) = if past.len() == all.len() {
+        (remaining.clone(), remaining_m2)
     } else {
-        difference(&h.geometry, &union(past.iter().copied()))
+        let g = difference(&h.geometry, &union(past.iter().copied()));
+        let a = area_m2(&g);
+        (g, a)
     };
     let cleared = union(&cleared);
     let reduced = difference(&union(&reduced), &cleared);
-    let original_m2 = area_m2(&h.geometry);
-    let remaining_m2 = area_m2(&remaining);
     let cleared_m2 = area_m2(&cleared);
     let reduced_m2 = area_m2(&reduced);
     let released_m2 = (original_m2 - remaining_m2).max(0.0);
@@ -132,6 +138,7 @@ fn account_one(
         reduced,
         original_m2,
         remaining_m2,
+        remaining_past_m2,
         released_m2,
         cleared_m2,
         reduced_m2,

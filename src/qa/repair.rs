@@ -379,8 +379,9 @@ fn is_spike(prev: Coord<f64>, v: Coord<f64>, next: Coord<f64>) -> bool {
     let b = next - v;
     let cross = a.x * b.y - a.y * b.x;
     let dot = a.x * b.x + a.y * b.y;
-    let scale = (a.x.hypot(a.y)) * (b.x.hypot(b.y));
-    dot < 0.0 && (cross.abs() <= 1e-8 * scale || cross.abs() <= 2.0 * SLIVER_DEG2)
+    // |cross| ≤ 1e-8·|a|·|b|, squared to avoid two square roots on every vertex.
+    let angular = cross * cross <= 1e-16 * (a.x * a.x + a.y * a.y) * (b.x * b.x + b.y * b.y);
+    dot < 0.0 && (angular || cross.abs() <= 2.0 * SLIVER_DEG2)
 }
 
 /// Removes repeated vertices and spikes from every ring (overlays can leave both);
