@@ -9,6 +9,7 @@ mod config_errors;
 mod e2e_sample;
 mod formats;
 mod geos_oracle;
+mod hand_cases;
 mod operations;
 mod properties;
 mod qa_cases;

@@ -97,8 +97,8 @@ proptest! {
         let backward = account(&rh, &rr);
         for (i, a) in forward.iter().enumerate() {
             let b = &backward[hazards.len() - 1 - i];
-            prop_assert!((a.remaining_m2 - b.remaining_m2).abs() <= 1e-6 * a.original_m2 + 1e-3);
-            prop_assert!((a.cleared_m2 - b.cleared_m2).abs() <= 1e-6 * a.original_m2 + 1e-3);
+            prop_assert!((a.remaining_m2 - b.remaining_m2).abs() <= tol(a.original_m2));
+            prop_assert!((a.cleared_m2 - b.cleared_m2).abs() <= tol(a.original_m2));
         }
         let l1 = regions::land_by_region(&hazards, &forward, &halves());
         let l2 = regions::land_by_region(&rh, &backward, &halves());

@@ -87,7 +87,10 @@ pub fn planar(p: Point<f64>, mp: &MultiPolygon<f64>) -> Planar {
     }
     let best = candidates.iter().map(|c| c.0).fold(f64::INFINITY, f64::min);
     if crossings % 2 == 1 || best == 0.0 {
-        return Planar { metres: 0.0, closest: Vec::new() };
+        return Planar {
+            metres: 0.0,
+            closest: Vec::new(),
+        };
     }
     Planar {
         metres: best,
@@ -102,10 +105,14 @@ pub fn planar(p: Point<f64>, mp: &MultiPolygon<f64>) -> Planar {
 impl Planar {
     /// The geodesic distance in metres from `p` (the point `planar` was computed for).
     pub fn geodesic_m(&self, p: Point<f64>) -> f64 {
-        self.closest
-            .iter()
-            .map(|c| geodesic_m(p, Point(*c)))
-            .fold(if self.closest.is_empty() { 0.0 } else { f64::INFINITY }, f64::min)
+        self.closest.iter().map(|c| geodesic_m(p, Point(*c))).fold(
+            if self.closest.is_empty() {
+                0.0
+            } else {
+                f64::INFINITY
+            },
+            f64::min,
+        )
     }
 }
 

@@ -237,7 +237,10 @@ fn nearest(
     settlements: &[Settlement],
 ) -> Option<(usize, f64)> {
     let exact_best = |views: Vec<(usize, Planar)>| -> Option<(usize, f64)> {
-        let best = views.iter().map(|(_, v)| v.metres).fold(f64::INFINITY, f64::min);
+        let best = views
+            .iter()
+            .map(|(_, v)| v.metres)
+            .fold(f64::INFINITY, f64::min);
         views
             .iter()
             .filter(|(i, v)| {
@@ -247,7 +250,11 @@ fn nearest(
             .map(|(i, v)| (*i, v.geodesic_m(settlements[*i].location)))
             .min_by(|a, b| {
                 a.1.total_cmp(&b.1)
-                    .then_with(|| settlements[a.0].settlement_id.cmp(&settlements[b.0].settlement_id))
+                    .then_with(|| {
+                        settlements[a.0]
+                            .settlement_id
+                            .cmp(&settlements[b.0].settlement_id)
+                    })
                     .then(a.0.cmp(&b.0))
             })
     };

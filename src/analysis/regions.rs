@@ -84,7 +84,10 @@ impl RegionIndex {
                         .flat_map(|ring| ring.lines())
                         .map(move |l| {
                             rstar::primitives::GeomWithData::new(
-                                rstar::primitives::Line::new([l.start.x, l.start.y], [l.end.x, l.end.y]),
+                                rstar::primitives::Line::new(
+                                    [l.start.x, l.start.y],
+                                    [l.end.x, l.end.y],
+                                ),
                                 i,
                             )
                         })
@@ -102,7 +105,12 @@ impl RegionIndex {
     /// overlapping regions both hold it (then the exact overlay decides).
     fn sole_place(&self, b: &Rect<f64>, regions: &[Region]) -> Option<Place> {
         let pad = 1e-9;
-        if self.edges.locate_in_envelope_intersecting(&envelope(b, pad, pad)).next().is_some() {
+        if self
+            .edges
+            .locate_in_envelope_intersecting(&envelope(b, pad, pad))
+            .next()
+            .is_some()
+        {
             return None;
         }
         let probe = geo::Point::new(b.min().x, b.min().y);
@@ -336,8 +344,19 @@ fn lone_hazard_land(
     index: &RegionIndex,
 ) -> Option<ComponentResult> {
     let place = index.sole_place(&bbox(&h.geometry)?, regions)?;
-    let cha = if h.status == Status::Cha { a.remaining_m2 } else { 0.0 };
-    let land: Land = [a.original_m2, a.remaining_m2, cha, a.cleared_m2, a.reduced_m2, a.remaining_past_m2];
+    let cha = if h.status == Status::Cha {
+        a.remaining_m2
+    } else {
+        0.0
+    };
+    let land: Land = [
+        a.original_m2,
+        a.remaining_m2,
+        cha,
+        a.cleared_m2,
+        a.reduced_m2,
+        a.remaining_past_m2,
+    ];
     let findings = if place == Place::Outside {
         vec![outside_finding(h, &h.geometry)]
     } else {

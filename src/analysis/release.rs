@@ -118,7 +118,11 @@ fn account_one(
     let original_m2 = area_m2(&h.geometry);
     // Without any applying release the remaining land is the hazard itself (same
     // geometry, same area: no second measurement).
-    let remaining_m2 = if all.is_empty() { original_m2 } else { area_m2(&remaining) };
+    let remaining_m2 = if all.is_empty() {
+        original_m2
+    } else {
+        area_m2(&remaining)
+    };
     let (remaining_past, remaining_past_m2) = if past.len() == all.len() {
         (remaining.clone(), remaining_m2)
     } else {

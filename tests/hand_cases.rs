@@ -1,0 +1,368 @@
+//! Hand-checkable cases of R3–R10 on axis-aligned lon/lat rectangles near 69°E 38°N.
+//! Expected areas are the areas of the rectangles that the rules leave, built by hand and
+//! measured with the area function (itself checked against the ellipsoid formula);
+//! expected scores are the R9 formula written out.
+
+use chrono::NaiveDate;
+use geo::{MultiPolygon, Point, Rect};
+use minefree::analysis::area::area_m2;
+use minefree::analysis::priority::{prioritise, score_and_rank, Priority};
+use minefree::analysis::regions::{land_by_region, layer};
+use minefree::analysis::release::account_hazards;
+use minefree::config::{Parameters, Weights};
+use minefree::model::{Hazard, HazardType, Method, Region, Release, Settlement, Status};
+use minefree::qa::repair::normalize;
+
+const U: f64 = 0.01; // one unit = 0.01°
+
+fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> MultiPolygon<f64> {
+    normalize(MultiPolygon::new(vec![Rect::new(
+        (69.0 + x0 * U, 38.0 + y0 * U),
+        (69.0 + x1 * U, 38.0 + y1 * U),
+    )
+    .to_polygon()]))
+}
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn hazard(id: &str, status: Status, recorded: Option<&str>, g: MultiPolygon<f64>) -> Hazard {
+    Hazard {
+        hazard_id: id.into(),
+        status,
+        hazard_type: Some(HazardType::Ap),
+        recorded_on: recorded.map(day),
+        geometry: g,
+        extra: vec![],
+    }
+}
+
+fn release(id: &str, method: Method, done: &str, g: MultiPolygon<f64>) -> Release {
+    Release {
+        release_id: id.into(),
+        method,
+        completed_on: day(done),
+        hazard_id: None,
+        organisation: None,
+        geometry: g,
+    }
+}
+
+fn close(got: f64, want: f64) {
+    assert!(
+        (got - want).abs() <= 1e-4 * want.max(1.0) + 0.01,
+        "got {got}, want {want}"
+    );
+}
+
+#[test]
+fn release_spilling_outside_its_hazard_releases_only_the_overlap() {
+    let h = vec![hazard(
+        "H",
+        Status::Sha,
+        Some("2020-01-01"),
+        rect(0., 0., 2., 1.),
+    )];
+    let r = vec![release(
+        "R",
+        Method::Cleared,
+        "2021-01-01",
+        rect(1., -1., 3., 2.),
+    )];
+    let (a, _) = account_hazards(&h, &r, day("2019-01-01"));
+    close(a[0].remaining_m2, area_m2(&rect(0., 0., 1., 1.)));
+    close(a[0].cleared_m2, area_m2(&rect(1., 0., 2., 1.)));
+    close(a[0].cancelled_m2 + a[0].reduced_m2, 0.0);
+}
+
+#[test]
+fn release_before_the_hazard_was_recorded_does_not_apply_but_on_the_same_day_does() {
+    let h = vec![
+        hazard(
+            "LATE",
+            Status::Cha,
+            Some("2022-05-01"),
+            rect(0., 0., 1., 1.),
+        ),
+        hazard(
+            "SAME",
+            Status::Cha,
+            Some("2021-01-01"),
+            rect(2., 0., 3., 1.),
+        ),
+    ];
+    let r = vec![
+        release("EARLY", Method::Cleared, "2021-01-01", rect(0., 0., 1., 1.)),
+        release("ONDAY", Method::Reduced, "2021-01-01", rect(2., 0., 3., 1.)),
+    ];
+    let (a, findings) = account_hazards(&h, &r, day("2019-01-01"));
+    close(a[0].remaining_m2, a[0].original_m2);
+    close(a[1].remaining_m2, 0.0);
+    close(a[1].reduced_m2, a[1].original_m2);
+    assert!(findings
+        .iter()
+        .any(|f| f.check == "release_before_hazard" && f.feature_id == "EARLY"));
+}
+
+#[test]
+fn overlapping_hazards_released_once_count_land_once_and_cha_wins() {
+    // SHA [0,4]x[0,2]; CHA [2,4]x[0,2] drawn over its east half; one cancellation of
+    // [0,1]x[0,2]; a clearance of [3,4]x[0,2].
+    let h = vec![
+        hazard("SHA", Status::Sha, None, rect(0., 0., 4., 2.)),
+        hazard("CHA", Status::Cha, None, rect(2., 0., 4., 2.)),
+    ];
+    let r = vec![
+        release("C1", Method::Cancelled, "2021-01-01", rect(0., 0., 1., 2.)),
+        release("CL", Method::Cleared, "2021-06-01", rect(3., 0., 4., 2.)),
+    ];
+    let (a, _) = account_hazards(&h, &r, day("2019-01-01"));
+    let land = land_by_region(&h, &a, &[]);
+    let n = land.national;
+    close(n[layer::ORIGINAL], area_m2(&rect(0., 0., 4., 2.)));
+    close(n[layer::REMAINING], area_m2(&rect(1., 0., 3., 2.)));
+    close(n[layer::REMAINING_CHA], area_m2(&rect(2., 0., 3., 2.)));
+    close(n[layer::CLEARED], area_m2(&rect(3., 0., 4., 2.)));
+    close(n[layer::REDUCED], 0.0);
+    // Per record the cleared strip counts in both, as the SPEC's per-hazard rule says.
+    close(a[0].cleared_m2, area_m2(&rect(3., 0., 4., 2.)));
+    close(a[1].cleared_m2, area_m2(&rect(3., 0., 4., 2.)));
+    assert!(land
+        .findings
+        .iter()
+        .any(|f| f.check == "overlapping_hazards"));
+}
+
+#[test]
+fn hazard_across_a_boundary_is_split_and_land_outside_goes_to_outside() {
+    let region = |id: &str, g| Region {
+        region_id: id.into(),
+        name: id.into(),
+        parent_id: None,
+        geometry: g,
+    };
+    let regions = vec![
+        region("A", rect(-10., -10., 1., 10.)),
+        region("B", rect(1., -10., 10., 10.)),
+    ];
+    let h = vec![
+        hazard("X", Status::Sha, None, rect(0., 0., 3., 1.)), // 1/3 in A, 2/3 in B
+        hazard("Y", Status::Cha, None, rect(9., 0., 12., 1.)), // 1/3 in B, 2/3 outside
+    ];
+    let (a, _) = account_hazards(&h, &[], day("2019-01-01"));
+    let land = land_by_region(&h, &a, &regions);
+    close(
+        land.regions[0][layer::ORIGINAL],
+        area_m2(&rect(0., 0., 1., 1.)),
+    );
+    close(
+        land.regions[1][layer::ORIGINAL],
+        area_m2(&rect(1., 0., 3., 1.)) + area_m2(&rect(9., 0., 10., 1.)),
+    );
+    close(
+        land.outside[layer::ORIGINAL],
+        area_m2(&rect(10., 0., 12., 1.)),
+    );
+    use minefree::analysis::regions::Place;
+    assert_eq!(land.hazard_region, vec![Place::Region(1), Place::Region(1)]);
+    assert!(land
+        .findings
+        .iter()
+        .any(|f| f.check == "outside_regions" && f.feature_id == "Y"));
+}
+
+#[test]
+fn release_completed_on_the_window_start_is_outside_the_window() {
+    // D = 2026-06-30, window 730 days: the window is (2024-06-30, 2026-06-30].
+    let h = vec![hazard("H", Status::Cha, None, rect(0., 0., 2., 1.))];
+    let start = day("2026-06-30") - chrono::Duration::days(730);
+    assert_eq!(start, day("2024-06-30"));
+    let on_start = vec![release(
+        "R",
+        Method::Cleared,
+        "2024-06-30",
+        rect(0., 0., 1., 1.),
+    )];
+    let (a, _) = account_hazards(&h, &on_start, start);
+    close(a[0].remaining_past_m2, a[0].remaining_m2); // released before the window
+    let next_day = vec![release(
+        "R",
+        Method::Cleared,
+        "2024-07-01",
+        rect(0., 0., 1., 1.),
+    )];
+    let (a, _) = account_hazards(&h, &next_day, start);
+    close(a[0].remaining_past_m2, a[0].original_m2); // released in the window
+}
+
+fn priority(
+    distance_m: f64,
+    population_within: u64,
+    accidents_within: u64,
+    status: f64,
+    ty: f64,
+) -> Option<Priority> {
+    Some(Priority {
+        nearest: Some(0),
+        distance_m: Some(distance_m),
+        within: vec![],
+        settlements_within: 1,
+        population_within,
+        accidents_within,
+        f_proximity: (-distance_m / 2000.0).exp(),
+        f_people: 0.0,
+        f_accidents: (accidents_within as f64 / 3.0).min(1.0),
+        f_status: status,
+        f_type: ty,
+        score: 0.0,
+        rank: 0,
+    })
+}
+
+#[test]
+fn scores_and_ranks_by_hand_including_a_tie() {
+    let h: Vec<Hazard> = ["B", "A", "C"]
+        .iter()
+        .map(|id| hazard(id, Status::Cha, None, rect(0., 0., 1., 1.)))
+        .collect();
+    // B and A are identical (a tie broken by hazard_id: A first); C is far and empty.
+    let mut rows = vec![
+        priority(1000.0, 999, 3, 1.0, 1.0),
+        priority(1000.0, 999, 3, 1.0, 1.0),
+        priority(8000.0, 0, 0, 0.6, 0.7),
+    ];
+    score_and_rank(&h, &mut rows, &Weights::default());
+    // By hand: max population 999 ⇒ f_people = 1 for A/B, 0 for C.
+    // A/B: 100·(3·e^-0.5 + 3·1 + 2·1 + 1·1 + 1·1)/10 = 100·(1.819592 + 7)/10 = 88.20
+    // C:   100·(3·e^-4 + 0 + 0 + 0.6 + 0.7)/10 = 100·(0.054947 + 1.3)/10 = 13.55
+    let a = rows[1].as_ref().unwrap();
+    let b = rows[0].as_ref().unwrap();
+    let c = rows[2].as_ref().unwrap();
+    assert_eq!((a.score, b.score, c.score), (88.20, 88.20, 13.55));
+    assert_eq!((a.rank, b.rank, c.rank), (1, 2, 3));
+    assert_eq!(c.f_people, 0.0);
+}
+
+#[test]
+fn nearest_and_within_match_a_brute_force_scan() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+    let hazards: Vec<Hazard> = (0..15)
+        .map(|i| {
+            let (x, y) = (rng.gen_range(0.0..60.0), rng.gen_range(0.0..60.0));
+            hazard(
+                &format!("H{i:02}"),
+                Status::Sha,
+                None,
+                rect(
+                    x,
+                    y,
+                    x + rng.gen_range(0.2..3.0),
+                    y + rng.gen_range(0.2..3.0),
+                ),
+            )
+        })
+        .collect();
+    let mut settlements: Vec<Settlement> = (0..300)
+        .map(|i| Settlement {
+            settlement_id: format!("S{i:03}"),
+            name: String::new(),
+            population: rng.gen_range(0..5000),
+            location: Point::new(
+                69.0 + rng.gen_range(-5.0..65.0) * U,
+                38.0 + rng.gen_range(-5.0..65.0) * U,
+            ),
+        })
+        .collect();
+    // A settlement inside a hazard, one on a boundary, one ~exactly at the radius east.
+    let b = geo::BoundingRect::bounding_rect(&hazards[0].geometry).unwrap();
+    settlements.push(Settlement {
+        settlement_id: "SIN".into(),
+        name: String::new(),
+        population: 7,
+        location: Point::new((b.min().x + b.max().x) / 2.0, (b.min().y + b.max().y) / 2.0),
+    });
+    settlements.push(Settlement {
+        settlement_id: "SON".into(),
+        name: String::new(),
+        population: 7,
+        location: Point::new(b.max().x, (b.min().y + b.max().y) / 2.0),
+    });
+    let (accounts, _) = account_hazards(&hazards, &[], day("2019-01-01"));
+    let params = Parameters {
+        radius_m: 5000.0,
+        ..Parameters::default()
+    };
+    let got = prioritise(
+        &hazards,
+        &accounts,
+        &settlements,
+        &[],
+        &params,
+        day("2026-06-30"),
+    );
+    for (h, p) in hazards.iter().zip(&got) {
+        let p = p.as_ref().unwrap();
+        // Brute force: geodesic distance to the boundary densified to ≤ 2 m steps.
+        let d: Vec<f64> = settlements
+            .iter()
+            .map(|s| brute_distance_m(s.location, &h.geometry))
+            .collect();
+        let min = d.iter().cloned().fold(f64::INFINITY, f64::min);
+        let got_d = p.distance_m.unwrap();
+        assert!(
+            (got_d - min).abs() <= (0.005 * min).max(1.0),
+            "{}: {got_d} vs {min}",
+            h.hazard_id
+        );
+        let want_within: Vec<usize> = (0..settlements.len()).filter(|&i| d[i] <= 5000.0).collect();
+        // Settlements within 1 m of the radius may go either way (brute-force step).
+        let certain = |i: &usize| (d[*i] - 5000.0).abs() > 1.0;
+        let got_within: Vec<usize> = p.within.iter().copied().filter(certain).collect();
+        assert_eq!(
+            got_within,
+            want_within.into_iter().filter(certain).collect::<Vec<_>>(),
+            "{}",
+            h.hazard_id
+        );
+    }
+    // Hazard 0 holds SIN inside and SON on its boundary (and maybe random ones): all at
+    // distance 0, and the tie goes to the lowest settlement_id.
+    let first = got[0].as_ref().unwrap();
+    assert_eq!(first.distance_m, Some(0.0));
+    let mut at_zero: Vec<&str> = settlements
+        .iter()
+        .filter(|s| brute_distance_m(s.location, &hazards[0].geometry) == 0.0)
+        .map(|s| s.settlement_id.as_str())
+        .collect();
+    at_zero.sort();
+    assert!(at_zero.contains(&"SIN") && at_zero.contains(&"SON"));
+    assert_eq!(
+        settlements[first.nearest.unwrap()].settlement_id,
+        at_zero[0]
+    );
+}
+
+fn brute_distance_m(p: Point<f64>, mp: &MultiPolygon<f64>) -> f64 {
+    use geo::Intersects;
+    if mp.intersects(&p) {
+        return 0.0;
+    }
+    let mut best = f64::INFINITY;
+    for poly in &mp.0 {
+        for seg in poly.exterior().lines() {
+            let len = minefree::analysis::distance::geodesic_m(Point(seg.start), Point(seg.end));
+            let steps = (len / 2.0).ceil().max(1.0) as usize;
+            for k in 0..=steps {
+                let t = k as f64 / steps as f64;
+                let q = Point::new(
+                    seg.start.x + t * (seg.end.x - seg.start.x),
+                    seg.start.y + t * (seg.end.y - seg.start.y),
+                );
+                best = best.min(minefree::analysis::distance::geodesic_m(p, q));
+            }
+        }
+    }
+    best
+}
