@@ -995,7 +995,7 @@ fn changes_section(changes: Option<&BTreeMap<String, usize>>) -> String {
                 let _ = write!(
                     s,
                     "<li>{}: {n}</li>",
-                    esc(&what.replace('/', " ").replace('_', " "))
+                    esc(&what.replace(['/', '_'], " "))
                 );
             }
             s.push_str(
