@@ -992,11 +992,7 @@ fn changes_section(changes: Option<&BTreeMap<String, usize>>) -> String {
         Some(c) => {
             s.push_str("<ul>");
             for (what, n) in c {
-                let _ = write!(
-                    s,
-                    "<li>{}: {n}</li>",
-                    esc(&what.replace(['/', '_'], " "))
-                );
+                let _ = write!(s, "<li>{}: {n}</li>", esc(&what.replace(['/', '_'], " ")));
             }
             s.push_str(
                 "</ul><p>Details: <code>changes.csv</code> and the <code>changes</code> layer.</p>",
