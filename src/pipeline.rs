@@ -213,17 +213,17 @@ fn run_staged(
             changes: change_counts.as_ref(),
         };
         let files = timer.stage("report", || {
-            let mut files = write_tables(dir, &out_tables)?;
-            html::write_report(dir, &ctx)?;
-            files.push("report.html".to_string());
-            Ok::<_, ReportError>(files)
+            write_tables(dir, &out_tables, || {
+                html::write_report(dir, &ctx)?;
+                Ok(Some("report.html".to_string()))
+            })
         })?;
         let national = Some(summary.national);
         return Ok((files, findings, national, used_counts(records, &inputs)));
     }
     out_tables.push((tables::qa_findings(&findings), true));
     log_qa(&findings);
-    let files = timer.stage("report", || write_tables(dir, &out_tables))?;
+    let files = timer.stage("report", || write_tables(dir, &out_tables, || Ok(None)))?;
     Ok((files, findings, None, used_counts(records, &inputs)))
 }
 
@@ -344,11 +344,35 @@ fn hash_source(path: &Path) -> Option<String> {
     Some(report::sha256_hex(parts.join("").as_bytes()))
 }
 
-fn write_tables(dir: &Path, out: &[(Table, bool)]) -> Result<Vec<String>, ReportError> {
-    let mut files = vec!["minefree.gpkg".to_string()];
+/// Writes the GeoPackage (GDAL, on its own thread) while the CSV, Parquet and `extra`
+/// files (HTML) are written on this one; returns the file names.
+fn write_tables(
+    dir: &Path,
+    out: &[(Table, bool)],
+    extra: impl FnOnce() -> Result<Option<String>, ReportError>,
+) -> Result<Vec<String>, ReportError> {
     let refs: Vec<&Table> = out.iter().map(|(t, _)| t).collect();
-    gpkg::write_gpkg(&dir.join("minefree.gpkg"), &refs)?;
-    styles::write_styles(&dir.join("minefree.gpkg"), &refs)?;
+    let gpkg_path = dir.join("minefree.gpkg");
+    let (gpkg_result, rest) = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| {
+            gpkg::write_gpkg(&gpkg_path, &refs)?;
+            styles::write_styles(&gpkg_path, &refs)
+        });
+        let rest = write_files(dir, out).and_then(|mut files| {
+            files.extend(extra()?);
+            Ok(files)
+        });
+        (writer.join(), rest)
+    });
+    gpkg_result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    let mut files = vec!["minefree.gpkg".to_string()];
+    files.extend(rest?);
+    Ok(files)
+}
+
+/// CSV and (Geo)Parquet copies of the tables.
+fn write_files(dir: &Path, out: &[(Table, bool)]) -> Result<Vec<String>, ReportError> {
+    let mut files = Vec::new();
     for (table, as_csv) in out {
         let geo = matches!(table.name, "remaining_hazards" | "region_summary");
         if *as_csv {
