@@ -7,14 +7,15 @@
 //! 2. repeated consecutive vertices are removed;
 //! 3. zero-area spikes (a vertex where the ring turns back on itself) are removed;
 //! 4. a polygon still invalid (self-intersecting ring, crossing holes…) is rebuilt with the
-//!    even-odd rule (`geo::MakeValid`, the constrained-triangulation method of Ledoux et al.;
-//!    a bow-tie becomes its two triangles, as GEOS MakeValid gives);
+//!    even-odd rule (i_overlay through `geo::BooleanOps`, which fills by even-odd: a bow-tie
+//!    becomes its two triangles, as GEOS MakeValid gives; deterministic, unlike
+//!    `geo::MakeValid`, whose output order varies from run to run);
 //! 5. MultiPolygon parts that overlap are merged (their union: land covered twice by one
 //!    record is still covered once);
 //! 6. parts and holes smaller than [`SLIVER_DEG2`] are dropped.
 
 use geo::orient::{Direction, Orient};
-use geo::{Area, Coord, CoordsIter, LineString, MakeValid, MultiPolygon, Polygon};
+use geo::{Area, BooleanOps, Coord, CoordsIter, LineString, MultiPolygon, Polygon};
 
 use crate::model::Severity;
 
@@ -84,10 +85,10 @@ pub fn repair_polygonal(g: &geo::Geometry<f64>) -> Result<(MultiPolygon<f64>, Ve
             continue;
         }
         invalid_reasons.extend(errors);
-        match polygon.make_valid() {
-            Ok(mp) => parts.extend(mp.0),
-            Err(e) => invalid_reasons.push(format!("repair failed: {e}")),
-        }
+        // Even-odd rebuild: i_overlay's union of the rings with nothing, under the
+        // even-odd fill rule (deterministic, O(n log n)).
+        let rebuilt = polygon.union(&MultiPolygon::<f64>::new(vec![]));
+        parts.extend(rebuilt.0);
     }
     if repeated > 0 {
         issues.push(issue(
