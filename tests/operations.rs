@@ -323,3 +323,116 @@ fn changes_since_the_last_run_list_what_moved() {
         .unwrap()
         .contains("Changes since the last run"));
 }
+
+#[test]
+fn synthetic_country_gives_identical_csvs_on_one_and_two_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("synth");
+    minefree::synth::generate(0.5, 3, &data).expect("synthetic data");
+    let pipeline = data.join("pipeline.toml");
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    assert_eq!(
+        minefree(&["--threads", "1", "run"], &pipeline, &a)
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        minefree(&["--threads", "2", "run"], &pipeline, &b)
+            .status
+            .code(),
+        Some(0)
+    );
+    for f in [
+        "region_summary.csv",
+        "priority_tasks.csv",
+        "qa_findings.csv",
+    ] {
+        let (x, y) = (
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+        );
+        assert!(x.len() > 200, "{f} has rows");
+        assert_eq!(x, y, "{f}");
+    }
+}
+
+#[test]
+fn awkward_inputs_give_findings_not_panics() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Latin-1 bytes in a CSV (not UTF-8), an empty hazards layer, and a polygon of
+    // 200 000 vertices among the releases.
+    let settlements = tmp.path().join("latin1.csv");
+    std::fs::write(
+        &settlements,
+        b"settlement_id,name,population,lon,lat\nS1,Caf\xe9 D\xfcz,10,69.5,38.5\n",
+    )
+    .unwrap();
+    let hazards = tmp.path().join("empty.csv");
+    std::fs::write(&hazards, "hazard_id,status,WKT\n").unwrap();
+    let n = 200_000;
+    let ring: Vec<String> = (0..=n)
+        .map(|k| {
+            let a = std::f64::consts::TAU * (k % n) as f64 / n as f64;
+            format!("{:.9} {:.9}", 69.5 + 0.05 * a.cos(), 38.5 + 0.04 * a.sin())
+        })
+        .collect();
+    let releases = tmp.path().join("big.csv");
+    std::fs::write(
+        &releases,
+        format!(
+            "release_id,method,completed_on,WKT\nBIG,cleared,2020-01-01,\"POLYGON(({}))\"\n",
+            ring.join(",")
+        ),
+    )
+    .unwrap();
+    let p = tmp.path().join("p.toml");
+    std::fs::write(
+        &p,
+        format!(
+            "as_of = \"2026-06-30\"\noutput = \"out\"\n[inputs.hazards]\nsource = \"{}\"\nwkt = \"WKT\"\n[inputs.releases]\nsource = \"{}\"\nwkt = \"WKT\"\n[inputs.regions]\nsource = \"{}\"\n[inputs.settlements]\nsource = \"{}\"\nx = \"lon\"\ny = \"lat\"\n",
+            hazards.display(),
+            releases.display(),
+            root().join("sample-data/regions.geojson").display(),
+            settlements.display()
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = minefree(&["run"], &p, &out);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let qa = std::fs::read_to_string(out.join("qa_findings.csv")).unwrap();
+    assert!(qa.contains("empty_layer,hazards"), "{qa}");
+    assert!(qa.contains("release_outside_hazards,releases,BIG"), "{qa}");
+    let csv = std::fs::read_to_string(out.join("region_summary.csv")).unwrap();
+    assert!(
+        csv.lines().count() == 5,
+        "four regions, nothing outside: {csv}"
+    );
+}
+
+#[test]
+fn inspect_lists_layers_fields_and_crs() {
+    let o = Command::new(bin())
+        .arg("inspect")
+        .arg(root().join("sample-data/releases_utm42n.shp"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("80 features") && text.contains("EPSG:32642") && text.contains("COMPLETED"),
+        "{text}"
+    );
+    let o = Command::new(bin())
+        .arg("inspect")
+        .arg("/no/such/file.gpkg")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+}
