@@ -1,0 +1,59 @@
+"""GeoParquet check: the (Geo)Parquet files of a minefree output directory read with
+pyarrow, with the GeoParquet 1.1 `geo` key in the Parquet footer (where the spec puts it,
+and where DuckDB and GDAL look), WKB that shapely decodes, and the same rows as the CSV /
+GeoPackage tables. Known gap: pyarrow's `read_table().schema.metadata` (what GeoPandas
+reads) does not show footer keys next to polars' `ARROW:schema`.
+
+Usage: python3 tests/geoparquet/check.py OUTPUT_DIR
+Prints one line per failure and 'geoparquet: N passed, M failed'; exits 1 on failure.
+"""
+import csv
+import json
+import sqlite3
+import sys
+
+import pyarrow.parquet as pq
+import shapely
+
+out = sys.argv[1]
+passed = failed = 0
+
+
+def check(ok, what):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+
+
+db = sqlite3.connect(f"{out}/minefree.gpkg")
+for name in ["remaining_hazards", "region_summary"]:
+    table = pq.read_table(f"{out}/{name}.parquet")
+    meta = pq.read_metadata(f"{out}/{name}.parquet").metadata or {}
+    geo = json.loads(meta.get(b"geo", b"{}"))
+    check(geo.get("version") == "1.1.0", f"{name}: geo metadata version {geo.get('version')}")
+    col = geo.get("columns", {}).get("geometry", {})
+    check(col.get("encoding") == "WKB", f"{name}: encoding {col.get('encoding')}")
+    crs = col.get("crs") or {}
+    check(crs.get("id", {}).get("code") == "CRS84" or crs.get("name", "").startswith("WGS 84"), f"{name}: CRS {crs.get('name')}")
+    wkb = table.column("geometry").to_pylist()
+    geoms = [shapely.from_wkb(w) if w is not None else None for w in wkb]
+    check(all(g is None or g.geom_type == "MultiPolygon" for g in geoms), f"{name}: MultiPolygon WKB")
+    check(all(g is None or g.is_valid for g in geoms), f"{name}: valid geometry")
+    rows = db.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+    check(table.num_rows == rows, f"{name}: {table.num_rows} rows vs {rows} in the GeoPackage")
+    if geoms and any(g is not None for g in geoms):
+        xs = [g.bounds for g in geoms if g is not None]
+        bbox = col.get("bbox")
+        check(bbox is not None and bbox[0] <= min(b[0] for b in xs) and bbox[2] >= max(b[2] for b in xs), f"{name}: bbox")
+for name in ["region_summary", "priority_tasks", "qa_findings"]:
+    table = pq.read_table(f"{out}/{name}.parquet")
+    with open(f"{out}/{name}.csv", newline="") as f:
+        csv_rows = list(csv.DictReader(f))
+    check(table.num_rows == len(csv_rows), f"{name}: parquet {table.num_rows} rows vs CSV {len(csv_rows)}")
+    cols = [c for c in table.column_names if c != "geometry"]
+    check(cols == list(csv_rows[0].keys()) if csv_rows else True, f"{name}: same columns as the CSV")
+print(f"geoparquet: {passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
