@@ -105,9 +105,13 @@ fn main() -> ExitCode {
                 .iter()
                 .filter(|f| f.severity == minefree::model::Severity::Error)
                 .count();
-            println!("minefree: outputs in {}", outcome.output.display());
+            let output = outcome
+                .output
+                .canonicalize()
+                .unwrap_or(outcome.output.clone());
+            println!("minefree: outputs in {}", output.display());
             for f in &outcome.files {
-                println!("  {}", outcome.output.join(f).display());
+                println!("  {}", output.join(f).display());
             }
             let stages: Vec<String> = outcome
                 .timings_s
