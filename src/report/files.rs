@@ -79,10 +79,7 @@ pub fn write_parquet(path: &Path, table: &Table, geo: bool) -> Result<(), Report
         })?;
         let column = Series::new("geometry".into(), wkb).into_column();
         df.with_column(column).map_err(table_error(path))?;
-        metadata = Some(KeyValueMetadata::from_static(vec![(
-            "geo".to_string(),
-            geo_metadata(table).to_string(),
-        )]));
+        metadata = Some(geo_key_values(&df, &geo_metadata(table).to_string()));
     }
     let file = create(path)?;
     ParquetWriter::new(file)
@@ -90,6 +87,21 @@ pub fn write_parquet(path: &Path, table: &Table, geo: bool) -> Result<(), Report
         .finish(&mut df)
         .map(|_| ())
         .map_err(table_error(path))
+}
+
+/// The footer key-values of a GeoParquet file: `geo` (where the GeoParquet spec, DuckDB
+/// and GDAL look), and polars' own `ARROW:schema` with `geo` added to the Arrow schema
+/// metadata too (where pyarrow, hence GeoPandas, looks: it ignores other footer keys once
+/// an Arrow schema is stored). The Arrow schema is the one polars' writer derives from
+/// the frame (newest compatibility level), so the stored schema matches the data.
+fn geo_key_values(df: &DataFrame, geo: &str) -> KeyValueMetadata {
+    let mut arrow = df.schema().to_arrow(CompatLevel::newest());
+    arrow.metadata_mut().insert("geo".into(), geo.into());
+    let schema_kv = polars_parquet::arrow::write::schema_to_metadata_key(&arrow);
+    KeyValueMetadata::from_static(vec![
+        (schema_kv.key, schema_kv.value.unwrap_or_default()),
+        ("geo".to_string(), geo.to_string()),
+    ])
 }
 
 /// ISO WKB of each row's geometry (GDAL encodes it), NULL where there is none.

@@ -1,8 +1,8 @@
 """GeoParquet check: the (Geo)Parquet files of a minefree output directory read with
-pyarrow, with the GeoParquet 1.1 `geo` key in the Parquet footer (where the spec puts it,
-and where DuckDB and GDAL look), WKB that shapely decodes, and the same rows as the CSV /
-GeoPackage tables. Known gap: pyarrow's `read_table().schema.metadata` (what GeoPandas
-reads) does not show footer keys next to polars' `ARROW:schema`.
+pyarrow and with GeoPandas, with the GeoParquet 1.1 `geo` key both in the Parquet footer
+(where the spec puts it, and where DuckDB and GDAL look) and in the Arrow schema (where
+pyarrow and GeoPandas look), WKB that shapely decodes, and the same rows as the CSV /
+GeoPackage tables.
 
 Usage: python3 tests/geoparquet/check.py OUTPUT_DIR
 Prints one line per failure and 'geoparquet: N passed, M failed'; exits 1 on failure.
@@ -12,6 +12,7 @@ import json
 import sqlite3
 import sys
 
+import geopandas
 import pyarrow.parquet as pq
 import shapely
 
@@ -33,6 +34,9 @@ for name in ["remaining_hazards", "region_summary"]:
     table = pq.read_table(f"{out}/{name}.parquet")
     meta = pq.read_metadata(f"{out}/{name}.parquet").metadata or {}
     geo = json.loads(meta.get(b"geo", b"{}"))
+    check((table.schema.metadata or {}).get(b"geo") == meta.get(b"geo"), f"{name}: geo in the Arrow schema")
+    frame = geopandas.read_parquet(f"{out}/{name}.parquet")
+    check(len(frame) == table.num_rows and frame.crs is not None and frame.crs.is_geographic, f"{name}: GeoPandas reads it ({frame.crs})")
     check(geo.get("version") == "1.1.0", f"{name}: geo metadata version {geo.get('version')}")
     col = geo.get("columns", {}).get("geometry", {})
     check(col.get("encoding") == "WKB", f"{name}: encoding {col.get('encoding')}")
