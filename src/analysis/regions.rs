@@ -242,22 +242,38 @@ fn component_land(
     }
     let u = union(members.iter().map(|&i| &hazards[i].geometry));
     let m = union(members.iter().map(|&i| &accounts[i].remaining));
-    let m_cha = union(
-        members
-            .iter()
-            .filter(|&&i| hazards[i].status == Status::Cha)
-            .map(|&i| &accounts[i].remaining),
-    );
+    // The same land gives the same geometry: reuse it (and its area) where a layer is
+    // known to equal another, rather than merging and measuring it again.
+    let all_cha = members.iter().all(|&i| hazards[i].status == Status::Cha);
+    let m_cha = if all_cha {
+        m.clone()
+    } else {
+        union(
+            members
+                .iter()
+                .filter(|&&i| hazards[i].status == Status::Cha)
+                .map(|&i| &accounts[i].remaining),
+        )
+    };
     let c = union(members.iter().map(|&i| &accounts[i].cleared));
     let rd = union(members.iter().map(|&i| &accounts[i].reduced));
-    let m_past = union(members.iter().map(|&i| &accounts[i].remaining_past));
+    let past_is_present = members
+        .iter()
+        .all(|&i| accounts[i].remaining_past == accounts[i].remaining);
+    let m_past = if past_is_present {
+        m.clone()
+    } else {
+        union(members.iter().map(|&i| &accounts[i].remaining_past))
+    };
     let cleared_land = difference(&c, &m);
     let reduced_land = difference(&difference(&rd, &m), &c);
     let layers = [u, m, m_cha, cleared_land, reduced_land, m_past];
     let land_in = |piece: &MultiPolygon<f64>| -> Land {
-        std::array::from_fn(|k| area_m2(&intersection(&layers[k], piece)))
+        measure(&layers, all_cha, past_is_present, |g| {
+            area_m2(&intersection(g, piece))
+        })
     };
-    let national: Land = std::array::from_fn(|k| area_m2(&layers[k]));
+    let national: Land = measure(&layers, all_cha, past_is_present, area_m2);
 
     let mut by_place = Vec::new();
     let mut best: Vec<(f64, Place)> = vec![(0.0, Place::Outside); members.len()];
@@ -368,6 +384,25 @@ fn lone_hazard_land(
         hazard_region: vec![(hi, place)],
         findings,
     })
+}
+
+/// Measures the six layers of a component with `area_of`, reusing the remaining land's
+/// figure for layers that equal it (all records CHA; no release in the window).
+fn measure(
+    layers: &[MultiPolygon<f64>; 6],
+    all_cha: bool,
+    past_is_present: bool,
+    area_of: impl Fn(&MultiPolygon<f64>) -> f64,
+) -> Land {
+    let mut land: Land = [0.0; 6];
+    for k in 0..6 {
+        land[k] = match k {
+            layer::REMAINING_CHA if all_cha => land[layer::REMAINING],
+            layer::REMAINING_PAST if past_is_present => land[layer::REMAINING],
+            _ => area_of(&layers[k]),
+        };
+    }
+    land
 }
 
 /// The `outside_regions` warning for the part of a hazard outside every region.
