@@ -16,17 +16,11 @@ import geopandas
 import pyarrow.parquet as pq
 import shapely
 
+sys.path.insert(0, __file__.rsplit("/", 2)[0])
+from checks import Checks  # noqa: E402
+
 out = sys.argv[1]
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
+check = Checks("geoparquet")
 
 
 db = sqlite3.connect(f"{out}/minefree.gpkg")
@@ -59,5 +53,4 @@ for name in ["region_summary", "priority_tasks", "qa_findings"]:
     check(table.num_rows == len(csv_rows), f"{name}: parquet {table.num_rows} rows vs CSV {len(csv_rows)}")
     cols = [c for c in table.column_names if c != "geometry"]
     check(cols == list(csv_rows[0].keys()) if csv_rows else True, f"{name}: same columns as the CSV")
-print(f"geoparquet: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+check.finish()

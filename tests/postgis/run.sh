@@ -61,15 +61,10 @@ sed -e "s#\"\.\./sample-data/#\"$PWD/sample-data/#" pipelines/sample.toml > "$wo
 
 /usr/bin/python3 - "$work" "$srid" <<'PY'
 import csv, json, sys
+sys.path.insert(0, "tests")
+from checks import Checks
 work, srid = sys.argv[1], sys.argv[2]
-passed = failed = 0
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
+check = Checks("postgis")
 check(srid == "32642", f"hazards stored with SRID 32642 (got {srid})")
 a = {r["region_id"]: r for r in csv.DictReader(open(f"{work}/from-postgis/region_summary.csv"))}
 b = {r["region_id"]: r for r in csv.DictReader(open(f"{work}/from-files/region_summary.csv"))}
@@ -92,6 +87,5 @@ check(hz["crs"] == "EPSG:32642", f"CRS read from PostGIS: {hz['crs']}")
 pa = list(csv.DictReader(open(f"{work}/from-postgis/priority_tasks.csv")))
 pb = list(csv.DictReader(open(f"{work}/from-files/priority_tasks.csv")))
 check([r["hazard_id"] for r in pa] == [r["hazard_id"] for r in pb], "same priority order")
-print(f"postgis: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+check.finish()
 PY
