@@ -16,7 +16,7 @@ use geo::MultiPolygon;
 use rayon::prelude::*;
 
 use super::area::area_m2;
-use super::overlay::{difference, intersection, union};
+use super::overlay::{difference_all, intersection, intersection_all};
 use crate::index::{box_tree, boxes_in, envelope};
 use crate::model::{Finding, Hazard, Method, Release, Severity};
 
@@ -105,14 +105,15 @@ fn account_one(
                 past.push(&r.geometry);
             }
             match r.method {
-                Method::Cleared => cleared.push(part.clone()),
-                Method::Reduced => reduced.push(part.clone()),
+                Method::Cleared => cleared.push(&r.geometry),
+                Method::Reduced => reduced.push(&r.geometry),
                 Method::Cancelled => {}
             }
             all.push(&r.geometry);
         }
     }
-    let remaining = difference(&h.geometry, &union(all.iter().copied()));
+    // One overlay each: the releases are stacked and filled by the non-zero rule.
+    let remaining = difference_all(&h.geometry, &all);
     // When no applying release falls in the window, the past state is the present one:
     // reuse it, so that identical land gives identical areas (no overlay noise in R10).
     let original_m2 = area_m2(&h.geometry);
@@ -126,12 +127,13 @@ fn account_one(
     let (remaining_past, remaining_past_m2) = if past.len() == all.len() {
         (remaining.clone(), remaining_m2)
     } else {
-        let g = difference(&h.geometry, &union(past.iter().copied()));
+        let g = difference_all(&h.geometry, &past);
         let a = area_m2(&g);
         (g, a)
     };
-    let cleared = union(&cleared);
-    let reduced = difference(&union(&reduced), &cleared);
+    let cleared_land = intersection_all(&h.geometry, &cleared);
+    let reduced = intersection_all(&difference_all(&h.geometry, &cleared), &reduced);
+    let cleared = cleared_land;
     let cleared_m2 = area_m2(&cleared);
     let reduced_m2 = area_m2(&reduced);
     let released_m2 = (original_m2 - remaining_m2).max(0.0);
