@@ -258,14 +258,12 @@ impl Finding {
     }
 }
 
-/// Sorts findings in the SPEC's output order: layer, feature id, check (then message).
-pub fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        (&a.layer, &a.feature_id, a.check, &a.message).cmp(&(
-            &b.layer,
-            &b.feature_id,
-            b.check,
-            &b.message,
-        ))
-    });
+/// The SPEC's output order of findings: layer, feature id, check (then message).
+pub fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    (&a.layer, &a.feature_id, a.check, &a.message).cmp(&(
+        &b.layer,
+        &b.feature_id,
+        b.check,
+        &b.message,
+    ))
 }

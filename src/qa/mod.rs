@@ -30,40 +30,37 @@ pub fn check_layers(layers: &[RawLayer], as_of: NaiveDate) -> (Inputs, Vec<Findi
             findings: &mut findings,
         };
         if layer.crs_assumed {
-            ctx.push(Finding::new(
+            ctx.finding(
                 Severity::Warning,
                 "crs_assumed",
-                layer.kind.key(),
                 "",
                 format!(
                     "source '{}' has no CRS; its coordinates are within ±180/±90 so EPSG:4326 (lon/lat) was assumed",
                     layer.source
                 ),
-            ));
+            );
         }
         for message in &layer.read_errors {
-            ctx.push(Finding::new(
+            ctx.finding(
                 Severity::Error,
                 "read_error",
-                layer.kind.key(),
                 "",
                 format!(
                     "GDAL reported an error while reading '{}': {message}; records may be missing from this layer",
                     layer.source
                 ),
-            ));
+            );
         }
         if layer.features.is_empty() {
-            ctx.push(Finding::new(
+            ctx.finding(
                 Severity::Warning,
                 "empty_layer",
-                layer.kind.key(),
                 "",
                 format!(
                     "layer '{}' of '{}' has no records (after the where filter)",
                     layer.layer_name, layer.source
                 ),
-            ));
+            );
         }
         match layer.kind {
             LayerKind::Hazards => {
@@ -124,16 +121,13 @@ impl LayerCheck<'_> {
         }
     }
 
-    /// A date field: `Ok(None)` when missing, with a `missing_date` warning if `warn_missing`.
+    /// A date field; `None` when missing, or unparseable (with a `bad_date` warning).
     fn date(&mut self, f: &RawFeature, i: usize, id: &str) -> Option<NaiveDate> {
         let field = self.layer.kind.fields()[i].0;
         let value = f.values[i].as_ref()?;
         match value.date() {
             Ok(d) => Some(d),
-            Err(e) if value.text().is_none() => {
-                let _ = e;
-                None
-            }
+            Err(_) if value.text().is_none() => None,
             Err(e) => {
                 self.finding(
                     Severity::Warning,

@@ -7,7 +7,7 @@
 
 use super::{GeometryKind, Table, Values};
 use crate::analysis::{HazardRow, RegionRow, Summary};
-use crate::model::{Finding, Inputs};
+use crate::model::{finding_order, Finding, Inputs};
 
 /// Rounds to `decimals` places.
 pub fn round_to(x: f64, decimals: i32) -> f64 {
@@ -223,14 +223,7 @@ pub fn region_columns(name: &'static str, rows: &[&RegionRow]) -> Table {
 /// `qa_findings`, sorted by (layer, feature_id, check).
 pub fn qa_findings(findings: &[Finding]) -> Table {
     let mut sorted: Vec<&Finding> = findings.iter().collect();
-    sorted.sort_by(|a, b| {
-        (&a.layer, &a.feature_id, a.check, &a.message).cmp(&(
-            &b.layer,
-            &b.feature_id,
-            b.check,
-            &b.message,
-        ))
-    });
+    sorted.sort_by(|a, b| finding_order(a, b));
     let mut t = Table::new("qa_findings", GeometryKind::Any);
     let text =
         |f: &dyn Fn(&Finding) -> String| Values::Text(sorted.iter().map(|x| Some(f(x))).collect());
