@@ -86,8 +86,8 @@ fn account_one(
     if let Some(bbox) = crate::index::bbox(&h.geometry) {
         for ri in boxes_in(tree, &envelope(&bbox, 0.0, 0.0)) {
             let r = &releases[ri];
-            let part = intersection(&h.geometry, &r.geometry);
-            if part.0.is_empty() {
+            // Interiors intersect: the overlap keeps some area after the sliver rule.
+            if intersection(&h.geometry, &r.geometry).0.is_empty() {
                 continue;
             }
             let applies = h.recorded_on.is_none_or(|d| r.completed_on >= d);
@@ -114,8 +114,6 @@ fn account_one(
     }
     // One overlay each: the releases are stacked and filled by the non-zero rule.
     let remaining = difference_all(&h.geometry, &all);
-    // When no applying release falls in the window, the past state is the present one:
-    // reuse it, so that identical land gives identical areas (no overlay noise in R10).
     let original_m2 = area_m2(&h.geometry);
     // Without any applying release the remaining land is the hazard itself (same
     // geometry, same area: no second measurement).
@@ -124,6 +122,8 @@ fn account_one(
     } else {
         area_m2(&remaining)
     };
+    // When no applying release falls in the window, the past state is the present one:
+    // reuse it, so that identical land gives identical areas (no overlay noise in R10).
     let (remaining_past, remaining_past_m2) = if past.len() == all.len() {
         (remaining.clone(), remaining_m2)
     } else {
