@@ -186,6 +186,8 @@ fn run_staged(
         timer.stage("qa", || crate::qa::check_layers(&layers, pipeline.as_of));
     inputs.regions.sort_by(|a, b| a.region_id.cmp(&b.region_id));
     let records = input_records(&layers);
+    // The raw features are no longer needed once checked: free them before the analysis.
+    drop(layers);
 
     let mut out_tables: Vec<(Table, bool)> = Vec::new();
     if mode == Mode::Run {
@@ -247,13 +249,18 @@ fn analyse(
 ) -> (analysis::Summary, Vec<Finding>) {
     let window_start =
         pipeline.as_of - chrono::Duration::days(i64::from(pipeline.parameters.window_days));
-    let (accounts, mut findings) = timer.stage("release", || {
+    let (mut accounts, mut findings) = timer.stage("release", || {
         release::account_hazards(&inputs.hazards, &inputs.releases, window_start)
     });
     let land = timer.stage("regions", || {
         regions::land_by_region(&inputs.hazards, &accounts, &inputs.regions)
     });
     findings.extend(land.findings.iter().cloned());
+    // Only the regions stage needs the cleared, reduced and past geometries: free them
+    // before the outputs are built (peak memory).
+    for a in &mut accounts {
+        a.drop_working_geometries();
+    }
     let priorities = timer.stage("priority", || {
         priority::prioritise(
             &inputs.hazards,

@@ -55,21 +55,21 @@ pub struct Planar {
     closest: Vec<Coord<f64>>,
 }
 
-/// One pass over the edges: local-plane distance to each, and the crossing number
-/// (even-odd, which for valid polygons with holes is inside/outside).
+/// Local-plane distance to every edge and the crossing number (even-odd, which for valid
+/// polygons with holes is inside/outside); a second pass over the edges collects the
+/// closest points of those nearly as close as the nearest.
 pub fn planar(p: Point<f64>, mp: &MultiPolygon<f64>) -> Planar {
     let (kx, ky) = metres_per_degree(p.y());
     let to_plane = |c: Coord<f64>| ((c.x - p.x()) * kx, (c.y - p.y()) * ky);
-    let mut candidates: Vec<(f64, Coord<f64>)> = Vec::new();
-    let mut crossings = 0usize;
-    for polygon in &mp.0 {
-        for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-            for seg in ring.lines() {
+    // Squared planar distance from the point (the origin) to each edge, and the edge's
+    // closest point; no square root or allocation per edge.
+    let edges = || {
+        mp.0.iter()
+            .flat_map(|polygon| std::iter::once(polygon.exterior()).chain(polygon.interiors()))
+            .flat_map(|ring| ring.lines())
+            .map(|seg| {
                 let (ax, ay) = to_plane(seg.start);
                 let (bx, by) = to_plane(seg.end);
-                if (ay > 0.0) != (by > 0.0) && ax + (0.0 - ay) * (bx - ax) / (by - ay) > 0.0 {
-                    crossings += 1;
-                }
                 let (dx, dy) = (bx - ax, by - ay);
                 let len2 = dx * dx + dy * dy;
                 let t = if len2 > 0.0 {
@@ -77,27 +77,40 @@ pub fn planar(p: Point<f64>, mp: &MultiPolygon<f64>) -> Planar {
                 } else {
                     0.0
                 };
-                let closest = Coord {
-                    x: seg.start.x + t * (seg.end.x - seg.start.x),
-                    y: seg.start.y + t * (seg.end.y - seg.start.y),
-                };
-                candidates.push(((ax + t * dx).hypot(ay + t * dy), closest));
-            }
-        }
+                let (cx, cy) = (ax + t * dx, ay + t * dy);
+                (
+                    seg,
+                    (ay > 0.0) != (by > 0.0) && ax + (0.0 - ay) * (bx - ax) / (by - ay) > 0.0,
+                    cx * cx + cy * cy,
+                    t,
+                )
+            })
+    };
+    let mut crossings = 0usize;
+    let mut best2 = f64::INFINITY;
+    for (_, crosses, d2, _) in edges() {
+        crossings += usize::from(crosses);
+        best2 = best2.min(d2);
     }
-    let best = candidates.iter().map(|c| c.0).fold(f64::INFINITY, f64::min);
+    let best = best2.sqrt();
     if crossings % 2 == 1 || best == 0.0 {
         return Planar {
             metres: 0.0,
             closest: Vec::new(),
         };
     }
+    // The edges within 1 % (+1 m) of the nearest: their closest points are measured
+    // geodesically when the planar distance alone cannot decide.
+    let limit = best * 1.01 + 1.0;
+    let limit2 = limit * limit;
     Planar {
         metres: best,
-        closest: candidates
-            .into_iter()
-            .filter(|c| c.0 <= best * 1.01 + 1.0)
-            .map(|c| c.1)
+        closest: edges()
+            .filter(|e| e.2 <= limit2)
+            .map(|(seg, _, _, t)| Coord {
+                x: seg.start.x + t * (seg.end.x - seg.start.x),
+                y: seg.start.y + t * (seg.end.y - seg.start.y),
+            })
             .collect(),
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod area;
 pub mod distance;
+pub mod interior;
 pub mod overlay;
 pub mod priority;
 pub mod progress;

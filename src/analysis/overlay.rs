@@ -3,74 +3,239 @@
 //! Inputs must be oriented consistently (exteriors counter-clockwise, holes clockwise),
 //! as `qa::repair::normalize` leaves them; every result is normalized the same way, with
 //! parts and holes under 1e-12 deg² dropped (SPEC edge case "Slivers").
+//!
+//! Everything goes through [`overlay`]: i_overlay (the engine of `geo`'s `BooleanOps`,
+//! with the same OGC output options), called directly so that one overlay graph yields
+//! several results and a list of polygons acts as their union (non-zero fill rule: every
+//! part is counter-clockwise, so overlapping parts add up instead of cancelling as they
+//! would under even-odd).
 
-use geo::bool_ops::FillRule;
-use geo::{BooleanOps, MultiPolygon};
+use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
+pub use i_overlay::core::overlay_rule::OverlayRule;
 
 use crate::qa::repair::normalize;
 
+/// The polygons' rings as i_overlay paths (implicitly closed).
+fn paths(polygons: &[&MultiPolygon<f64>]) -> Vec<Vec<[f64; 2]>> {
+    polygons
+        .iter()
+        .flat_map(|mp| mp.0.iter())
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .map(|ring| {
+            ring.0[..ring.0.len().saturating_sub(1)]
+                .iter()
+                .map(|c| [c.x, c.y])
+                .collect()
+        })
+        .collect()
+}
+
+/// i_overlay shapes (outer path counter-clockwise, then holes) as a MultiPolygon.
+fn multi_polygon(shapes: Vec<Vec<Vec<[f64; 2]>>>) -> MultiPolygon<f64> {
+    MultiPolygon::new(
+        shapes
+            .into_iter()
+            .map(|shape| {
+                let mut rings = shape.into_iter().map(|path| {
+                    let mut ring: LineString<f64> =
+                        path.into_iter().map(|[x, y]| Coord { x, y }).collect();
+                    ring.close();
+                    ring
+                });
+                let exterior = rings.next().unwrap_or_else(|| LineString::new(vec![]));
+                Polygon::new(exterior, rings.collect())
+            })
+            .collect(),
+    )
+}
+
+/// One overlay of `subject` (the union of its polygons) against `clip` (likewise), and
+/// the result of each rule in `rules`, normalized: `Subject` = ∪subject, `Clip` = ∪clip,
+/// `Union`, `Intersect`, `Difference` (subject − clip), `Xor`. Several results cost
+/// little more than one: the overlay graph is built once.
+pub fn overlay(
+    subject: &[&MultiPolygon<f64>],
+    clip: &[&MultiPolygon<f64>],
+    rules: &[OverlayRule],
+) -> Vec<MultiPolygon<f64>> {
+    use i_overlay::core::extract::BooleanExtractionBuffer;
+    use i_overlay::core::fill_rule::FillRule;
+    use i_overlay::core::solver::Solver;
+    use i_overlay::float::overlay::{FloatOverlay, OverlayOptions};
+    let (subject, clip) = (paths(subject), paths(clip));
+    let mut overlay = FloatOverlay::with_subj_and_clip_custom(
+        &subject,
+        &clip,
+        OverlayOptions::ogc(),
+        Solver::default(),
+    );
+    let Some(graph) = overlay.build_graph_view(FillRule::NonZero) else {
+        return rules.iter().map(|_| MultiPolygon::new(vec![])).collect();
+    };
+    let mut buffer = BooleanExtractionBuffer::default();
+    rules
+        .iter()
+        .map(|&rule| normalize(multi_polygon(graph.extract_shapes(rule, &mut buffer))))
+        .collect()
+}
+
+fn empty() -> MultiPolygon<f64> {
+    MultiPolygon::new(vec![])
+}
+
+fn is_empty(parts: &[&MultiPolygon<f64>]) -> bool {
+    parts.iter().all(|p| p.0.is_empty())
+}
+
 /// `a ∩ b`.
 pub fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygon<f64> {
-    if a.0.is_empty() || b.0.is_empty() {
-        return MultiPolygon::new(vec![]);
-    }
-    normalize(a.intersection(b))
+    intersection_all(a, &[b])
 }
 
 /// `a − b`.
 pub fn difference(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygon<f64> {
-    if a.0.is_empty() || b.0.is_empty() {
+    difference_all(a, &[b])
+}
+
+/// `a − ∪parts` in one overlay.
+pub fn difference_all(a: &MultiPolygon<f64>, parts: &[&MultiPolygon<f64>]) -> MultiPolygon<f64> {
+    if a.0.is_empty() || is_empty(parts) {
         return a.clone();
     }
-    normalize(a.difference(b))
+    overlay(&[a], parts, &[OverlayRule::Difference]).remove(0)
+}
+
+/// `a ∩ ∪parts` in one overlay.
+pub fn intersection_all(a: &MultiPolygon<f64>, parts: &[&MultiPolygon<f64>]) -> MultiPolygon<f64> {
+    if a.0.is_empty() || is_empty(parts) {
+        return empty();
+    }
+    overlay(&[a], parts, &[OverlayRule::Intersect]).remove(0)
+}
+
+/// `(a − ∪parts, a ∩ ∪parts)` from one overlay graph.
+pub fn split_by(
+    a: &MultiPolygon<f64>,
+    parts: &[&MultiPolygon<f64>],
+) -> (MultiPolygon<f64>, MultiPolygon<f64>) {
+    if a.0.is_empty() || is_empty(parts) {
+        return (a.clone(), empty());
+    }
+    let mut out = overlay(
+        &[a],
+        parts,
+        &[OverlayRule::Difference, OverlayRule::Intersect],
+    );
+    let inside = out.pop().expect("two results");
+    (out.pop().expect("two results"), inside)
 }
 
 /// The union of all `parts` (empty when there are none), merged pairwise as a balanced
-/// tree: `geo::unary_union` over many parts that share edges can take seconds where
-/// pairwise unions take milliseconds.
+/// tree. One overlay of all of them at once would be fewer calls, but parts that share
+/// edges (pieces of neighbouring records cut by the same release) make i_overlay's
+/// snapping rounds explode when many are stacked: seconds where pairs take milliseconds.
 pub fn union<'a>(parts: impl IntoIterator<Item = &'a MultiPolygon<f64>>) -> MultiPolygon<f64> {
     let mut level: Vec<MultiPolygon<f64>> = parts
         .into_iter()
         .filter(|p| !p.0.is_empty())
         .cloned()
         .collect();
-    if level.len() <= 1 {
-        return level.pop().unwrap_or_else(|| MultiPolygon::new(vec![]));
-    }
     while level.len() > 1 {
         level = level
             .chunks(2)
             .map(|pair| match pair {
-                [a, b] => normalize(a.union(b)),
+                [a, b] => overlay(&[a, b], &[], &[OverlayRule::Subject]).remove(0),
                 [a] => a.clone(),
                 _ => unreachable!("chunks(2) yields one or two"),
             })
             .collect();
     }
-    level.pop().expect("one polygon left")
+    level.pop().unwrap_or_else(empty)
 }
 
-/// All polygons of `parts` as one MultiPolygon whose overlaps are filled by the non-zero
-/// rule (every part is counter-clockwise, so overlapping parts add up instead of
-/// cancelling as they would under even-odd).
-fn stacked(parts: &[&MultiPolygon<f64>]) -> MultiPolygon<f64> {
-    MultiPolygon::new(parts.iter().flat_map(|p| p.0.iter().cloned()).collect())
+/// `mp` clipped to the rectangle `r` ring by ring (Sutherland–Hodgman against the four
+/// sides), in time linear in its vertex count and with no overlay. The result covers
+/// exactly `mp ∩ r` under the even-odd and non-zero fill rules, but its rings may run
+/// back and forth along the sides of `r` (zero-width parts), so it is only an *input* to
+/// the boolean operations here, which resolve such edges, never a result.
+pub fn clip_to_rect(mp: &MultiPolygon<f64>, r: &Rect<f64>) -> MultiPolygon<f64> {
+    let (min, max) = (r.min(), r.max());
+    let inside_box = |b: Rect<f64>| {
+        b.min().x >= min.x && b.max().x <= max.x && b.min().y >= min.y && b.max().y <= max.y
+    };
+    let clip_ring = |ring: &LineString<f64>| -> Option<LineString<f64>> {
+        let open = &ring.0[..ring.0.len().saturating_sub(1)];
+        let mut pts: Vec<Coord<f64>> = open.to_vec();
+        // (axis, bound, keep when coordinate >= bound)
+        for (axis_x, bound, keep_above) in [
+            (true, min.x, true),
+            (true, max.x, false),
+            (false, min.y, true),
+            (false, max.y, false),
+        ] {
+            if pts.is_empty() {
+                return None;
+            }
+            let value = |c: &Coord<f64>| if axis_x { c.x } else { c.y };
+            let inside = |c: &Coord<f64>| (value(c) >= bound) == keep_above || value(c) == bound;
+            let mut out = Vec::with_capacity(pts.len() + 4);
+            for (i, cur) in pts.iter().enumerate() {
+                let prev = &pts[(i + pts.len() - 1) % pts.len()];
+                let (pin, cin) = (inside(prev), inside(cur));
+                if pin != cin {
+                    let t = (bound - value(prev)) / (value(cur) - value(prev));
+                    out.push(if axis_x {
+                        Coord {
+                            x: bound,
+                            y: prev.y + t * (cur.y - prev.y),
+                        }
+                    } else {
+                        Coord {
+                            x: prev.x + t * (cur.x - prev.x),
+                            y: bound,
+                        }
+                    });
+                }
+                if cin {
+                    out.push(*cur);
+                }
+            }
+            pts = out;
+        }
+        pts.dedup();
+        (pts.len() >= 3).then(|| {
+            pts.push(pts[0]);
+            LineString::new(pts)
+        })
+    };
+    MultiPolygon::new(
+        mp.0.iter()
+            .filter_map(|p| {
+                let b = p.bounding_rect()?;
+                if inside_box(b) {
+                    return Some(p.clone());
+                }
+                if b.min().x > max.x || b.max().x < min.x || b.min().y > max.y || b.max().y < min.y
+                {
+                    return None;
+                }
+                let exterior = clip_ring(p.exterior())?;
+                let holes = p.interiors().iter().filter_map(|h| clip_ring(h)).collect();
+                Some(Polygon::new(exterior, holes))
+            })
+            .collect(),
+    )
 }
 
-/// `a − ∪parts` in one overlay (the union is implied by the non-zero fill rule).
-pub fn difference_all(a: &MultiPolygon<f64>, parts: &[&MultiPolygon<f64>]) -> MultiPolygon<f64> {
-    if a.0.is_empty() || parts.iter().all(|p| p.0.is_empty()) {
-        return a.clone();
-    }
-    normalize(a.difference_with_fill_rule(&stacked(parts), FillRule::NonZero))
-}
-
-/// `a ∩ ∪parts` in one overlay (the union is implied by the non-zero fill rule).
-pub fn intersection_all(a: &MultiPolygon<f64>, parts: &[&MultiPolygon<f64>]) -> MultiPolygon<f64> {
-    if a.0.is_empty() || parts.iter().all(|p| p.0.is_empty()) {
-        return MultiPolygon::new(vec![]);
-    }
-    normalize(a.intersection_with_fill_rule(&stacked(parts), FillRule::NonZero))
+/// `r` grown on every side by a margin (1e-6 of its size, plus 1e-6°) that keeps a clip
+/// rectangle's sides clear of the edges of the geometry it was taken from, so that
+/// clipping to it creates no edges along them.
+pub fn padded_rect(r: &Rect<f64>) -> Rect<f64> {
+    let pad = 1e-6 * (1.0 + r.width().max(r.height()));
+    Rect::new(
+        (r.min().x - pad, r.min().y - pad),
+        (r.max().x + pad, r.max().y + pad),
+    )
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use geo::{Intersects, MultiPolygon, Rect};
 use rayon::prelude::*;
 
 use super::area::area_m2;
-use super::overlay::{difference, intersection, union};
+use super::overlay::{clip_to_rect, difference, intersection, padded_rect, union};
 use super::release::HazardAccount;
 use crate::index::{bbox, box_tree, boxes_in, envelope};
 use crate::model::{Finding, Hazard, Region, Severity, Status};
@@ -141,7 +141,8 @@ pub fn land_by_region(
 ) -> RegionLand {
     let index = RegionIndex::new(regions);
     let mut findings = overlapping_regions(regions, &index.boxes);
-    let components = components(hazards);
+    let (components, overlap_findings) = components(hazards);
+    findings.extend(overlap_findings);
     let results: Vec<ComponentResult> = components
         .par_iter()
         .map(|c| component_land(c, hazards, accounts, regions, &index))
@@ -177,11 +178,13 @@ fn add(target: &mut Land, land: &Land) {
     }
 }
 
-/// Connected components of hazards whose geometries intersect, each sorted, in order of
-/// their first hazard.
-fn components(hazards: &[Hazard]) -> Vec<Vec<usize>> {
+/// Connected components of hazards whose interiors overlap (their intersection keeps
+/// some area after the sliver rule), each sorted, in order of their first hazard, and one
+/// `overlapping_hazards` finding per overlapping pair. Records that only touch along a
+/// boundary share no land, so they need not be merged.
+fn components(hazards: &[Hazard]) -> (Vec<Vec<usize>>, Vec<Finding>) {
     let tree = box_tree(hazards.iter().map(|h| &h.geometry));
-    let edges: Vec<Vec<usize>> = hazards
+    let overlaps: Vec<Vec<(usize, Finding)>> = hazards
         .par_iter()
         .enumerate()
         .map(|(i, h)| {
@@ -191,6 +194,7 @@ fn components(hazards: &[Hazard]) -> Vec<Vec<usize>> {
             boxes_in(&tree, &envelope(&b, 0.0, 0.0))
                 .into_iter()
                 .filter(|&j| j > i && h.geometry.intersects(&hazards[j].geometry))
+                .filter_map(|j| overlap_finding(h, &hazards[j]).map(|f| (j, f)))
                 .collect()
         })
         .collect();
@@ -202,12 +206,14 @@ fn components(hazards: &[Hazard]) -> Vec<Vec<usize>> {
         }
         x
     }
-    for (i, js) in edges.iter().enumerate() {
-        for &j in js {
+    let mut findings = Vec::new();
+    for (i, pairs) in overlaps.into_iter().enumerate() {
+        for (j, finding) in pairs {
             let (a, b) = (find(&mut parent, i), find(&mut parent, j));
             if a != b {
                 parent[a.max(b)] = a.min(b);
             }
+            findings.push(finding);
         }
     }
     let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
@@ -215,16 +221,7 @@ fn components(hazards: &[Hazard]) -> Vec<Vec<usize>> {
         let root = find(&mut parent, i);
         groups.entry(root).or_default().push(i);
     }
-    groups.into_values().collect()
-}
-
-fn rect_polygon(r: &Rect<f64>) -> MultiPolygon<f64> {
-    let pad = 1e-6 * (1.0 + r.width().max(r.height()));
-    MultiPolygon::new(vec![Rect::new(
-        (r.min().x - pad, r.min().y - pad),
-        (r.max().x + pad, r.max().y + pad),
-    )
-    .to_polygon()])
+    (groups.into_values().collect(), findings)
 }
 
 fn component_land(
@@ -234,46 +231,22 @@ fn component_land(
     regions: &[Region],
     index: &RegionIndex,
 ) -> ComponentResult {
-    let mut findings = overlapping_hazards(members, hazards);
+    let mut findings = Vec::new();
     if let [hi] = members {
         if let Some(result) = lone_hazard_land(*hi, &hazards[*hi], &accounts[*hi], regions, index) {
             return result;
         }
     }
-    let u = union(members.iter().map(|&i| &hazards[i].geometry));
-    let m = union(members.iter().map(|&i| &accounts[i].remaining));
-    // The same land gives the same geometry: reuse it (and its area) where a layer is
-    // known to equal another, rather than merging and measuring it again.
     let all_cha = members.iter().all(|&i| hazards[i].status == Status::Cha);
-    let m_cha = if all_cha {
-        m.clone()
-    } else {
-        union(
-            members
-                .iter()
-                .filter(|&&i| hazards[i].status == Status::Cha)
-                .map(|&i| &accounts[i].remaining),
-        )
-    };
-    let c = union(members.iter().map(|&i| &accounts[i].cleared));
-    let rd = union(members.iter().map(|&i| &accounts[i].reduced));
     let past_is_present = members
         .iter()
         .all(|&i| accounts[i].remaining_past == accounts[i].remaining);
-    let m_past = if past_is_present {
-        m.clone()
-    } else {
-        union(members.iter().map(|&i| &accounts[i].remaining_past))
-    };
-    let cleared_land = difference(&c, &m);
-    let reduced_land = difference(&difference(&rd, &m), &c);
-    let layers = [u, m, m_cha, cleared_land, reduced_land, m_past];
+    let (layers, national) = component_layers(members, hazards, accounts, all_cha, past_is_present);
     let land_in = |piece: &MultiPolygon<f64>| -> Land {
         measure(&layers, all_cha, past_is_present, |g| {
             area_m2(&intersection(g, piece))
         })
     };
-    let national: Land = measure(&layers, all_cha, past_is_present, area_m2);
 
     let mut by_place = Vec::new();
     let mut best: Vec<(f64, Place)> = vec![(0.0, Place::Outside); members.len()];
@@ -301,15 +274,21 @@ fn component_land(
             findings,
         };
     }
-    let clip = rect_polygon(&b);
+    // Each touching region cut to the component's (padded) box without an overlay.
+    let clip_box = padded_rect(&b);
     let mut pieces = Vec::new();
     for gi in boxes_in(&index.boxes, &envelope(&b, 0.0, 0.0)) {
-        let piece = intersection(&regions[gi].geometry, &clip);
+        let piece = clip_to_rect(&regions[gi].geometry, &clip_box);
         let land = land_in(&piece);
         if land[layer::ORIGINAL] > 0.0 {
             by_place.push((Place::Region(gi), land));
             for (k, &hi) in members.iter().enumerate() {
-                let share = area_m2(&intersection(&hazards[hi].geometry, &piece));
+                // A lone hazard's share is the component's original land there.
+                let share = if members.len() == 1 {
+                    land[layer::ORIGINAL]
+                } else {
+                    area_m2(&intersection(&hazards[hi].geometry, &piece))
+                };
                 // Strictly larger: ties keep the lower region index (regions are sorted by id).
                 if share > best[k].0 {
                     best[k] = (share, Place::Region(gi));
@@ -325,8 +304,8 @@ fn component_land(
         .fold(layers[layer::ORIGINAL].clone(), |rest, piece| {
             difference(&rest, piece)
         });
-    // Clipping regions to the box and merging them again can leave specks along shared
-    // boundaries (overlay precision ~1e-9°); land outside counts from 1 m².
+    // Cutting the land along boundaries that regions share can leave specks along them
+    // (overlay precision ~1e-9°); land outside counts from 1 m².
     if area_m2(&outside) >= MIN_OUTSIDE_M2 {
         by_place.push((Place::Outside, land_in(&outside)));
         for &hi in members {
@@ -349,6 +328,79 @@ fn component_land(
     }
 }
 
+/// The six land layers of a component (see [`layer`]) and their areas. A lone hazard's
+/// layers are its own geometries (its cleared and reduced land are disjoint from its
+/// remaining land) and its areas those of its account; larger components merge their
+/// members' land. The same land gives the same geometry: a layer known to equal another
+/// is reused rather than merged and measured again.
+fn component_layers(
+    members: &[usize],
+    hazards: &[Hazard],
+    accounts: &[HazardAccount],
+    all_cha: bool,
+    past_is_present: bool,
+) -> ([MultiPolygon<f64>; 6], Land) {
+    if let [hi] = members {
+        let (h, a) = (&hazards[*hi], &accounts[*hi]);
+        let cha = h.status == Status::Cha;
+        let layers = [
+            h.geometry.clone(),
+            a.remaining.clone(),
+            if cha {
+                a.remaining.clone()
+            } else {
+                MultiPolygon::new(vec![])
+            },
+            a.cleared.clone(),
+            a.reduced.clone(),
+            a.remaining_past.clone(),
+        ];
+        return (layers, account_land(h, a));
+    }
+    let u = union(members.iter().map(|&i| &hazards[i].geometry));
+    let m = union(members.iter().map(|&i| &accounts[i].remaining));
+    let m_cha = if all_cha {
+        m.clone()
+    } else {
+        union(
+            members
+                .iter()
+                .filter(|&&i| hazards[i].status == Status::Cha)
+                .map(|&i| &accounts[i].remaining),
+        )
+    };
+    let m_past = if past_is_present {
+        m.clone()
+    } else {
+        union(members.iter().map(|&i| &accounts[i].remaining_past))
+    };
+    // Released land by class: cleared = C − M, reduced = Rd − M − C.
+    let c = union(members.iter().map(|&i| &accounts[i].cleared));
+    let rd = union(members.iter().map(|&i| &accounts[i].reduced));
+    let cleared_land = difference(&c, &m);
+    let reduced_land = difference(&difference(&rd, &m), &c);
+    let layers = [u, m, m_cha, cleared_land, reduced_land, m_past];
+    let national = measure(&layers, all_cha, past_is_present, area_m2);
+    (layers, national)
+}
+
+/// The land figures of one hazard record from its account.
+fn account_land(h: &Hazard, a: &HazardAccount) -> Land {
+    let cha = if h.status == Status::Cha {
+        a.remaining_m2
+    } else {
+        0.0
+    };
+    [
+        a.original_m2,
+        a.remaining_m2,
+        cha,
+        a.cleared_m2,
+        a.reduced_m2,
+        a.remaining_past_m2,
+    ]
+}
+
 /// A component of one hazard lying wholly in one place: its land figures are the
 /// hazard's own (cleared and reduced land are disjoint from its remaining land), with no
 /// union, overlay or second measurement. `None` when a region boundary crosses it.
@@ -360,19 +412,7 @@ fn lone_hazard_land(
     index: &RegionIndex,
 ) -> Option<ComponentResult> {
     let place = index.sole_place(&bbox(&h.geometry)?, regions)?;
-    let cha = if h.status == Status::Cha {
-        a.remaining_m2
-    } else {
-        0.0
-    };
-    let land: Land = [
-        a.original_m2,
-        a.remaining_m2,
-        cha,
-        a.cleared_m2,
-        a.reduced_m2,
-        a.remaining_past_m2,
-    ];
+    let land = account_land(h, a);
     let findings = if place == Place::Outside {
         vec![outside_finding(h, &h.geometry)]
     } else {
@@ -420,41 +460,29 @@ fn outside_finding(h: &Hazard, part: &MultiPolygon<f64>) -> Finding {
     .at(part.clone())
 }
 
-/// One `info` finding per pair of hazard records whose interiors overlap.
-fn overlapping_hazards(members: &[usize], hazards: &[Hazard]) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    if members.len() < 2 {
-        return findings;
+/// The `info` finding for two hazard records whose interiors overlap; `None` when their
+/// intersection keeps no area after the sliver rule.
+fn overlap_finding(a: &Hazard, b: &Hazard) -> Option<Finding> {
+    let shared = intersection(&a.geometry, &b.geometry);
+    if shared.0.is_empty() {
+        return None;
     }
-    for (k, &i) in members.iter().enumerate() {
-        for &j in &members[k + 1..] {
-            let (a, b) = (&hazards[i], &hazards[j]);
-            if !a.geometry.intersects(&b.geometry) {
-                continue;
-            }
-            let shared = intersection(&a.geometry, &b.geometry);
-            if shared.0.is_empty() {
-                continue;
-            }
-            findings.push(
-                Finding::new(
-                    Severity::Info,
-                    "overlapping_hazards",
-                    "hazards",
-                    &a.hazard_id,
-                    format!(
-                        "overlaps hazard '{}' ({} over {}) on {:.0} m²; the land is counted once",
-                        b.hazard_id,
-                        a.status.as_str(),
-                        b.status.as_str(),
-                        area_m2(&shared)
-                    ),
-                )
-                .at(shared),
-            );
-        }
-    }
-    findings
+    Some(
+        Finding::new(
+            Severity::Info,
+            "overlapping_hazards",
+            "hazards",
+            &a.hazard_id,
+            format!(
+                "overlaps hazard '{}' ({} over {}) on {:.0} m²; the land is counted once",
+                b.hazard_id,
+                a.status.as_str(),
+                b.status.as_str(),
+                area_m2(&shared)
+            ),
+        )
+        .at(shared),
+    )
 }
 
 /// One `error` finding per pair of regions whose interiors overlap (R6).

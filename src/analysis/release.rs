@@ -16,9 +16,11 @@ use geo::MultiPolygon;
 use rayon::prelude::*;
 
 use super::area::area_m2;
-use super::overlay::{difference_all, intersection, intersection_all};
+use super::interior::{shares_disk, InteriorPoint};
+use super::overlay::{clip_to_rect, difference_all, intersection, padded_rect, split_by};
 use crate::index::{box_tree, boxes_in, envelope};
 use crate::model::{Finding, Hazard, Method, Release, Severity};
+use geo::Intersects;
 
 /// The land-release figures of one hazard record.
 #[derive(Debug, Clone)]
@@ -47,6 +49,20 @@ pub struct HazardAccount {
     pub cancelled_m2: f64,
 }
 
+impl HazardAccount {
+    /// Empties the geometries that only R5–R6 use (`remaining_past`, `cleared`,
+    /// `reduced`); every figure stays.
+    pub fn drop_working_geometries(&mut self) {
+        for g in [
+            &mut self.remaining_past,
+            &mut self.cleared,
+            &mut self.reduced,
+        ] {
+            *g = MultiPolygon::new(vec![]);
+        }
+    }
+}
+
 /// A release overlapping a hazard, and whether it applies (dates).
 #[derive(Debug, Clone, Copy)]
 struct Overlap {
@@ -61,9 +77,13 @@ pub fn account_hazards(
     window_start: NaiveDate,
 ) -> (Vec<HazardAccount>, Vec<Finding>) {
     let tree = box_tree(releases.iter().map(|r| &r.geometry));
+    let release_points: Vec<Option<InteriorPoint>> = releases
+        .par_iter()
+        .map(|r| InteriorPoint::of(&r.geometry.0))
+        .collect();
     let results: Vec<(HazardAccount, Vec<Overlap>)> = hazards
         .par_iter()
-        .map(|h| account_one(h, releases, &tree, window_start))
+        .map(|h| account_one(h, releases, &release_points, &tree, window_start))
         .collect();
     let mut overlaps_by_release: Vec<Vec<(usize, bool)>> = vec![Vec::new(); releases.len()];
     for (hi, (_, overlaps)) in results.iter().enumerate() {
@@ -75,19 +95,55 @@ pub fn account_hazards(
     (results.into_iter().map(|(a, _)| a).collect(), findings)
 }
 
+/// An applying release as the hazard's overlays see it.
+struct Applying {
+    /// The release clipped to the hazard's padded box: the same land inside it, with far
+    /// fewer edges for long strips and large cancellations over many hazards.
+    geometry: MultiPolygon<f64>,
+    /// The release is an exact copy of the hazard (a whole SHA cancelled, a whole CHA
+    /// cleared: common in real exports), so it covers all of it.
+    covers: bool,
+    /// Completed on or before the start of the progress window.
+    before_window: bool,
+    method: Method,
+}
+
+/// `(h − ∪set, h ∩ ∪set)`, the second only when `inside` is asked for (else empty): one
+/// overlay (the releases stacked and filled by the non-zero rule), or none when one of
+/// them covers the hazard.
+fn peel(
+    h: &MultiPolygon<f64>,
+    set: &[&Applying],
+    inside: bool,
+) -> (MultiPolygon<f64>, MultiPolygon<f64>) {
+    let empty = || MultiPolygon::new(vec![]);
+    if set.iter().any(|a| a.covers) {
+        return (empty(), if inside { h.clone() } else { empty() });
+    }
+    let parts: Vec<&MultiPolygon<f64>> = set.iter().map(|a| &a.geometry).collect();
+    if inside {
+        split_by(h, &parts)
+    } else {
+        (difference_all(h, &parts), empty())
+    }
+}
+
 fn account_one(
     h: &Hazard,
     releases: &[Release],
+    release_points: &[Option<InteriorPoint>],
     tree: &crate::index::BoxTree,
     window_start: NaiveDate,
 ) -> (HazardAccount, Vec<Overlap>) {
     let mut overlaps = Vec::new();
-    let (mut all, mut past, mut cleared, mut reduced) = (vec![], vec![], vec![], vec![]);
+    let mut applying: Vec<Applying> = Vec::new();
     if let Some(bbox) = crate::index::bbox(&h.geometry) {
+        let clip_box = padded_rect(&bbox);
+        let h_point = InteriorPoint::of(&h.geometry.0);
         for ri in boxes_in(tree, &envelope(&bbox, 0.0, 0.0)) {
             let r = &releases[ri];
-            // Interiors intersect: the overlap keeps some area after the sliver rule.
-            if intersection(&h.geometry, &r.geometry).0.is_empty() {
+            let covers = r.geometry == h.geometry;
+            if !covers && !overlap_keeps_area(h, h_point.as_ref(), r, release_points[ri].as_ref()) {
                 continue;
             }
             let applies = h.recorded_on.is_none_or(|d| r.completed_on >= d);
@@ -95,46 +151,63 @@ fn account_one(
                 release: ri,
                 applies,
             });
-            if !applies {
-                continue;
+            if applies {
+                applying.push(Applying {
+                    geometry: clip_to_rect(&r.geometry, &clip_box),
+                    covers,
+                    before_window: r.completed_on <= window_start,
+                    method: r.method,
+                });
             }
-            // Remaining land is the hazard minus the whole releases (not the clipped parts):
-            // subtracting parts that were themselves cut from the hazard can leave
-            // zero-width corridors where a release edge runs along the hazard edge.
-            if r.completed_on <= window_start {
-                past.push(&r.geometry);
-            }
-            match r.method {
-                Method::Cleared => cleared.push(&r.geometry),
-                Method::Reduced => reduced.push(&r.geometry),
-                Method::Cancelled => {}
-            }
-            all.push(&r.geometry);
         }
     }
-    // One overlay each: the releases are stacked and filled by the non-zero rule.
-    let remaining = difference_all(&h.geometry, &all);
+    let select = |keep: &dyn Fn(&Applying) -> bool| -> Vec<&Applying> {
+        applying.iter().filter(|a| keep(a)).collect()
+    };
+    // R4 by peeling the hazard method by method, two results per overlay: cleared(H) =
+    // H ∩ ∪cleared; of the rest, reduced(H) = (H − ∪cleared) ∩ ∪reduced; what is left
+    // after the cancellations is remaining(H) = H − ∪applying. Every step subtracts whole
+    // releases, never parts cut from the hazard (which can leave zero-width corridors
+    // where a release edge runs along the hazard edge).
+    let mut rest = h.geometry.clone();
+    let [mut cleared, mut reduced] = [MultiPolygon::new(vec![]), MultiPolygon::new(vec![])];
+    for method in [Method::Cleared, Method::Reduced, Method::Cancelled] {
+        let set = select(&|a| a.method == method);
+        if set.is_empty() {
+            continue;
+        }
+        let (out, taken) = peel(&rest, &set, method != Method::Cancelled);
+        match method {
+            Method::Cleared => cleared = taken,
+            Method::Reduced => reduced = taken,
+            Method::Cancelled => {}
+        }
+        rest = out;
+    }
+    let remaining = rest;
     let original_m2 = area_m2(&h.geometry);
     // Without any applying release the remaining land is the hazard itself (same
     // geometry, same area: no second measurement).
-    let remaining_m2 = if all.is_empty() {
+    let remaining_m2 = if applying.is_empty() {
         original_m2
     } else {
         area_m2(&remaining)
     };
     // When no applying release falls in the window, the past state is the present one:
     // reuse it, so that identical land gives identical areas (no overlay noise in R10).
-    let (remaining_past, remaining_past_m2) = if past.len() == all.len() {
+    let past = select(&|a| a.before_window);
+    let (remaining_past, remaining_past_m2) = if past.len() == applying.len() {
         (remaining.clone(), remaining_m2)
     } else {
-        let g = difference_all(&h.geometry, &past);
+        let (g, _) = peel(&h.geometry, &past, false);
         let a = area_m2(&g);
         (g, a)
     };
-    let cleared_land = intersection_all(&h.geometry, &cleared);
-    let reduced = intersection_all(&difference_all(&h.geometry, &cleared), &reduced);
-    let cleared = cleared_land;
-    let cleared_m2 = area_m2(&cleared);
+    let cleared_m2 = if cleared == h.geometry {
+        original_m2
+    } else {
+        area_m2(&cleared)
+    };
     let reduced_m2 = area_m2(&reduced);
     let released_m2 = (original_m2 - remaining_m2).max(0.0);
     let account = HazardAccount {
@@ -151,6 +224,21 @@ fn account_one(
         cancelled_m2: (released_m2 - cleared_m2 - reduced_m2).max(0.0),
     };
     (account, overlaps)
+}
+
+/// R3's "interiors intersect": the overlap keeps some area after the sliver rule. A disk
+/// shared by both answers yes without an overlay; geometries that do not even touch
+/// answer no; only the rest need the intersection itself.
+fn overlap_keeps_area(
+    h: &Hazard,
+    h_point: Option<&InteriorPoint>,
+    r: &Release,
+    r_point: Option<&InteriorPoint>,
+) -> bool {
+    if shares_disk(&h.geometry, h_point, &r.geometry, r_point) {
+        return true;
+    }
+    h.geometry.intersects(&r.geometry) && !intersection(&h.geometry, &r.geometry).0.is_empty()
 }
 
 /// R3 QA: ids that name no (overlapping) hazard, releases predating a hazard, releases

@@ -424,8 +424,10 @@ impl Frame {
                     }
                 }
                 None => {
-                    if let Some(p) = poly.interior_point() {
-                        let (x, y) = self.xy(p.0);
+                    let point =
+                        crate::analysis::interior::InteriorPoint::of(std::slice::from_ref(poly));
+                    if let Some(p) = point {
+                        let (x, y) = self.xy(p.point);
                         let _ = write!(
                             dots,
                             "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{:.1}\"/>",

@@ -1,0 +1,218 @@
+//! Interior points with clearance: a cheap, exact *sufficient* test that two polygons
+//! share more than a sliver, so that most "do these interiors intersect?" questions (R3)
+//! need no overlay.
+//!
+//! [`InteriorPoint::of`] finds a point inside a MultiPolygon and its clearance: the
+//! planar distance (degrees) to the nearest edge. It scans a few horizontal lines across
+//! each part, takes the midpoint of the widest inside interval of each, and keeps the
+//! point farthest from every edge (the idea of GEOS's InteriorPoint). [`shares_disk`] then
+//! asks whether a disk of radius [`DISK_DEG`] around that point lies inside both
+//! polygons. Such a disk has an area of π·1e-12 deg², more than the sliver size
+//! ([`SLIVER_DEG2`](crate::qa::repair::SLIVER_DEG2)), so the overlap then surely keeps a
+//! part after the sliver rule. When the test says no, nothing is known and the caller
+//! computes the overlay.
+
+use geo::{Coord, MultiPolygon, Polygon};
+
+/// Radius (degrees) of the disk that must fit in both polygons: π·DISK_DEG² > 1e-12 deg²,
+/// and 1e-6° is about ten thousand times the overlays' rounding.
+pub const DISK_DEG: f64 = 1e-6;
+
+/// A point inside a polygon and its distance to the polygon's boundary.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InteriorPoint {
+    /// Longitude/latitude, degrees.
+    pub point: Coord<f64>,
+    /// Planar distance to the nearest edge, degrees.
+    pub clearance_deg: f64,
+}
+
+/// Every ring of `polygons` as its edges (start, end).
+fn edges(polygons: &[Polygon<f64>]) -> impl Iterator<Item = (Coord<f64>, Coord<f64>)> + '_ {
+    polygons
+        .iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .flat_map(|ring| ring.0.windows(2).map(|w| (w[0], w[1])))
+}
+
+/// Squared planar distance from `p` to the segment `a`–`b`.
+fn segment_distance2(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> f64 {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (cx, cy) = (a.x + t * dx - p.x, a.y + t * dy - p.y);
+    cx * cx + cy * cy
+}
+
+/// Whether `p` lies inside `polygons` (even-odd over all rings, which for valid polygons
+/// with holes is inside/outside), and its planar distance (degrees) to the nearest edge.
+pub fn locate(p: Coord<f64>, polygons: &[Polygon<f64>]) -> (bool, f64) {
+    let mut inside = false;
+    let mut best2 = f64::INFINITY;
+    for (a, b) in edges(polygons) {
+        if (a.y > p.y) != (b.y > p.y) && p.x < a.x + (p.y - a.y) * (b.x - a.x) / (b.y - a.y) {
+            inside = !inside;
+        }
+        best2 = best2.min(segment_distance2(p, a, b));
+    }
+    (inside, best2.sqrt())
+}
+
+impl InteriorPoint {
+    /// A point inside `polygons` (a MultiPolygon's parts, or one polygon) with as much
+    /// clearance as a few scan lines find; `None` for an empty geometry.
+    pub fn of(polygons: &[Polygon<f64>]) -> Option<InteriorPoint> {
+        use geo::BoundingRect;
+        let mut best: Option<InteriorPoint> = None;
+        for part in polygons {
+            let Some(b) = part.bounding_rect() else {
+                continue;
+            };
+            for k in [0.5, 0.3, 0.7] {
+                let y = b.min().y + k * b.height();
+                let mut xs: Vec<f64> = std::iter::once(part.exterior())
+                    .chain(part.interiors())
+                    .flat_map(|ring| ring.0.windows(2))
+                    .filter(|w| (w[0].y > y) != (w[1].y > y))
+                    .map(|w| w[0].x + (y - w[0].y) * (w[1].x - w[0].x) / (w[1].y - w[0].y))
+                    .collect();
+                xs.sort_by(f64::total_cmp);
+                let Some(widest) = xs
+                    .chunks_exact(2)
+                    .max_by(|a, b| (a[1] - a[0]).total_cmp(&(b[1] - b[0])))
+                else {
+                    continue;
+                };
+                let point = Coord {
+                    x: (widest[0] + widest[1]) / 2.0,
+                    y,
+                };
+                let (inside, clearance_deg) = locate(point, polygons);
+                if inside && best.is_none_or(|b| clearance_deg > b.clearance_deg) {
+                    best = Some(InteriorPoint {
+                        point,
+                        clearance_deg,
+                    });
+                }
+            }
+        }
+        best
+    }
+}
+
+/// True when a disk of radius [`DISK_DEG`] lies inside both `a` and `b`, found around the
+/// interior point of either: then `a ∩ b` keeps more than a sliver. False means "not
+/// shown", not "disjoint".
+pub fn shares_disk(
+    a: &MultiPolygon<f64>,
+    a_point: Option<&InteriorPoint>,
+    b: &MultiPolygon<f64>,
+    b_point: Option<&InteriorPoint>,
+) -> bool {
+    let fits = |ip: Option<&InteriorPoint>, other: &MultiPolygon<f64>| {
+        ip.is_some_and(|ip| {
+            ip.clearance_deg >= DISK_DEG && {
+                let (inside, clearance) = locate(ip.point, &other.0);
+                inside && clearance >= DISK_DEG
+            }
+        })
+    };
+    fits(a_point, b) || fits(b_point, a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::overlay::intersection;
+    use crate::qa::repair::normalize;
+    use geo::{Area, LineString, Rect};
+    use rand::{Rng, SeedableRng};
+
+    fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> MultiPolygon<f64> {
+        MultiPolygon::new(vec![Rect::new((x0, y0), (x1, y1)).to_polygon()])
+    }
+
+    #[test]
+    fn interior_point_of_a_square_is_its_centre_line() {
+        let ip = InteriorPoint::of(&square(0., 0., 2., 1.).0).unwrap();
+        assert_eq!(ip.point, Coord { x: 1.0, y: 0.5 });
+        assert!((ip.clearance_deg - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn interior_point_avoids_holes() {
+        // A 3×3 square with a 1×1 hole in the middle: the centre is in the hole.
+        let outer = Rect::new((0., 0.), (3., 3.)).to_polygon();
+        let hole = Rect::new((1., 1.), (2., 2.)).to_polygon();
+        let mp = MultiPolygon::new(vec![Polygon::new(
+            outer.exterior().clone(),
+            vec![hole.exterior().clone()],
+        )]);
+        let ip = InteriorPoint::of(&mp.0).unwrap();
+        assert!(locate(ip.point, &mp.0).0);
+        assert!(!(1.0..=2.0).contains(&ip.point.x) || !(1.0..=2.0).contains(&ip.point.y));
+        assert!(ip.clearance_deg > 0.1);
+    }
+
+    #[test]
+    fn squares_touching_along_an_edge_share_no_disk() {
+        let (a, b) = (square(0., 0., 1., 1.), square(1., 0., 2., 1.));
+        let (ia, ib) = (InteriorPoint::of(&a.0), InteriorPoint::of(&b.0));
+        assert!(!shares_disk(&a, ia.as_ref(), &b, ib.as_ref()));
+    }
+
+    /// Against the overlay on seeded random star polygons: whenever the disk test says
+    /// the polygons share a disk, their intersection keeps more than a sliver; and it
+    /// says so for most pairs that overlap substantially (else it would save nothing).
+    #[test]
+    fn disk_test_never_contradicts_the_overlay() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        let star = |rng: &mut rand_chacha::ChaCha8Rng, cx: f64, cy: f64, r: f64| {
+            let n = rng.gen_range(4..40);
+            let pts: Vec<(f64, f64)> = (0..n)
+                .map(|k| {
+                    let a = (k as f64 + rng.gen_range(0.0..0.9)) * std::f64::consts::TAU / n as f64;
+                    let rr = r * rng.gen_range(0.4..1.0);
+                    (cx + rr * a.cos(), cy + rr * a.sin())
+                })
+                .collect();
+            normalize(MultiPolygon::new(vec![Polygon::new(
+                LineString::from(pts),
+                vec![],
+            )]))
+        };
+        let (mut shown, mut overlapping) = (0, 0);
+        for _ in 0..2000 {
+            let a = star(&mut rng, 70.0, 38.0, 0.01);
+            let (dx, dy) = (rng.gen_range(-0.02..0.02), rng.gen_range(-0.02..0.02));
+            let r = rng.gen_range(0.0005..0.01);
+            let b = star(&mut rng, 70.0 + dx, 38.0 + dy, r);
+            let piece = intersection(&a, &b);
+            let said = shares_disk(
+                &a,
+                InteriorPoint::of(&a.0).as_ref(),
+                &b,
+                InteriorPoint::of(&b.0).as_ref(),
+            );
+            if said {
+                shown += 1;
+                assert!(
+                    piece.unsigned_area() >= std::f64::consts::PI * DISK_DEG * DISK_DEG * 0.99,
+                    "disk shown but the overlap is {}",
+                    piece.unsigned_area()
+                );
+            }
+            if piece.unsigned_area() > 0.1 * a.unsigned_area().min(b.unsigned_area()) {
+                overlapping += 1;
+            }
+        }
+        assert!(
+            shown * 2 > overlapping,
+            "shown {shown} of {overlapping} substantial overlaps"
+        );
+    }
+}
