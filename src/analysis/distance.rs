@@ -44,6 +44,16 @@ pub fn margin_deg(distance_m: f64, max_abs_lat_deg: f64) -> (f64, f64) {
     ((distance_m / (mx * 0.99)).min(360.0), dlat)
 }
 
+/// Local-plane distance in metres (the metric of [`planar`]) from `p` to the rectangle
+/// `b`: a lower bound of `planar(p, mp).metres` for every `mp` inside `b`, so candidates
+/// whose box is already too far need no pass over their edges.
+pub fn planar_to_rect_m(p: Point<f64>, b: &geo::Rect<f64>) -> f64 {
+    let (kx, ky) = metres_per_degree(p.y());
+    let dx = (b.min().x - p.x()).max(p.x() - b.max().x).max(0.0) * kx;
+    let dy = (b.min().y - p.y()).max(p.y() - b.max().y).max(0.0) * ky;
+    (dx * dx + dy * dy).sqrt()
+}
+
 /// The planar (local-plane) view of a point and a polygon: distance in metres to the
 /// nearest edge, whether the point is inside, and the closest points of the edges that
 /// are nearly as close as the nearest one.

@@ -12,7 +12,7 @@ use geo::Point;
 use rayon::prelude::*;
 use rstar::RTree;
 
-use super::distance::{margin_deg, planar, planar_tolerance, Planar};
+use super::distance::{margin_deg, planar, planar_to_rect_m, planar_tolerance, Planar};
 use super::release::HazardAccount;
 use crate::config::{Parameters, Weights};
 use crate::index::{envelope, point_tree, IndexedPoint};
@@ -191,12 +191,19 @@ fn within(
     radius_m: f64,
     location: impl Fn(usize) -> Point<f64>,
 ) -> Vec<(usize, Planar)> {
+    let Some(b) = crate::index::bbox(rem) else {
+        return vec![];
+    };
     let mut out: Vec<(usize, Planar)> = candidates(tree, rem, radius_m)
         .into_iter()
         .filter_map(|i| {
             let p = location(i);
-            let view = planar(p, rem);
             let tol = planar_tolerance(radius_m, p.y());
+            // Beyond the radius already from the box: surely outside.
+            if planar_to_rect_m(p, &b) > radius_m * (1.0 + tol) {
+                return None;
+            }
+            let view = planar(p, rem);
             let inside = if view.metres <= radius_m * (1.0 - tol) {
                 true
             } else if view.metres > radius_m * (1.0 + tol) {
@@ -224,6 +231,38 @@ fn candidates(
     tree.locate_in_envelope(&envelope(&b, mx, my))
         .map(|p| p.data)
         .collect()
+}
+
+/// The local-plane views of the settlements `ids` that can still be the nearest: in
+/// order of their distance to the box of `rem` (a lower bound of the planar distance),
+/// stopping once that bound exceeds what [`nearest`]'s exact comparison would keep of
+/// the best seen so far (tolerances grow with distance, so `search_m` bounds them).
+fn nearest_views(
+    ids: Vec<usize>,
+    rem: &geo::MultiPolygon<f64>,
+    search_m: f64,
+    settlements: &[Settlement],
+) -> Vec<(usize, Planar)> {
+    let Some(b) = crate::index::bbox(rem) else {
+        return vec![];
+    };
+    let mut by_bound: Vec<(f64, usize)> = ids
+        .into_iter()
+        .map(|i| (planar_to_rect_m(settlements[i].location, &b), i))
+        .collect();
+    by_bound.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut best = f64::INFINITY;
+    let mut views = Vec::new();
+    for (bound, i) in by_bound {
+        let tol = planar_tolerance(4.0 * search_m, settlements[i].location.y());
+        if bound > best * (1.0 + 2.0 * tol) + 1.0 {
+            break;
+        }
+        let view = planar(settlements[i].location, rem);
+        best = best.min(view.metres);
+        views.push((i, view));
+    }
+    views
 }
 
 /// The nearest settlement (ties: lowest `settlement_id`) and its geodesic distance.
@@ -268,11 +307,7 @@ fn nearest(
         } else {
             candidates(tree, rem, search_m)
         };
-        let views: Vec<(usize, Planar)> = ids
-            .into_iter()
-            .map(|i| (i, planar(settlements[i].location, rem)))
-            .collect();
-        let best = exact_best(views);
+        let best = exact_best(nearest_views(ids, rem, search_m, settlements));
         match best {
             Some(b) if b.1 <= search_m || search_m > 4.0e7 => return Some(b),
             None if search_m > 4.0e7 => return None,
