@@ -76,6 +76,66 @@ fn release_spilling_outside_its_hazard_releases_only_the_overlap() {
     close(a[0].cancelled_m2 + a[0].reduced_m2, 0.0);
 }
 
+/// An exact copy of the hazard (no overlay: the shortcut), a cleared strip before the
+/// window and a reduced square overlapping both, and a release that only touches the
+/// hazard along its edge. Unit squares of the grid: H = [0,4]×[0,1].
+#[test]
+fn exact_copy_strip_and_touching_release_by_hand() {
+    let h = vec![hazard("H", Status::Sha, None, rect(0., 0., 4., 1.))];
+    let r = vec![
+        // cancels everything, inside the window
+        release(
+            "COPY",
+            Method::Cancelled,
+            "2024-01-01",
+            rect(0., 0., 4., 1.),
+        ),
+        // cleared [0,1], before the window starts (2023-01-01)
+        release("CLR", Method::Cleared, "2022-01-01", rect(-1., -1., 1., 2.)),
+        // reduced [0.5,2]: its part in [0.5,1] was cleared, so reduced is [1,2]
+        release("RED", Method::Reduced, "2024-02-01", rect(0.5, 0., 2., 1.)),
+        // shares the hazard's edge x = 4 only: interiors do not intersect, no effect
+        release("TOUCH", Method::Cleared, "2024-03-01", rect(4., 0., 5., 1.)),
+    ];
+    let (a, findings) = account_hazards(&h, &r, day("2023-01-01"));
+    let a = &a[0];
+    close(a.original_m2, area_m2(&rect(0., 0., 4., 1.)));
+    close(a.remaining_m2, 0.0);
+    assert!(a.remaining.0.is_empty());
+    close(a.cleared_m2, area_m2(&rect(0., 0., 1., 1.)));
+    close(a.reduced_m2, area_m2(&rect(1., 0., 2., 1.)));
+    close(a.cancelled_m2, area_m2(&rect(2., 0., 4., 1.)));
+    // As of the window start only CLR had been completed.
+    close(a.remaining_past_m2, area_m2(&rect(1., 0., 4., 1.)));
+    let outside: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.check == "release_outside_hazards")
+        .map(|f| f.feature_id.as_str())
+        .collect();
+    assert_eq!(outside, vec!["TOUCH"]);
+}
+
+/// Releases stacked on one another in every method: each point counts once, cleared
+/// over reduced over cancelled (R4), whatever order the records come in.
+#[test]
+fn overlapping_releases_of_all_methods_by_hand() {
+    let h = vec![hazard("H", Status::Cha, None, rect(0., 0., 6., 1.))];
+    let mut r = vec![
+        release("CAN", Method::Cancelled, "2024-01-01", rect(0., 0., 3., 1.)),
+        release("RED", Method::Reduced, "2024-01-01", rect(1., 0., 4., 1.)),
+        release("CLR", Method::Cleared, "2024-01-01", rect(2., 0., 5., 1.)),
+    ];
+    for _ in 0..3 {
+        let (a, _) = account_hazards(&h, &r, day("2019-01-01"));
+        let a = &a[0];
+        close(a.remaining_m2, area_m2(&rect(5., 0., 6., 1.)));
+        close(a.cleared_m2, area_m2(&rect(2., 0., 5., 1.)));
+        close(a.reduced_m2, area_m2(&rect(1., 0., 2., 1.)));
+        close(a.cancelled_m2, area_m2(&rect(0., 0., 1., 1.)));
+        r.rotate_left(1);
+    }
+}
+
 #[test]
 fn release_before_the_hazard_was_recorded_does_not_apply_but_on_the_same_day_does() {
     let h = vec![
