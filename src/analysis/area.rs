@@ -152,13 +152,7 @@ mod tests {
             let (cx, cy) = (rng.gen_range(-179.0..179.0), rng.gen_range(-80.0..80.0));
             let r = rng.gen_range(1e-4..0.05);
             let n = rng.gen_range(3..40);
-            let pts: Vec<(f64, f64)> = (0..n)
-                .map(|k| {
-                    let a = (k as f64 + rng.gen_range(0.0..0.9)) * std::f64::consts::TAU / n as f64;
-                    let rr = r * rng.gen_range(0.3..1.0);
-                    (cx + rr * a.cos(), cy + rr * a.sin())
-                })
-                .collect();
+            let pts = crate::analysis::test_shapes::star_points(&mut rng, (cx, cy), r, n, 0.3);
             let ring = Polygon::new(LineString::from(pts), vec![])
                 .exterior()
                 .clone();

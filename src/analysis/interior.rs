@@ -173,13 +173,7 @@ mod tests {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
         let star = |rng: &mut rand_chacha::ChaCha8Rng, cx: f64, cy: f64, r: f64| {
             let n = rng.gen_range(4..40);
-            let pts: Vec<(f64, f64)> = (0..n)
-                .map(|k| {
-                    let a = (k as f64 + rng.gen_range(0.0..0.9)) * std::f64::consts::TAU / n as f64;
-                    let rr = r * rng.gen_range(0.4..1.0);
-                    (cx + rr * a.cos(), cy + rr * a.sin())
-                })
-                .collect();
+            let pts = crate::analysis::test_shapes::star_points(rng, (cx, cy), r, n, 0.4);
             normalize(MultiPolygon::new(vec![Polygon::new(
                 LineString::from(pts),
                 vec![],

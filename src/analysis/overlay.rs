@@ -268,17 +268,13 @@ mod tests {
         for _ in 0..300 {
             let n = rng.gen_range(3..30);
             let ring = |rng: &mut rand_chacha::ChaCha8Rng, r: f64| -> LineString<f64> {
-                (0..n)
-                    .map(|k| {
-                        let t =
-                            (k as f64 + rng.gen_range(0.0..0.9)) * std::f64::consts::TAU / n as f64;
-                        let rr = r * rng.gen_range(0.5..1.0);
-                        Coord {
-                            x: rr * t.cos(),
-                            y: rr * t.sin(),
-                        }
-                    })
-                    .collect()
+                LineString::from(crate::analysis::test_shapes::star_points(
+                    rng,
+                    (0.0, 0.0),
+                    r,
+                    n,
+                    0.5,
+                ))
             };
             let outer = ring(&mut rng, 1.0);
             let holes = if rng.gen_bool(0.3) {
