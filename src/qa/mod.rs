@@ -28,6 +28,7 @@ pub fn check_layers(layers: &[RawLayer], as_of: NaiveDate) -> (Inputs, Vec<Findi
         let mut ctx = LayerCheck {
             layer,
             findings: &mut findings,
+            repaired: repair_all(layer),
         };
         if layer.crs_assumed {
             ctx.finding(
@@ -79,6 +80,31 @@ pub fn check_layers(layers: &[RawLayer], as_of: NaiveDate) -> (Inputs, Vec<Findi
 struct LayerCheck<'a> {
     layer: &'a RawLayer,
     findings: &'a mut Vec<Finding>,
+    /// Per feature of a polygon layer, its R1 repair, computed in parallel beforehand (the
+    /// costly part of QA); taken by [`LayerCheck::polygon`] in feature order, so that
+    /// findings come out in the same order on any number of threads.
+    repaired: Vec<Option<Repaired>>,
+}
+
+type Repaired = Result<(geo::MultiPolygon<f64>, Vec<repair::Issue>), repair::Issue>;
+
+/// The R1 repair of every readable geometry of a polygon layer (empty for point layers).
+fn repair_all(layer: &RawLayer) -> Vec<Option<Repaired>> {
+    use rayon::prelude::*;
+    if !matches!(
+        layer.kind,
+        LayerKind::Hazards | LayerKind::Releases | LayerKind::Regions
+    ) {
+        return Vec::new();
+    }
+    layer
+        .features
+        .par_iter()
+        .map(|f| match &f.geometry {
+            RawGeometry::Geo(g) => Some(repair::repair_polygonal(g)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The text of SPEC field `i`, when present and not blank.
@@ -141,9 +167,19 @@ impl LayerCheck<'_> {
     }
 
     /// Repairs a polygonal geometry, reporting every repair; `None` when unusable.
-    fn polygon(&mut self, f: &RawFeature, id: &str) -> Option<geo::MultiPolygon<f64>> {
+    fn polygon(
+        &mut self,
+        index: usize,
+        f: &RawFeature,
+        id: &str,
+    ) -> Option<geo::MultiPolygon<f64>> {
         let g = self.usable_geometry(f, id)?;
-        match repair::repair_polygonal(&g) {
+        let repaired = self
+            .repaired
+            .get_mut(index)
+            .and_then(Option::take)
+            .unwrap_or_else(|| repair::repair_polygonal(&g));
+        match repaired {
             Ok((mp, issues)) => {
                 for i in issues {
                     let finding =
@@ -272,7 +308,7 @@ impl LayerCheck<'_> {
                 parsed
             });
             let recorded_on = self.date(f, 3, &id);
-            let Some(geometry) = self.polygon(f, &id) else {
+            let Some(geometry) = self.polygon(index, f, &id) else {
                 continue;
             };
             match recorded_on {
@@ -317,7 +353,7 @@ impl LayerCheck<'_> {
             let method_text = text(f, 1);
             let method = method_text.as_deref().and_then(Method::parse);
             let completed_on = self.date(f, 2, &id);
-            let Some(geometry) = self.polygon(f, &id) else {
+            let Some(geometry) = self.polygon(index, f, &id) else {
                 continue;
             };
             let Some(method) = method else {
@@ -369,7 +405,7 @@ impl LayerCheck<'_> {
         for (index, f) in self.layer.features.iter().enumerate() {
             let id = self.id(f, index);
             ids.push((id.clone(), f.fid));
-            let Some(geometry) = self.polygon(f, &id) else {
+            let Some(geometry) = self.polygon(index, f, &id) else {
                 continue;
             };
             out.push(Region {
