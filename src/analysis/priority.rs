@@ -251,10 +251,15 @@ fn nearest_views(
         .map(|i| (planar_to_rect_m(settlements[i].location, &b), i))
         .collect();
     by_bound.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    // The largest tolerance of any candidate (it grows with latitude), so that the
+    // cut-off is never stricter than the comparison it stands in for.
+    let tol = by_bound
+        .iter()
+        .map(|&(_, i)| planar_tolerance(4.0 * search_m, settlements[i].location.y()))
+        .fold(0.0, f64::max);
     let mut best = f64::INFINITY;
     let mut views = Vec::new();
     for (bound, i) in by_bound {
-        let tol = planar_tolerance(4.0 * search_m, settlements[i].location.y());
         if bound > best * (1.0 + 2.0 * tol) + 1.0 {
             break;
         }

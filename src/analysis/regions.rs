@@ -178,13 +178,14 @@ fn add(target: &mut Land, land: &Land) {
     }
 }
 
-/// Connected components of hazards whose interiors overlap (their intersection keeps
-/// some area after the sliver rule), each sorted, in order of their first hazard, and one
-/// `overlapping_hazards` finding per overlapping pair. Records that only touch along a
-/// boundary share no land, so they need not be merged.
+/// Connected components of hazards whose geometries intersect, each sorted, in order of
+/// their first hazard, and one `overlapping_hazards` finding per pair whose intersection
+/// keeps some area after the sliver rule. Records that only touch are merged too: an
+/// overlap made only of slivers would otherwise be counted twice, and the 1 m² threshold
+/// of land outside every region applies to the whole component.
 fn components(hazards: &[Hazard]) -> (Vec<Vec<usize>>, Vec<Finding>) {
     let tree = box_tree(hazards.iter().map(|h| &h.geometry));
-    let overlaps: Vec<Vec<(usize, Finding)>> = hazards
+    let overlaps: Vec<Vec<(usize, Option<Finding>)>> = hazards
         .par_iter()
         .enumerate()
         .map(|(i, h)| {
@@ -194,7 +195,7 @@ fn components(hazards: &[Hazard]) -> (Vec<Vec<usize>>, Vec<Finding>) {
             boxes_in(&tree, &envelope(&b, 0.0, 0.0))
                 .into_iter()
                 .filter(|&j| j > i && h.geometry.intersects(&hazards[j].geometry))
-                .filter_map(|j| overlap_finding(h, &hazards[j]).map(|f| (j, f)))
+                .map(|j| (j, overlap_finding(h, &hazards[j])))
                 .collect()
         })
         .collect();
@@ -213,7 +214,7 @@ fn components(hazards: &[Hazard]) -> (Vec<Vec<usize>>, Vec<Finding>) {
             if a != b {
                 parent[a.max(b)] = a.min(b);
             }
-            findings.push(finding);
+            findings.extend(finding);
         }
     }
     let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
