@@ -54,6 +54,26 @@ pub fn planar_to_rect_m(p: Point<f64>, b: &geo::Rect<f64>) -> f64 {
     (dx * dx + dy * dy).sqrt()
 }
 
+/// For the segment `a`–`b`: the parameter `t` ∈ [0, 1] of its point closest to `p`, and
+/// the squared planar distance from `p` to that point (in the coordinates' own units).
+pub fn closest_on_segment(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> (f64, f64) {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (cx, cy) = (a.x + t * dx - p.x, a.y + t * dy - p.y);
+    (t, cx * cx + cy * cy)
+}
+
+/// Whether the ray from `p` towards +x crosses the segment `a`–`b` (half-open in y): one
+/// step of the even-odd point-in-polygon test.
+pub fn crosses_ray(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> bool {
+    (a.y > p.y) != (b.y > p.y) && p.x < a.x + (p.y - a.y) * (b.x - a.x) / (b.y - a.y)
+}
+
 /// The planar (local-plane) view of a point and a polygon: distance in metres to the
 /// nearest edge, whether the point is inside, and the closest points of the edges that
 /// are nearly as close as the nearest one.
@@ -70,30 +90,21 @@ pub struct Planar {
 /// closest points of those nearly as close as the nearest.
 pub fn planar(p: Point<f64>, mp: &MultiPolygon<f64>) -> Planar {
     let (kx, ky) = metres_per_degree(p.y());
-    let to_plane = |c: Coord<f64>| ((c.x - p.x()) * kx, (c.y - p.y()) * ky);
-    // Squared planar distance from the point (the origin) to each edge, and the edge's
-    // closest point; no square root or allocation per edge.
+    let to_plane = |c: Coord<f64>| Coord {
+        x: (c.x - p.x()) * kx,
+        y: (c.y - p.y()) * ky,
+    };
+    let origin = Coord { x: 0.0, y: 0.0 };
+    // Per edge, in the plane centred on the point: whether it crosses the ray, its
+    // closest point's parameter and squared distance; no square root or allocation.
     let edges = || {
         mp.0.iter()
             .flat_map(|polygon| std::iter::once(polygon.exterior()).chain(polygon.interiors()))
             .flat_map(|ring| ring.lines())
             .map(|seg| {
-                let (ax, ay) = to_plane(seg.start);
-                let (bx, by) = to_plane(seg.end);
-                let (dx, dy) = (bx - ax, by - ay);
-                let len2 = dx * dx + dy * dy;
-                let t = if len2 > 0.0 {
-                    (-(ax * dx + ay * dy) / len2).clamp(0.0, 1.0)
-                } else {
-                    0.0
-                };
-                let (cx, cy) = (ax + t * dx, ay + t * dy);
-                (
-                    seg,
-                    (ay > 0.0) != (by > 0.0) && ax + (0.0 - ay) * (bx - ax) / (by - ay) > 0.0,
-                    cx * cx + cy * cy,
-                    t,
-                )
+                let (a, b) = (to_plane(seg.start), to_plane(seg.end));
+                let (t, d2) = closest_on_segment(origin, a, b);
+                (seg, crosses_ray(origin, a, b), d2, t)
             })
     };
     let mut crossings = 0usize;

@@ -14,6 +14,8 @@
 
 use geo::{Coord, MultiPolygon, Polygon};
 
+use super::distance::{closest_on_segment, crosses_ray};
+
 /// Radius (degrees) of the disk that must fit in both polygons: π·DISK_DEG² > 1e-12 deg²,
 /// and 1e-6° is about ten thousand times the overlays' rounding.
 pub const DISK_DEG: f64 = 1e-6;
@@ -35,29 +37,14 @@ fn edges(polygons: &[Polygon<f64>]) -> impl Iterator<Item = (Coord<f64>, Coord<f
         .flat_map(|ring| ring.0.windows(2).map(|w| (w[0], w[1])))
 }
 
-/// Squared planar distance from `p` to the segment `a`–`b`.
-fn segment_distance2(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> f64 {
-    let (dx, dy) = (b.x - a.x, b.y - a.y);
-    let len2 = dx * dx + dy * dy;
-    let t = if len2 > 0.0 {
-        (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    let (cx, cy) = (a.x + t * dx - p.x, a.y + t * dy - p.y);
-    cx * cx + cy * cy
-}
-
 /// Whether `p` lies inside `polygons` (even-odd over all rings, which for valid polygons
 /// with holes is inside/outside), and its planar distance (degrees) to the nearest edge.
 pub fn locate(p: Coord<f64>, polygons: &[Polygon<f64>]) -> (bool, f64) {
     let mut inside = false;
     let mut best2 = f64::INFINITY;
     for (a, b) in edges(polygons) {
-        if (a.y > p.y) != (b.y > p.y) && p.x < a.x + (p.y - a.y) * (b.x - a.x) / (b.y - a.y) {
-            inside = !inside;
-        }
-        best2 = best2.min(segment_distance2(p, a, b));
+        inside ^= crosses_ray(p, a, b);
+        best2 = best2.min(closest_on_segment(p, a, b).1);
     }
     (inside, best2.sqrt())
 }

@@ -194,7 +194,7 @@ fn within(
     let Some(b) = crate::index::bbox(rem) else {
         return vec![];
     };
-    let mut out: Vec<(usize, Planar)> = candidates(tree, rem, radius_m)
+    let mut out: Vec<(usize, Planar)> = candidates(tree, &b, radius_m)
         .into_iter()
         .filter_map(|i| {
             let p = location(i);
@@ -218,17 +218,11 @@ fn within(
     out
 }
 
-fn candidates(
-    tree: &RTree<IndexedPoint>,
-    rem: &geo::MultiPolygon<f64>,
-    distance_m: f64,
-) -> Vec<usize> {
-    let Some(b) = crate::index::bbox(rem) else {
-        return vec![];
-    };
+/// The points in a box that surely holds everything within `distance_m` of the box `b`.
+fn candidates(tree: &RTree<IndexedPoint>, b: &geo::Rect<f64>, distance_m: f64) -> Vec<usize> {
     let max_abs_lat = b.min().y.abs().max(b.max().y.abs());
     let (mx, my) = margin_deg(distance_m, max_abs_lat);
-    tree.locate_in_envelope(&envelope(&b, mx, my))
+    tree.locate_in_envelope(&envelope(b, mx, my))
         .map(|p| p.data)
         .collect()
 }
@@ -240,15 +234,13 @@ fn candidates(
 fn nearest_views(
     ids: Vec<usize>,
     rem: &geo::MultiPolygon<f64>,
+    b: &geo::Rect<f64>,
     search_m: f64,
     settlements: &[Settlement],
 ) -> Vec<(usize, Planar)> {
-    let Some(b) = crate::index::bbox(rem) else {
-        return vec![];
-    };
     let mut by_bound: Vec<(f64, usize)> = ids
         .into_iter()
-        .map(|i| (planar_to_rect_m(settlements[i].location, &b), i))
+        .map(|i| (planar_to_rect_m(settlements[i].location, b), i))
         .collect();
     by_bound.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     // The largest tolerance of any candidate (it grows with latitude), so that the
@@ -305,14 +297,16 @@ fn nearest(
     if !near.is_empty() {
         return exact_best(near.to_vec());
     }
+    // (`rem` has area here: fully released hazards get no priority at all.)
+    let b = crate::index::bbox(rem)?;
     let mut search_m = radius_m.max(1000.0) * 4.0;
     loop {
         let ids: Vec<usize> = if search_m > 4.0e7 {
             (0..settlements.len()).collect()
         } else {
-            candidates(tree, rem, search_m)
+            candidates(tree, &b, search_m)
         };
-        let best = exact_best(nearest_views(ids, rem, search_m, settlements));
+        let best = exact_best(nearest_views(ids, rem, &b, search_m, settlements));
         match best {
             Some(b) if b.1 <= search_m || search_m > 4.0e7 => return Some(b),
             None if search_m > 4.0e7 => return None,

@@ -203,11 +203,7 @@ fn account_one(
         let a = area_m2(&g);
         (g, a)
     };
-    let cleared_m2 = if cleared == h.geometry {
-        original_m2
-    } else {
-        area_m2(&cleared)
-    };
+    let cleared_m2 = area_m2(&cleared);
     let reduced_m2 = area_m2(&reduced);
     let released_m2 = (original_m2 - remaining_m2).max(0.0);
     let account = HazardAccount {
