@@ -137,11 +137,17 @@ fn main() -> ExitCode {
             let mut message = format!("minefree: run failed, previous outputs left untouched: {e}");
             let mut source = std::error::Error::source(&e);
             while let Some(s) = source {
-                message.push_str(&format!(": {s}"));
+                // thiserror messages often print their cause already ("X: X" otherwise)
+                let cause = s.to_string();
+                if !message.contains(&cause) {
+                    message.push_str(&format!(": {cause}"));
+                }
                 source = s.source();
             }
             eprintln!("{message}");
-            ExitCode::from(1)
+            let pipeline_mistake =
+                matches!(&e, minefree::pipeline::RunError::Ingest(i) if i.is_pipeline_mistake());
+            ExitCode::from(if pipeline_mistake { 2 } else { 1 })
         }
     }
 }

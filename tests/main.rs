@@ -11,5 +11,6 @@ mod formats;
 mod geos_oracle;
 mod hand_cases;
 mod operations;
+mod output_safety;
 mod properties;
 mod qa_cases;

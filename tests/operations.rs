@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 use crate::common::{bin, root};
 
-fn sample_copy(dir: &Path, edit: impl Fn(String) -> String) -> std::path::PathBuf {
+pub(crate) fn sample_copy(dir: &Path, edit: impl Fn(String) -> String) -> std::path::PathBuf {
     let text = std::fs::read_to_string(root().join("pipelines/sample.toml")).unwrap();
     let text = text.replace(
         "../sample-data",
@@ -17,7 +17,7 @@ fn sample_copy(dir: &Path, edit: impl Fn(String) -> String) -> std::path::PathBu
     path
 }
 
-fn minefree(args: &[&str], pipeline: &Path, out: &Path) -> Output {
+pub(crate) fn minefree(args: &[&str], pipeline: &Path, out: &Path) -> Output {
     Command::new(bin())
         .arg("--quiet")
         .args(args)

@@ -289,6 +289,13 @@ pub fn load_pipeline(
     overrides: &Overrides,
     today: NaiveDate,
 ) -> Result<Pipeline, ConfigError> {
+    if let Some(kind) = crate::ingest::special_file_kind(path) {
+        // reading a FIFO would block forever
+        return Err(ConfigError::Read {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(format!("it is a {kind}, not a regular file")),
+        });
+    }
     let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
         path: path.to_path_buf(),
         source,

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use gdal::spatial_ref::SpatialRef;
 
-pub use read::{inspect, install_gdal_error_handler, read_layer};
+pub use read::{inspect, install_gdal_error_handler, read_layer, special_file_kind};
 
 /// A layer that cannot be read at all.
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +59,15 @@ pub enum IngestError {
         /// What is wrong.
         message: String,
     },
+    /// A mistake in the pipeline file that only the source reveals (a `where` filter GDAL
+    /// rejects, a field mapping naming a missing column): exit status 2.
+    #[error("pipeline file: {key}: {message}")]
+    Pipeline {
+        /// The dotted key in the pipeline file.
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
     /// Reading failed part-way.
     #[error("{layer} source '{source_name}': {message}")]
     Read {
@@ -69,6 +78,14 @@ pub enum IngestError {
         /// What failed.
         message: String,
     },
+}
+
+impl IngestError {
+    /// Whether this is a pipeline-file mistake (SPEC §6 exit status 2) rather than a
+    /// failed run (exit status 1).
+    pub fn is_pipeline_mistake(&self) -> bool {
+        matches!(self, IngestError::Pipeline { .. })
+    }
 }
 
 /// A required field that a layer lacks (boxed in [`IngestError::Field`]).

@@ -65,6 +65,16 @@ pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
     install_gdal_error_handler();
     take_gdal_errors();
     let key = spec.kind.key();
+    if let Some(kind) = spec.file.as_deref().and_then(special_file_kind) {
+        // a FIFO would block GDAL's open forever while the output lock is held
+        return Err(IngestError::Open {
+            layer: key,
+            source_name: spec.source.clone(),
+            message: format!(
+                "it is a {kind}, not a regular file or directory; refusing to open it"
+            ),
+        });
+    }
     let ds = open(&spec.source).map_err(|message| IngestError::Open {
         layer: key,
         source_name: spec.source.clone(),
@@ -93,14 +103,24 @@ pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
     };
     let layer_name = layer.name();
     if let Some(filter) = &spec.where_clause {
+        let where_error = |message: String| IngestError::Pipeline {
+            key: format!("inputs.{key}.where"),
+            message: format!("GDAL rejects the filter '{filter}': {message}"),
+        };
         layer
             .set_attribute_filter(filter)
-            .map_err(|e| IngestError::Read {
-                layer: key,
-                source_name: spec.source.clone(),
-                message: format!("bad where filter '{filter}': {e}"),
-            })?;
+            .map_err(|e| where_error(e.to_string()))?;
+        // some drivers (GeoPackage, PostGIS) only prepare the filter when reading: count
+        // once so that a bad filter is a pipeline-file error, not an empty layer
+        layer.feature_count();
+        layer.reset_feature_reading();
+        let errors = take_gdal_errors();
+        if !errors.is_empty() {
+            return Err(where_error(errors.join("; ")));
+        }
     }
+    let declared_features = layer.feature_count();
+    take_gdal_errors();
 
     let source_fields: Vec<String> = layer.defn().fields().map(|f| f.name()).collect();
     let find = |name: &str| {
@@ -121,12 +141,23 @@ pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
     let mut used = vec![false; source_fields.len()];
     let mut sources = Vec::new();
     for (name, required) in spec.kind.fields() {
-        let wanted = spec.fields.get(*name).map(String::as_str).unwrap_or(name);
+        let mapped = spec.fields.get(*name);
+        let wanted = mapped.map(String::as_str).unwrap_or(name);
         let source = if wanted == "@fid" {
             FieldSource::Fid
         } else if let Some(i) = find(wanted) {
             used[i] = true;
             FieldSource::Index(i)
+        } else if mapped.is_some() {
+            // a mapping that names a missing column is a typo, never "field absent"
+            return Err(IngestError::Pipeline {
+                key: format!("inputs.{key}.fields.{name}"),
+                message: format!(
+                    "layer '{layer_name}' of '{}' has no field '{wanted}' (fields: {})",
+                    spec.source,
+                    source_fields.join(", ")
+                ),
+            });
         } else if let Some(d) = spec.defaults.get(*name) {
             FieldSource::Constant(d.clone())
         } else if *required {
@@ -239,6 +270,19 @@ pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
     };
     let mut read_errors = take_gdal_errors();
     read_errors.dedup();
+    if !read_errors.is_empty() && (features.len() as u64) < declared_features {
+        // a partial input is a failed run, not a data-quality finding (issue 16)
+        return Err(IngestError::Read {
+            layer: key,
+            source_name: spec.source.clone(),
+            message: format!(
+                "layer '{layer_name}': GDAL read only {} of the {} features the layer declares ({})",
+                features.len(),
+                declared_features as i64,
+                read_errors.join("; ")
+            ),
+        });
+    }
     Ok(RawLayer {
         read_errors,
         kind: spec.kind,
@@ -299,13 +343,30 @@ fn transform_geometry(t: &CoordTransform, mut g: geo::Geometry<f64>) -> RawGeome
     RawGeometry::Geo(g)
 }
 
+/// Non-finite coordinates do not count: their records are skipped by QA (R1).
 fn all_lon_lat(features: &[RawFeature]) -> bool {
     features.iter().all(|f| match &f.geometry {
-        RawGeometry::Geo(g) => g
-            .coords_iter()
-            .all(|c| !(c.x.abs() > 180.0 || c.y.abs() > 90.0)),
+        RawGeometry::Geo(g) => g.coords_iter().all(|c| {
+            !c.x.is_finite() || !c.y.is_finite() || (c.x.abs() <= 180.0 && c.y.abs() <= 90.0)
+        }),
         _ => true,
     })
+}
+
+/// The kind of a special file (FIFO, socket, device) at `path`, `None` for regular files,
+/// directories, missing paths and GDAL's own names (`PG:`, `/vsi…`).
+pub fn special_file_kind(path: &std::path::Path) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    let t = std::fs::metadata(path).ok()?.file_type();
+    if t.is_fifo() {
+        Some("FIFO (named pipe)")
+    } else if t.is_socket() {
+        Some("socket")
+    } else if t.is_char_device() || t.is_block_device() {
+        Some("device")
+    } else {
+        None
+    }
 }
 
 fn field_value(feature: &gdal::vector::Feature, idx: usize) -> Option<AttrValue> {

@@ -37,6 +37,14 @@ pub enum ReportError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The output path holds something minefree did not write: it is never replaced.
+    #[error("refusing to write outputs to {path}: {reason}; nothing was moved or deleted")]
+    NotOurs {
+        /// The output path.
+        path: std::path::PathBuf,
+        /// Why it is not a minefree output directory.
+        reason: String,
+    },
     /// polars failed to write a table.
     #[error("cannot write {path}: {message}")]
     Table {

@@ -8,6 +8,13 @@
 //! advisory `flock`, released by the kernel when the process dies) keeps two runs from
 //! writing the same output at once; the second one fails naming the holder's pid.
 //! Leftover staging directories of killed runs are removed by the next run.
+//!
+//! Only a directory that minefree wrote is ever replaced (issue 16): the output path must
+//! not exist yet, be an empty directory, or hold a `run.json` whose `program` is
+//! `minefree`. A regular file, any other directory (an input folder, a mistyped `$HOME`)
+//! or anything else is refused before anything is created, moved or locked. An output
+//! path that is a symbolic link is followed: the outputs are staged and swapped beside
+//! the link's target, so the link stays and the outputs land on the disk it points to.
 
 use std::fs;
 use std::io::Write;
@@ -93,8 +100,68 @@ pub fn lock(target: &Path) -> Result<OutputLock, ReportError> {
     Ok(OutputLock { file, path })
 }
 
+/// Follows symbolic links of the output path itself (not of its parents) to the directory
+/// they name, so that the link is kept and the outputs are written where it points.
+fn resolve_links(target: &Path) -> Result<PathBuf, ReportError> {
+    let mut path = target.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let dest = fs::read_link(&path).map_err(io_err(&path))?;
+                path = match path.parent() {
+                    Some(parent) if dest.is_relative() => parent.join(dest),
+                    _ => dest,
+                };
+            }
+            _ => return Ok(path),
+        }
+    }
+    Err(ReportError::NotOurs {
+        path: target.to_path_buf(),
+        reason: "too many levels of symbolic links".to_string(),
+    })
+}
+
+/// Whether `dir` is a directory that minefree may replace; the error says why not.
+pub fn check_replaceable(target: &Path) -> Result<(), ReportError> {
+    let refuse = |reason: String| ReportError::NotOurs {
+        path: target.to_path_buf(),
+        reason,
+    };
+    let meta = match fs::metadata(target) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io_err(target)(e)),
+    };
+    if !meta.is_dir() {
+        return Err(refuse(
+            "it is a file, not a directory (choose another `output` or `--output`)".to_string(),
+        ));
+    }
+    let mut entries = fs::read_dir(target).map_err(io_err(target))?;
+    if entries.next().is_none() {
+        return Ok(());
+    }
+    let run_json = target.join("run.json");
+    let ours = fs::read(&run_json)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .is_some_and(|v| v.get("program").and_then(|p| p.as_str()) == Some("minefree"));
+    if ours {
+        Ok(())
+    } else {
+        Err(refuse(
+            "the directory is not empty and holds no run.json written by minefree, so it is not \
+             a minefree output directory (point `output` at a new or empty directory)"
+                .to_string(),
+        ))
+    }
+}
+
 /// Locks `target`, repairs what a killed run left, and creates a fresh staging directory.
 pub fn begin(target: &Path) -> Result<Staging, ReportError> {
+    let target = &resolve_links(target)?;
+    check_replaceable(target)?;
     let parent = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -102,6 +169,8 @@ pub fn begin(target: &Path) -> Result<Staging, ReportError> {
     fs::create_dir_all(&parent).map_err(io_err(&parent))?;
     let lock = lock(target)?;
     recover(target)?;
+    // checked again under the lock: another process may have written there meanwhile
+    check_replaceable(target)?;
     let dir = sibling(target, &format!("staging-{}", std::process::id()));
     if dir.exists() {
         fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
