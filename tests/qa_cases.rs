@@ -79,6 +79,35 @@ fn bow_tie_becomes_its_two_triangles() {
 }
 
 #[test]
+fn hole_holding_an_island_keeps_the_island() {
+    // Shell 10 x 10, hole 3 x 6 (x 2..5, y 2..8), island triangle of area 0.5 inside the
+    // hole; in units of 0.001°. Even-odd: the island is land again.
+    let wkt = "POLYGON((69 38,69.01 38,69.01 38.01,69 38.01,69 38),(69.002 38.008,69.005 38.008,69.005 38.002,69.002 38.002,69.002 38.008),(69.003 38.003,69.004 38.003,69.003 38.004,69.003 38.003))";
+    let (inputs, findings) = one(wkt);
+    assert_eq!(
+        checks(&findings),
+        vec![("invalid_polygon", Severity::Warning)]
+    );
+    assert!(
+        findings[0].message.contains("inside"),
+        "{}",
+        findings[0].message
+    );
+    // By hand: square - hole + island.
+    let hole = wkt_area_m2(
+        "POLYGON((69.002 38.002,69.005 38.002,69.005 38.008,69.002 38.008,69.002 38.002))",
+    );
+    let island = wkt_area_m2("POLYGON((69.003 38.003,69.004 38.003,69.003 38.004,69.003 38.003))");
+    assert_area(&inputs, wkt_area_m2(SQUARE) - hole + island);
+    // Second engine: GEOS MakeValid through GDAL gives the same land.
+    let geos = gdal::vector::Geometry::from_wkt(wkt)
+        .unwrap()
+        .make_valid(&gdal::cpl::CslStringList::new())
+        .unwrap();
+    assert_area(&inputs, wkt_area_m2(&geos.wkt().unwrap()));
+}
+
+#[test]
 fn spike_and_repeated_vertices_are_removed() {
     let (inputs, findings) = one("POLYGON((69 38,69.01 38,69.01 38.005,69.03 38.005,69.01 38.005,69.01 38.01,69 38.01,69 38))");
     assert_eq!(checks(&findings), vec![("spike", Severity::Warning)]);

@@ -250,7 +250,48 @@ fn polygon_problems(p: &Polygon<f64>) -> Vec<String> {
             ));
         }
     }
+    for (inner, outer) in nested_holes(p.interiors()) {
+        problems.insert(format!(
+            "{} lies inside {} (an island in a hole)",
+            name(inner + 1),
+            name(outer + 1)
+        ));
+    }
     problems.into_iter().collect()
+}
+
+/// Pairs `(inner, outer)` of hole indexes where hole `inner` lies inside hole `outer`
+/// (tested on `inner`'s first vertex; the rings do not cross, or the sweep has said so).
+/// Candidates come from an R-tree of the holes' bounding boxes.
+fn nested_holes(holes: &[LineString<f64>]) -> Vec<(usize, usize)> {
+    use geo::BoundingRect;
+    use rstar::{primitives::GeomWithData, RTree, AABB};
+    if holes.len() < 2 {
+        return Vec::new();
+    }
+    let boxes: Vec<GeomWithData<rstar::primitives::Rectangle<[f64; 2]>, usize>> = holes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| {
+            let r = h.bounding_rect()?;
+            let aabb = AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+            Some(GeomWithData::new(aabb.into(), i))
+        })
+        .collect();
+    let tree = RTree::bulk_load(boxes);
+    let mut out = Vec::new();
+    for (inner, hole) in holes.iter().enumerate() {
+        let Some(c) = hole.0.first() else { continue };
+        for candidate in tree.locate_all_at_point(&[c.x, c.y]) {
+            let outer = candidate.data;
+            if outer != inner
+                && geo::Intersects::intersects(&Polygon::new(holes[outer].clone(), vec![]), c)
+            {
+                out.push((inner, outer));
+            }
+        }
+    }
+    out
 }
 
 /// Rejects non-finite coordinates and coordinates outside longitude/latitude range.
@@ -444,6 +485,18 @@ mod tests {
         assert_eq!(mp.0.len(), 2);
         assert!((mp.unsigned_area() - 0.5).abs() < 1e-12);
         assert_eq!(checks, vec!["self_intersection"]);
+        assert!(mp.is_valid());
+    }
+
+    #[test]
+    fn island_in_a_hole_is_kept_as_land() {
+        // 100 - hole (3 x 6 = 18) + island triangle (0.5) = 82.5 by the even-odd rule.
+        let (mp, checks) = repaired(
+            wkt!(POLYGON((0. 0.,10. 0.,10. 10.,0. 10.,0. 0.),(2. 8.,5. 8.,5. 2.,2. 2.,2. 8.),(3. 3.,4. 3.,3. 4.,3. 3.)))
+                .into(),
+        );
+        assert!((mp.unsigned_area() - 82.5).abs() < 1e-9);
+        assert_eq!(checks, vec!["invalid_polygon"]);
         assert!(mp.is_valid());
     }
 
