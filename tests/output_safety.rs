@@ -5,10 +5,13 @@
 
 use std::path::Path;
 
+use gdal::vector::LayerAccess;
+
 use crate::common::root;
 use crate::operations::{minefree, sample_copy};
 
-/// Every file under `dir` with its bytes, sorted by path (for before/after comparisons).
+/// Every file under `dir` with its bytes, sorted by path (for before/after comparisons);
+/// minefree's own lock files (`.<name>.lock`, holding the last run's pid) are left out.
 fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -18,7 +21,7 @@ fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
             let meta = std::fs::symlink_metadata(&p).unwrap();
             if meta.is_dir() {
                 stack.push(p);
-            } else if meta.is_file() {
+            } else if meta.is_file() && !p.to_string_lossy().ends_with(".lock") {
                 out.push((p.display().to_string(), std::fs::read(&p).unwrap()));
             }
         }
