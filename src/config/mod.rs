@@ -283,13 +283,29 @@ pub struct Overrides {
     pub output: Option<PathBuf>,
 }
 
+/// The kind of a special file (FIFO, socket, device) at `path`, `None` for regular files,
+/// directories, missing paths and GDAL's own names (`PG:`, `/vsi…`).
+pub fn special_file_kind(path: &std::path::Path) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    let t = std::fs::metadata(path).ok()?.file_type();
+    if t.is_fifo() {
+        Some("FIFO (named pipe)")
+    } else if t.is_socket() {
+        Some("socket")
+    } else if t.is_char_device() || t.is_block_device() {
+        Some("device")
+    } else {
+        None
+    }
+}
+
 /// Reads and checks a pipeline file; `today` is the default as-of date.
 pub fn load_pipeline(
     path: &Path,
     overrides: &Overrides,
     today: NaiveDate,
 ) -> Result<Pipeline, ConfigError> {
-    if let Some(kind) = crate::ingest::special_file_kind(path) {
+    if let Some(kind) = special_file_kind(path) {
         // reading a FIFO would block forever
         return Err(ConfigError::Read {
             path: path.to_path_buf(),

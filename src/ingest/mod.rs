@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use gdal::spatial_ref::SpatialRef;
 
-pub use read::{inspect, install_gdal_error_handler, read_layer, special_file_kind};
+pub use read::{inspect, install_gdal_error_handler, read_layer};
 
 /// A layer that cannot be read at all.
 #[derive(Debug, thiserror::Error)]

@@ -65,7 +65,11 @@ pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
     install_gdal_error_handler();
     take_gdal_errors();
     let key = spec.kind.key();
-    if let Some(kind) = spec.file.as_deref().and_then(special_file_kind) {
+    if let Some(kind) = spec
+        .file
+        .as_deref()
+        .and_then(crate::config::special_file_kind)
+    {
         // a FIFO would block GDAL's open forever while the output lock is held
         return Err(IngestError::Open {
             layer: key,
@@ -102,25 +106,23 @@ pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
         }
     };
     let layer_name = layer.name();
+    let where_error = |filter: &str, message: String| IngestError::Pipeline {
+        key: format!("inputs.{key}.where"),
+        message: format!("GDAL rejects the filter '{filter}': {message}"),
+    };
     if let Some(filter) = &spec.where_clause {
-        let where_error = |message: String| IngestError::Pipeline {
-            key: format!("inputs.{key}.where"),
-            message: format!("GDAL rejects the filter '{filter}': {message}"),
-        };
         layer
             .set_attribute_filter(filter)
-            .map_err(|e| where_error(e.to_string()))?;
-        // some drivers (GeoPackage, PostGIS) only prepare the filter when reading: count
-        // once so that a bad filter is a pipeline-file error, not an empty layer
-        layer.feature_count();
-        layer.reset_feature_reading();
-        let errors = take_gdal_errors();
-        if !errors.is_empty() {
-            return Err(where_error(errors.join("; ")));
-        }
+            .map_err(|e| where_error(filter, e.to_string()))?;
     }
+    // Counting also prepares the filter on drivers that defer it to the first read
+    // (GeoPackage, PostGIS): an error here is a bad filter, not an empty layer.
     let declared_features = layer.feature_count();
-    take_gdal_errors();
+    layer.reset_feature_reading();
+    let count_errors = take_gdal_errors();
+    if let (Some(filter), false) = (&spec.where_clause, count_errors.is_empty()) {
+        return Err(where_error(filter, count_errors.join("; ")));
+    }
 
     let source_fields: Vec<String> = layer.defn().fields().map(|f| f.name()).collect();
     let find = |name: &str| {
@@ -351,22 +353,6 @@ fn all_lon_lat(features: &[RawFeature]) -> bool {
         }),
         _ => true,
     })
-}
-
-/// The kind of a special file (FIFO, socket, device) at `path`, `None` for regular files,
-/// directories, missing paths and GDAL's own names (`PG:`, `/vsi…`).
-pub fn special_file_kind(path: &std::path::Path) -> Option<&'static str> {
-    use std::os::unix::fs::FileTypeExt;
-    let t = std::fs::metadata(path).ok()?.file_type();
-    if t.is_fifo() {
-        Some("FIFO (named pipe)")
-    } else if t.is_socket() {
-        Some("socket")
-    } else if t.is_char_device() || t.is_block_device() {
-        Some("device")
-    } else {
-        None
-    }
 }
 
 fn field_value(feature: &gdal::vector::Feature, idx: usize) -> Option<AttrValue> {

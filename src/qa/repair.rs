@@ -264,6 +264,7 @@ fn polygon_problems(p: &Polygon<f64>) -> Vec<String> {
 /// (tested on `inner`'s first vertex; the rings do not cross, or the sweep has said so).
 /// Candidates come from an R-tree of the holes' bounding boxes.
 fn nested_holes(holes: &[LineString<f64>]) -> Vec<(usize, usize)> {
+    use geo::coordinate_position::{coord_pos_relative_to_ring, CoordPos};
     use geo::BoundingRect;
     use rstar::{primitives::GeomWithData, RTree, AABB};
     if holes.len() < 2 {
@@ -284,8 +285,7 @@ fn nested_holes(holes: &[LineString<f64>]) -> Vec<(usize, usize)> {
         let Some(c) = hole.0.first() else { continue };
         for candidate in tree.locate_all_at_point(&[c.x, c.y]) {
             let outer = candidate.data;
-            if outer != inner
-                && geo::Intersects::intersects(&Polygon::new(holes[outer].clone(), vec![]), c)
+            if outer != inner && coord_pos_relative_to_ring(*c, &holes[outer]) != CoordPos::Outside
             {
                 out.push((inner, outer));
             }

@@ -122,8 +122,9 @@ fn resolve_links(target: &Path) -> Result<PathBuf, ReportError> {
     })
 }
 
-/// Whether `dir` is a directory that minefree may replace; the error says why not.
-pub fn check_replaceable(target: &Path) -> Result<(), ReportError> {
+/// Whether `target` is missing or a directory that minefree may replace; the error says
+/// why not.
+fn check_replaceable(target: &Path) -> Result<(), ReportError> {
     let refuse = |reason: String| ReportError::NotOurs {
         path: target.to_path_buf(),
         reason,
