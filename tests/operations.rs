@@ -17,6 +17,19 @@ pub(crate) fn sample_copy(dir: &Path, edit: impl Fn(String) -> String) -> std::p
     path
 }
 
+/// The sample pipeline with one of its sources (`sample_file`, relative to the repository
+/// root) replaced by `replacement`.
+pub(crate) fn sample_with_source(
+    dir: &Path,
+    sample_file: &str,
+    replacement: &Path,
+) -> std::path::PathBuf {
+    let original = root().join(sample_file).to_string_lossy().into_owned();
+    sample_copy(dir, |t| {
+        t.replace(&original, &replacement.to_string_lossy())
+    })
+}
+
 pub(crate) fn minefree(args: &[&str], pipeline: &Path, out: &Path) -> Output {
     Command::new(bin())
         .arg("--quiet")
@@ -39,15 +52,7 @@ fn failed_run_leaves_previous_outputs_untouched() {
 
     let corrupt = tmp.path().join("corrupt.gpkg");
     std::fs::write(&corrupt, b"SQLite format 3\0 this is not a database").unwrap();
-    let bad = sample_copy(tmp.path(), |t| {
-        t.replace(
-            &root()
-                .join("sample-data/national.gpkg")
-                .to_string_lossy()
-                .to_string(),
-            &corrupt.to_string_lossy(),
-        )
-    });
+    let bad = sample_with_source(tmp.path(), "sample-data/national.gpkg", &corrupt);
     let o = minefree(&["run"], &bad, &out);
     assert_eq!(
         o.status.code(),

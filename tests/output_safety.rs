@@ -8,7 +8,7 @@ use std::path::Path;
 use gdal::vector::LayerAccess;
 
 use crate::common::root;
-use crate::operations::{minefree, sample_copy};
+use crate::operations::{minefree, sample_copy, sample_with_source};
 
 /// Every file under `dir` with its bytes, sorted by path (for before/after comparisons);
 /// minefree's own lock files (`.<name>.lock`, holding the last run's pid) are left out.
@@ -124,15 +124,7 @@ fn partly_unreadable_layer_fails_the_run_and_keeps_last_nights_outputs() {
     let good = sample_copy(tmp.path(), |t| t);
     assert_eq!(minefree(&["run"], &good, &out).status.code(), Some(0));
     let gpkg = corrupt_one_hazard_page(tmp.path());
-    let bad = sample_copy(tmp.path(), |t| {
-        t.replace(
-            &root()
-                .join("sample-data/national.gpkg")
-                .to_string_lossy()
-                .to_string(),
-            &gpkg.to_string_lossy(),
-        )
-    });
+    let bad = sample_with_source(tmp.path(), "sample-data/national.gpkg", &gpkg);
     let before = tree(tmp.path());
     let o = minefree(&["run"], &bad, &out);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
@@ -145,47 +137,41 @@ fn partly_unreadable_layer_fails_the_run_and_keeps_last_nights_outputs() {
     assert_eq!(tree(tmp.path()), before);
 }
 
-#[test]
-fn where_filter_that_gdal_rejects_is_a_pipeline_error() {
+/// Adds `hazards_lines` to the sample's `[inputs.hazards]` and checks that `run` and
+/// `validate` both stop with exit status 2, a message holding every `wanted` text, and no
+/// output directory.
+fn assert_pipeline_error(hazards_lines: &str, wanted: &[&str]) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("nightly");
     let p = sample_copy(tmp.path(), |t| {
         t.replace(
             "layer = \"hazards\"",
-            "layer = \"hazards\"\nwhere = \"status <> 'x' AND (((\"",
+            &format!("layer = \"hazards\"\n{hazards_lines}"),
         )
     });
     for cmd in ["run", "validate"] {
         let o = minefree(&[cmd], &p, &out);
-        assert_eq!(o.status.code(), Some(2), "{cmd}: {}", stderr(&o));
-        assert!(
-            stderr(&o).contains("inputs.hazards.where"),
-            "{}",
-            stderr(&o)
-        );
+        let msg = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {msg}");
+        assert!(wanted.iter().all(|w| msg.contains(w)), "{cmd}: {msg}");
         assert!(!out.exists());
     }
 }
 
 #[test]
+fn where_filter_that_gdal_rejects_is_a_pipeline_error() {
+    assert_pipeline_error(
+        "where = \"status <> 'x' AND (((\"",
+        &["inputs.hazards.where"],
+    );
+}
+
+#[test]
 fn field_mapped_to_a_missing_column_is_a_pipeline_error() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("nightly");
-    let p = sample_copy(tmp.path(), |t| {
-        t.replace(
-            "layer = \"hazards\"",
-            "layer = \"hazards\"\n[inputs.hazards.fields]\nrecorded_on = \"REC_DATE\"",
-        )
-    });
-    for cmd in ["run", "validate"] {
-        let o = minefree(&[cmd], &p, &out);
-        assert_eq!(o.status.code(), Some(2), "{cmd}: {}", stderr(&o));
-        let msg = stderr(&o);
-        assert!(
-            msg.contains("inputs.hazards.fields.recorded_on") && msg.contains("REC_DATE"),
-            "{msg}"
-        );
-    }
+    assert_pipeline_error(
+        "[inputs.hazards.fields]\nrecorded_on = \"REC_DATE\"",
+        &["inputs.hazards.fields.recorded_on", "REC_DATE"],
+    );
 }
 
 #[test]
@@ -198,15 +184,7 @@ fn fifo_as_source_is_refused_instead_of_blocking() {
         .status()
         .unwrap();
     assert!(made.success());
-    let p = sample_copy(tmp.path(), |t| {
-        t.replace(
-            &root()
-                .join("sample-data/settlements.csv")
-                .to_string_lossy()
-                .to_string(),
-            &fifo.to_string_lossy(),
-        )
-    });
+    let p = sample_with_source(tmp.path(), "sample-data/settlements.csv", &fifo);
     let o = minefree(&["run"], &p, &out);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("FIFO"), "{}", stderr(&o));
@@ -223,15 +201,7 @@ fn infinite_coordinate_skips_the_record_instead_of_failing_the_crs_test() {
     let mut text = std::fs::read_to_string(root().join("sample-data/settlements.csv")).unwrap();
     text.push_str("S999,Nowhere,10,inf,38.0\n");
     std::fs::write(&csv, text).unwrap();
-    let p = sample_copy(tmp.path(), |t| {
-        t.replace(
-            &root()
-                .join("sample-data/settlements.csv")
-                .to_string_lossy()
-                .to_string(),
-            &csv.to_string_lossy(),
-        )
-    });
+    let p = sample_with_source(tmp.path(), "sample-data/settlements.csv", &csv);
     let o = minefree(&["run"], &p, &out);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let qa = std::fs::read_to_string(out.join("qa_findings.csv")).unwrap();

@@ -57,6 +57,15 @@ fn assert_area(inputs: &Inputs, want: f64) {
     );
 }
 
+/// The geodesic area of GEOS MakeValid's repair of `wkt` (through GDAL): a second engine.
+fn geos_make_valid_m2(wkt: &str) -> f64 {
+    let geos = gdal::vector::Geometry::from_wkt(wkt)
+        .unwrap()
+        .make_valid(&gdal::cpl::CslStringList::new())
+        .unwrap();
+    wkt_area_m2(&geos.wkt().unwrap())
+}
+
 #[test]
 fn bow_tie_becomes_its_two_triangles() {
     let bow = "POLYGON((69 38,69.01 38.01,69.01 38,69 38.01,69 38))";
@@ -71,11 +80,7 @@ fn bow_tie_becomes_its_two_triangles() {
     let right = wkt_area_m2("POLYGON((69.01 38,69.01 38.01,69.005 38.005,69.01 38))");
     assert_area(&inputs, left + right);
     // Second engine: GEOS MakeValid through GDAL gives the same land.
-    let geos = gdal::vector::Geometry::from_wkt(bow)
-        .unwrap()
-        .make_valid(&gdal::cpl::CslStringList::new())
-        .unwrap();
-    assert_area(&inputs, wkt_area_m2(&geos.wkt().unwrap()));
+    assert_area(&inputs, geos_make_valid_m2(bow));
 }
 
 #[test]
@@ -100,11 +105,7 @@ fn hole_holding_an_island_keeps_the_island() {
     let island = wkt_area_m2("POLYGON((69.003 38.003,69.004 38.003,69.003 38.004,69.003 38.003))");
     assert_area(&inputs, wkt_area_m2(SQUARE) - hole + island);
     // Second engine: GEOS MakeValid through GDAL gives the same land.
-    let geos = gdal::vector::Geometry::from_wkt(wkt)
-        .unwrap()
-        .make_valid(&gdal::cpl::CslStringList::new())
-        .unwrap();
-    assert_area(&inputs, wkt_area_m2(&geos.wkt().unwrap()));
+    assert_area(&inputs, geos_make_valid_m2(wkt));
 }
 
 #[test]
