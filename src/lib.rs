@@ -19,6 +19,7 @@
 //! * [`analysis`]: R3–R10 on model types only (no GDAL).
 //! * [`report`]: GeoPackage, CSV, (Geo)Parquet and `run.json`, staged then swapped in.
 //! * [`pipeline`]: the stage order and timings.
+//! * [`gdal_errors`]: GDAL's error messages, collected per thread and put in words.
 //!
 //! Units: areas are geodesic square metres on WGS84 (`*_m2`), distances geodesic metres
 //! (`*_m`), dates are calendar dates without time zone.
@@ -26,6 +27,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod config;
+pub mod gdal_errors;
 pub mod index;
 pub mod ingest;
 pub mod model;

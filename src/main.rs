@@ -21,6 +21,8 @@ fn init_logging(cli: &Cli) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // colour codes only for a person at a terminal, never in a cron log file
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false);
     match cli.log_format {
         LogFormat::Json => builder.json().init(),
@@ -145,9 +147,7 @@ fn main() -> ExitCode {
                 source = s.source();
             }
             eprintln!("{message}");
-            let pipeline_mistake =
-                matches!(&e, minefree::pipeline::RunError::Ingest(i) if i.is_pipeline_mistake());
-            ExitCode::from(if pipeline_mistake { 2 } else { 1 })
+            ExitCode::from(if e.is_pipeline_mistake() { 2 } else { 1 })
         }
     }
 }

@@ -12,8 +12,8 @@ use std::time::Instant;
 use rayon::prelude::*;
 use tracing::info;
 
-use crate::analysis::{self, priority, regions, release};
-use crate::config::{FailOn, Pipeline};
+use crate::analysis::{self, ledger, priority, regions, release};
+use crate::config::{FailOn, Pipeline, Problem};
 use crate::ingest::{self, IngestError, RawLayer};
 use crate::model::{Finding, Inputs, Severity};
 use crate::report::run_json::{run_json, InputRecord};
@@ -28,6 +28,47 @@ pub enum RunError {
     /// Outputs could not be written.
     #[error(transparent)]
     Report(#[from] ReportError),
+    /// Pipeline-file mistakes that only the inputs reveal (a deadline for a region that
+    /// does not exist): exit status 2, like the other pipeline-file errors.
+    #[error("pipeline file: {}", join_problems(.0))]
+    Pipeline(Vec<Problem>),
+}
+
+fn join_problems(problems: &[Problem]) -> String {
+    let lines: Vec<String> = problems.iter().map(Problem::to_string).collect();
+    lines.join("; ")
+}
+
+impl RunError {
+    /// Whether this is a pipeline-file mistake (SPEC §6 exit status 2) rather than a
+    /// failed run (exit status 1).
+    pub fn is_pipeline_mistake(&self) -> bool {
+        match self {
+            RunError::Ingest(i) => i.is_pipeline_mistake(),
+            RunError::Pipeline(_) => true,
+            RunError::Report(_) => false,
+        }
+    }
+}
+
+/// `[deadlines.regions]` keys that name no region: each is a pipeline-file problem
+/// (a typo would otherwise fall back to the national deadline without a word).
+fn unknown_deadline_regions(pipeline: &Pipeline, inputs: &Inputs) -> Vec<Problem> {
+    let known: std::collections::BTreeSet<&str> = inputs
+        .regions
+        .iter()
+        .map(|r| r.region_id.as_str())
+        .collect();
+    pipeline
+        .deadlines
+        .regions
+        .keys()
+        .filter(|id| !known.contains(id.as_str()))
+        .map(|id| Problem {
+            key: format!("deadlines.regions.{id}"),
+            message: format!("no region has region_id '{id}'"),
+        })
+        .collect()
 }
 
 /// What a finished run reports.
@@ -185,6 +226,10 @@ fn run_staged(
     let (mut inputs, mut findings) =
         timer.stage("qa", || crate::qa::check_layers(&layers, pipeline.as_of));
     inputs.regions.sort_by(|a, b| a.region_id.cmp(&b.region_id));
+    let unknown = unknown_deadline_regions(pipeline, &inputs);
+    if !unknown.is_empty() {
+        return Err(RunError::Pipeline(unknown));
+    }
     let records = input_records(&layers);
     // The raw features are no longer needed once checked: free them before the analysis.
     drop(layers);
@@ -197,6 +242,9 @@ fn run_staged(
         out_tables.push((tables::region_summary(&summary), true));
         out_tables.push((tables::priority_tasks(&inputs, &summary), true));
         out_tables.push((tables::qa_findings(&findings), true));
+        out_tables.push((tables::release_history(&summary), true));
+        out_tables.push((tables::scenarios(&summary), true));
+        out_tables.push((tables::work_plan(&summary), true));
         log_qa(&findings);
         let previous = pipeline.output.join("minefree.gpkg");
         let change_table = changes::changes(&previous, &out_tables[0].0, &out_tables[1].0);
@@ -252,8 +300,9 @@ fn analyse(
     let (mut accounts, mut findings) = timer.stage("release", || {
         release::account_hazards(&inputs.hazards, &inputs.releases, window_start)
     });
+    let span = ledger::LedgerSpan::of(&inputs.hazards, &accounts, &inputs.releases, pipeline.as_of);
     let land = timer.stage("regions", || {
-        regions::land_by_region(&inputs.hazards, &accounts, &inputs.regions)
+        regions::land_and_ledger_by_region(&inputs.hazards, &accounts, &inputs.regions, Some(&span))
     });
     findings.extend(land.findings.iter().cloned());
     // Only the regions stage needs the cleared, reduced and past geometries: free them
@@ -272,15 +321,13 @@ fn analyse(
         )
     });
     let summary = timer.stage("progress", || {
-        analysis::summarise(
-            inputs,
-            accounts,
-            &land,
-            priorities,
-            pipeline.as_of,
-            pipeline.parameters.window_days,
-            &pipeline.deadlines,
-        )
+        let outlook = analysis::Outlook {
+            as_of: pipeline.as_of,
+            window_days: pipeline.parameters.window_days,
+            deadlines: &pipeline.deadlines,
+            scenarios: &pipeline.scenarios,
+        };
+        analysis::summarise(inputs, accounts, &land, priorities, &outlook)
     });
     let n = &summary.national.figures;
     info!(

@@ -441,3 +441,43 @@ fn inspect_lists_layers_fields_and_crs() {
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn log_written_to_a_file_has_no_terminal_colour_codes() {
+    // As from cron: stderr redirected to a file, info-level log lines (no --quiet).
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("minefree.log");
+    let good = sample_copy(tmp.path(), |t| t);
+    let status = Command::new(bin())
+        .arg("run")
+        .arg(&good)
+        .arg("--output")
+        .arg(tmp.path().join("nightly"))
+        .stderr(std::fs::File::create(&log).unwrap())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let bytes = std::fs::read(&log).unwrap();
+    assert!(
+        String::from_utf8_lossy(&bytes).contains("stage finished"),
+        "the log has the stage lines"
+    );
+    assert!(!bytes.contains(&0x1b), "escape byte in the log file");
+}
+
+#[test]
+fn validate_reports_release_naming_no_hazard() {
+    // R3's attribute half needs no analysis: `validate` must report it. RL-0004 names a
+    // hazard id (HZ-099) that the sample does not have (sample-data/README.md).
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("check");
+    let good = sample_copy(tmp.path(), |t| t);
+    assert_eq!(minefree(&["validate"], &good, &out).status.code(), Some(0));
+    let qa = std::fs::read_to_string(out.join("qa_findings.csv")).unwrap();
+    assert!(
+        qa.lines()
+            .any(|l| l.contains("unknown_hazard_id,releases,RL-0004")),
+        "{qa}"
+    );
+}

@@ -141,14 +141,23 @@ fn partly_unreadable_layer_fails_the_run_and_keeps_last_nights_outputs() {
 /// `validate` both stop with exit status 2, a message holding every `wanted` text, and no
 /// output directory.
 fn assert_pipeline_error(hazards_lines: &str, wanted: &[&str]) {
+    assert_edited_pipeline_error(
+        |t| {
+            t.replace(
+                "layer = \"hazards\"",
+                &format!("layer = \"hazards\"\n{hazards_lines}"),
+            )
+        },
+        wanted,
+    );
+}
+
+/// The sample pipeline edited by `edit` makes `run` and `validate` both stop with exit
+/// status 2, a message holding every `wanted` text, and no output directory.
+fn assert_edited_pipeline_error(edit: impl Fn(String) -> String, wanted: &[&str]) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("nightly");
-    let p = sample_copy(tmp.path(), |t| {
-        t.replace(
-            "layer = \"hazards\"",
-            &format!("layer = \"hazards\"\n{hazards_lines}"),
-        )
-    });
+    let p = sample_copy(tmp.path(), edit);
     for cmd in ["run", "validate"] {
         let o = minefree(&[cmd], &p, &out);
         let msg = stderr(&o);
@@ -171,6 +180,21 @@ fn field_mapped_to_a_missing_column_is_a_pipeline_error() {
     assert_pipeline_error(
         "[inputs.hazards.fields]\nrecorded_on = \"REC_DATE\"",
         &["inputs.hazards.fields.recorded_on", "REC_DATE"],
+    );
+}
+
+#[test]
+fn deadline_for_a_region_that_does_not_exist_is_a_pipeline_error() {
+    // A typo of the sample's "TV-NO" (zero for the letter O), and a second unknown id:
+    // both are listed with their keys.
+    assert_edited_pipeline_error(
+        |t| {
+            t.replace(
+                "\"TV-NO\" = \"2028-12-31\"",
+                "\"TV-N0\" = \"2028-12-31\"\n\"XX-1\" = \"2029-01-01\"",
+            )
+        },
+        &["deadlines.regions.TV-N0", "deadlines.regions.XX-1"],
     );
 }
 
@@ -211,4 +235,50 @@ fn infinite_coordinate_skips_the_record_instead_of_failing_the_crs_test() {
         ),
         "{qa}"
     );
+}
+
+#[test]
+fn zero_byte_source_is_named_empty_in_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("nightly");
+    let empty = tmp.path().join("regions.geojson");
+    std::fs::write(&empty, b"").unwrap();
+    let p = sample_with_source(tmp.path(), "sample-data/regions.geojson", &empty);
+    let o = minefree(&["run"], &p, &out);
+    let msg = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{msg}");
+    assert!(msg.contains("the file is empty (0 bytes)"), "{msg}");
+    assert!(!msg.contains("msg: ''"), "{msg}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn source_field_named_geometry_is_kept_as_src_geometry() {
+    use crate::common::{write_gpkg_layer, TestField};
+    use gdal::vector::OGRFieldType;
+    use polars::prelude::{DataType, ParquetReader, SerReader};
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("nightly");
+    let gpkg = tmp.path().join("hazards.gpkg");
+    let fields = [
+        TestField("hazard_id", OGRFieldType::OFTString),
+        TestField("status", OGRFieldType::OFTString),
+        TestField("geometry", OGRFieldType::OFTString),
+    ];
+    let square = "POLYGON((69 38,69.01 38,69.01 38.01,69 38.01,69 38))";
+    write_gpkg_layer(
+        &gpkg,
+        "hazards",
+        4326,
+        &fields,
+        &[(vec!["H1", "CHA", "fenced"], square)],
+    );
+    let p = sample_with_source(tmp.path(), "sample-data/national.gpkg", &gpkg);
+    let o = minefree(&["run"], &p, &out);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let file = std::fs::File::open(out.join("remaining_hazards.parquet")).unwrap();
+    let df = ParquetReader::new(file).finish().unwrap();
+    let src = df.column("src_geometry").unwrap();
+    assert_eq!(src.str().unwrap().get(0), Some("fenced"));
+    assert_eq!(df.column("geometry").unwrap().dtype(), &DataType::Binary);
 }

@@ -124,6 +124,26 @@ fn spike_and_repeated_vertices_are_removed() {
 }
 
 #[test]
+fn unclosed_ring_is_closed_with_a_finding() {
+    // The square without its closing point: OGR keeps the ring open in the GeoPackage.
+    let (inputs, findings) = one("POLYGON((69 38,69.01 38,69.01 38.01,69 38.01))");
+    assert_eq!(
+        checks(&findings),
+        vec![("unclosed_ring", Severity::Warning)]
+    );
+    assert_area(&inputs, wkt_area_m2(SQUARE));
+    // A degenerate hole (two distinct points) is removed and named.
+    let (inputs, findings) = one(
+        "POLYGON((69 38,69.01 38,69.01 38.01,69 38.01,69 38),(69.002 38.002,69.003 38.003,69.002 38.002))",
+    );
+    assert_eq!(
+        checks(&findings),
+        vec![("too_few_points", Severity::Warning)]
+    );
+    assert_area(&inputs, wkt_area_m2(SQUARE));
+}
+
+#[test]
 fn holes_and_multipolygons_are_kept() {
     let (inputs, findings) = one("POLYGON((69 38,69.01 38,69.01 38.01,69 38.01,69 38),(69.004 38.004,69.004 38.006,69.006 38.006,69.006 38.004,69.004 38.004))");
     assert!(findings.is_empty(), "{findings:?}");

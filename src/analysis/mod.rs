@@ -8,7 +8,9 @@
 pub mod area;
 pub mod distance;
 pub mod interior;
+pub mod ledger;
 pub mod overlay;
+pub mod plan;
 pub mod priority;
 pub mod progress;
 pub mod regions;
@@ -43,8 +45,10 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use geo::MultiPolygon;
 
-use crate::config::Deadlines;
+use crate::config::{Deadlines, Scenario};
 use crate::model::Inputs;
+use ledger::LedgerRow;
+use plan::{PlaceNow, PlanRow, ScenarioRow};
 use priority::{Priority, MIN_REMAINING_M2};
 use progress::Progress;
 use regions::{layer, Land, Place, RegionLand};
@@ -83,17 +87,17 @@ impl Figures {
         let remaining_m2 = land[layer::REMAINING];
         let remaining_cha_m2 = land[layer::REMAINING_CHA].min(remaining_m2);
         let released_m2 = (original_m2 - remaining_m2).max(0.0);
-        let cleared_m2 = land[layer::CLEARED];
-        let reduced_m2 = land[layer::REDUCED];
+        let split =
+            release::MethodSplit::of(released_m2, land[layer::CLEARED], land[layer::REDUCED]);
         Figures {
             original_m2,
             remaining_m2,
             remaining_cha_m2,
             remaining_sha_m2: (remaining_m2 - remaining_cha_m2).max(0.0),
             released_m2,
-            cleared_m2,
-            reduced_m2,
-            cancelled_m2: (released_m2 - cleared_m2 - reduced_m2).max(0.0),
+            cleared_m2: split.cleared_m2,
+            reduced_m2: split.reduced_m2,
+            cancelled_m2: split.cancelled_m2,
             remaining_past_m2: land[layer::REMAINING_PAST],
         }
     }
@@ -121,6 +125,12 @@ pub struct RegionRow {
     pub progress: Progress,
     /// Summed population of distinct settlements near this region's remaining hazards.
     pub population_near_hazards: u64,
+    /// R12: the rate that finishes by the deadline (`None` without one after D).
+    pub required_rate_m2_per_year: Option<f64>,
+    /// R12: the required rate over today's (`None` also when today's is 0).
+    pub capacity_factor_needed: Option<f64>,
+    /// R11: the land ledger, one row per year (empty when none was computed).
+    pub ledger: Vec<LedgerRow>,
 }
 
 /// One row of `remaining_hazards`.
@@ -145,24 +155,45 @@ pub struct Summary {
     pub regions: Vec<RegionRow>,
     /// The whole run.
     pub national: RegionRow,
+    /// R12 scenario rows, ordered by scenario and `region_id`, `_national` included.
+    pub scenarios: Vec<ScenarioRow>,
+    /// R12 work plan, ordered by scenario, `region_id` and year.
+    pub work_plan: Vec<PlanRow>,
 }
 
-/// Assembles hazard and region rows and computes R10; `inputs.regions` must be sorted by
-/// `region_id` (the pipeline sorts them).
-#[allow(clippy::too_many_arguments)]
+/// The dates and choices R10–R12 need.
+#[derive(Debug, Clone, Copy)]
+pub struct Outlook<'a> {
+    /// The as-of date D.
+    pub as_of: NaiveDate,
+    /// R10's window.
+    pub window_days: u32,
+    /// R10's deadlines.
+    pub deadlines: &'a Deadlines,
+    /// R12's scenarios (`current` included).
+    pub scenarios: &'a [Scenario],
+}
+
+/// Assembles hazard and region rows and computes R10–R12; `inputs.regions` must be
+/// sorted by `region_id` (the pipeline sorts them).
 pub fn summarise(
     inputs: &Inputs,
     accounts: Vec<HazardAccount>,
     land: &RegionLand,
     priorities: Vec<Option<Priority>>,
-    as_of: NaiveDate,
-    window_days: u32,
-    deadlines: &Deadlines,
+    outlook: &Outlook,
 ) -> Summary {
+    let Outlook {
+        as_of,
+        window_days,
+        deadlines,
+        scenarios,
+    } = *outlook;
     let region_of = |place: Place| match place {
         Place::Region(i) => inputs.regions[i].region_id.clone(),
         Place::Outside => OUTSIDE.to_string(),
     };
+    let land_places = &land.hazard_region;
     let hazards: Vec<HazardRow> = accounts
         .into_iter()
         .zip(priorities)
@@ -174,9 +205,16 @@ pub fn summarise(
             priority,
         })
         .collect();
-    let row = |region_id: &str, name: &str, geometry: Option<MultiPolygon<f64>>, land: &Land| {
+    // `place` None is the national row; hazards are matched by place, not by id, so that
+    // two regions sharing a duplicated id each count their own hazards.
+    let row = |place: Option<Place>,
+               region_id: &str,
+               name: &str,
+               geometry: Option<MultiPolygon<f64>>,
+               land: &Land,
+               ledger: Option<&ledger::PlaceLedger>| {
         let members = hazards.iter().filter(|h| {
-            (region_id == "national" || h.region_id == region_id)
+            place.is_none_or(|p| land_places[h.index] == p)
                 && h.account.remaining_m2 >= MIN_REMAINING_M2
         });
         let mut near = BTreeSet::new();
@@ -188,40 +226,89 @@ pub fn summarise(
             }
         }
         let figures = Figures::from_land(land);
-        let deadline = if region_id == "national" {
+        let deadline = if place.is_none() {
             deadlines.national
         } else {
             deadlines.for_region(region_id)
         };
+        let progress = progress::progress(
+            figures.remaining_m2,
+            figures.remaining_past_m2,
+            as_of,
+            window_days,
+            deadline,
+        );
+        let (required_rate_m2_per_year, capacity_factor_needed) = plan::required_rate(
+            figures.remaining_m2,
+            progress.rate_m2_per_year,
+            as_of,
+            deadline,
+        );
         RegionRow {
             region_id: region_id.to_string(),
             name: name.to_string(),
             geometry,
             hazards: count,
-            progress: progress::progress(
-                figures.remaining_m2,
-                figures.remaining_past_m2,
-                as_of,
-                window_days,
-                deadline,
-            ),
-            figures,
+            progress,
             population_near_hazards: near.iter().map(|&i| inputs.settlements[i].population).sum(),
+            required_rate_m2_per_year,
+            capacity_factor_needed,
+            ledger: ledger.map_or_else(Vec::new, |l| l.rows(figures.remaining_m2)),
+            figures,
         }
     };
+    let ledgers = land.ledger.as_ref();
     let mut regions: Vec<RegionRow> = inputs
         .regions
         .iter()
         .zip(&land.regions)
-        .map(|(r, l)| row(&r.region_id, &r.name, Some(r.geometry.clone()), l))
+        .enumerate()
+        .map(|(i, (r, l))| {
+            let geometry = Some(r.geometry.clone());
+            let ledger = ledgers.map(|x| &x.regions[i]);
+            row(
+                Some(Place::Region(i)),
+                &r.region_id,
+                &r.name,
+                geometry,
+                l,
+                ledger,
+            )
+        })
         .collect();
     if land.outside[layer::ORIGINAL] > 0.0 {
-        regions.push(row(OUTSIDE, "Outside every region", None, &land.outside));
+        let name = "Outside every region";
+        let ledger = ledgers.map(|x| &x.outside);
+        regions.push(row(
+            Some(Place::Outside),
+            OUTSIDE,
+            name,
+            None,
+            &land.outside,
+            ledger,
+        ));
     }
-    let national = row("national", "National total", None, &land.national);
+    let national = row(
+        None,
+        "national",
+        "National total",
+        None,
+        &land.national,
+        ledgers.map(|x| &x.national),
+    );
+    let now = |r: &RegionRow| PlaceNow {
+        region_id: r.region_id.clone(),
+        remaining_m2: r.figures.remaining_m2,
+        rate_m2_per_year: r.progress.rate_m2_per_year,
+        deadline: r.progress.deadline,
+    };
+    let places: Vec<PlaceNow> = regions.iter().map(now).collect();
+    let (scenarios, work_plan) = plan::scenarios(scenarios, &places, &now(&national), as_of);
     Summary {
         hazards,
         regions,
         national,
+        scenarios,
+        work_plan,
     }
 }

@@ -35,31 +35,67 @@ pub fn progress(
 ) -> Progress {
     let released_window_m2 = (remaining_past_m2 - remaining_m2).max(0.0);
     let rate_m2_per_year = released_window_m2 / (f64::from(window_days) / 365.25);
-    let years_to_complete = (rate_m2_per_year > 0.0).then(|| remaining_m2 / rate_m2_per_year);
-    let projected_completion = years_to_complete.and_then(|y| {
-        let days = (y * 365.25).round();
-        if days > 3_000_000.0 {
-            return None;
-        }
-        as_of
-            .checked_add_signed(Duration::days(days as i64))
-            .filter(|d| *d <= NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date"))
-    });
-    let on_track = deadline.map(|dl| {
-        if remaining_m2 < super::priority::MIN_REMAINING_M2 {
-            true
-        } else {
-            projected_completion.is_some_and(|p| p <= dl)
-        }
-    });
+    let f = forecast(remaining_m2, rate_m2_per_year, as_of, deadline);
     Progress {
         released_window_m2,
         rate_m2_per_year,
+        years_to_complete: f.years_to_complete,
+        projected_completion: f.projected_completion,
+        deadline,
+        on_track: f.on_track,
+    }
+}
+
+/// When `remaining_m2` is finished at `rate_m2_per_year` from D, and whether that meets
+/// the deadline (R10's rules, which R12's scenarios share).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Forecast {
+    /// `remaining / rate`; `None` when the rate is 0.
+    pub years_to_complete: Option<f64>,
+    /// D + round(years × 365.25) days; `None` when the rate is 0 or past 9999-12-31.
+    pub projected_completion: Option<NaiveDate>,
+    /// See [`Progress::on_track`].
+    pub on_track: Option<bool>,
+}
+
+/// See [`Forecast`].
+pub fn forecast(
+    remaining_m2: f64,
+    rate_m2_per_year: f64,
+    as_of: NaiveDate,
+    deadline: Option<NaiveDate>,
+) -> Forecast {
+    let years_to_complete = (rate_m2_per_year > 0.0).then(|| remaining_m2 / rate_m2_per_year);
+    let projected_completion = years_to_complete.and_then(|y| completion_after(as_of, y));
+    Forecast {
         years_to_complete,
         projected_completion,
-        deadline,
-        on_track,
+        on_track: on_track(remaining_m2, projected_completion, deadline),
     }
+}
+
+/// D + round(years × 365.25) days; `None` past 9999-12-31.
+pub fn completion_after(as_of: NaiveDate, years: f64) -> Option<NaiveDate> {
+    let days = (years * 365.25).round();
+    if days > 3_000_000.0 {
+        return None;
+    }
+    as_of
+        .checked_add_signed(Duration::days(days as i64))
+        .filter(|d| *d <= NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date"))
+}
+
+/// `None` without a deadline; land already cleared (below 1 m²) is on track; otherwise
+/// the projected completion must be on or before the deadline.
+pub fn on_track(
+    remaining_m2: f64,
+    projected_completion: Option<NaiveDate>,
+    deadline: Option<NaiveDate>,
+) -> Option<bool> {
+    deadline.map(|dl| {
+        remaining_m2 < super::priority::MIN_REMAINING_M2
+            || projected_completion.is_some_and(|p| p <= dl)
+    })
 }
 
 #[cfg(test)]

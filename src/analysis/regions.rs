@@ -13,6 +13,9 @@ use geo::{Intersects, MultiPolygon, Rect};
 use rayon::prelude::*;
 
 use super::area::area_m2;
+use super::ledger::{
+    component_ledger, ComponentLedger, LedgerSpan, PlaceMeasure, RegionLedger, SolePlace,
+};
 use super::overlay::{clip_to_rect, difference, intersection, padded_rect, union};
 use super::release::HazardAccount;
 use crate::index::{bbox, box_tree, boxes_in, envelope};
@@ -63,6 +66,8 @@ pub struct RegionLand {
     pub hazard_region: Vec<Place>,
     /// QA findings: overlapping hazards and regions, hazard land outside every region.
     pub findings: Vec<Finding>,
+    /// The land ledger (R11), when asked for.
+    pub ledger: Option<RegionLedger>,
 }
 
 /// Region bounding boxes and region boundary segments, for finding the regions a
@@ -131,6 +136,29 @@ struct ComponentResult {
     national: Land,
     hazard_region: Vec<(usize, Place)>,
     findings: Vec<Finding>,
+    ledger: Option<ComponentLedger>,
+}
+
+/// A component cut along region boundaries: its piece in each region holding some of its
+/// land, and its land outside every region (when it has some).
+struct Pieces<'a>(Vec<(Place, &'a MultiPolygon<f64>)>);
+
+impl PlaceMeasure for Pieces<'_> {
+    fn measure(&self, g: &MultiPolygon<f64>) -> (f64, Vec<(Place, f64)>) {
+        let per_place = self
+            .0
+            .iter()
+            .map(|(p, piece)| {
+                let a = if g.0.is_empty() {
+                    0.0
+                } else {
+                    area_m2(&intersection(g, piece))
+                };
+                (*p, a)
+            })
+            .collect();
+        (area_m2(g), per_place)
+    }
 }
 
 /// Computes land per region; `accounts[i]` belongs to `hazards[i]`.
@@ -139,13 +167,31 @@ pub fn land_by_region(
     accounts: &[HazardAccount],
     regions: &[Region],
 ) -> RegionLand {
+    land_and_ledger_by_region(hazards, accounts, regions, None)
+}
+
+/// [`land_by_region`], and the land ledger (R11) over `span` when it is given.
+pub fn land_and_ledger_by_region(
+    hazards: &[Hazard],
+    accounts: &[HazardAccount],
+    regions: &[Region],
+    span: Option<&LedgerSpan>,
+) -> RegionLand {
     let index = RegionIndex::new(regions);
     let mut findings = overlapping_regions(regions, &index.boxes);
     let (components, overlap_findings) = components(hazards);
     findings.extend(overlap_findings);
     let results: Vec<ComponentResult> = components
         .par_iter()
-        .map(|c| component_land(c, hazards, accounts, regions, &index))
+        .map(|c| {
+            let ctx = Component {
+                members: c,
+                hazards,
+                accounts,
+                span,
+            };
+            component_land(&ctx, regions, &index)
+        })
         .collect();
     let mut out = RegionLand {
         regions: vec![[0.0; 6]; regions.len()],
@@ -153,6 +199,7 @@ pub fn land_by_region(
         national: [0.0; 6],
         hazard_region: vec![Place::Outside; hazards.len()],
         findings: Vec::new(),
+        ledger: span.map(|s| RegionLedger::new(s, regions.len())),
     };
     for r in results {
         for (place, land) in r.by_place {
@@ -165,6 +212,9 @@ pub fn land_by_region(
         add(&mut out.national, &r.national);
         for (h, place) in r.hazard_region {
             out.hazard_region[h] = place;
+        }
+        if let (Some(total), Some(c)) = (&mut out.ledger, &r.ledger) {
+            total.add(c);
         }
         findings.extend(r.findings);
     }
@@ -225,16 +275,36 @@ fn components(hazards: &[Hazard]) -> (Vec<Vec<usize>>, Vec<Finding>) {
     (groups.into_values().collect(), findings)
 }
 
-fn component_land(
-    members: &[usize],
-    hazards: &[Hazard],
-    accounts: &[HazardAccount],
-    regions: &[Region],
-    index: &RegionIndex,
-) -> ComponentResult {
+/// One component and what its ledger needs.
+struct Component<'a> {
+    members: &'a [usize],
+    hazards: &'a [Hazard],
+    accounts: &'a [HazardAccount],
+    span: Option<&'a LedgerSpan<'a>>,
+}
+
+impl Component<'_> {
+    /// The component's ledger measured by `place`, when a ledger is asked for.
+    fn ledger(&self, place: &dyn PlaceMeasure) -> Option<ComponentLedger> {
+        let span = self.span?;
+        Some(component_ledger(
+            self.members,
+            self.hazards,
+            self.accounts,
+            span,
+            place,
+        ))
+    }
+}
+
+fn component_land(c: &Component, regions: &[Region], index: &RegionIndex) -> ComponentResult {
+    let (members, hazards, accounts) = (c.members, c.hazards, c.accounts);
     let mut findings = Vec::new();
     if let [hi] = members {
-        if let Some(result) = lone_hazard_land(*hi, &hazards[*hi], &accounts[*hi], regions, index) {
+        if let Some(mut result) =
+            lone_hazard_land(*hi, &hazards[*hi], &accounts[*hi], regions, index)
+        {
+            result.ledger = c.ledger(&SolePlace(result.by_place[0].0));
             return result;
         }
     }
@@ -257,6 +327,7 @@ fn component_land(
             national,
             hazard_region: vec![],
             findings,
+            ledger: None,
         };
     };
     // Most components lie wholly inside one region: no boundary crosses their box, and
@@ -273,15 +344,18 @@ fn component_land(
             national,
             hazard_region,
             findings,
+            ledger: c.ledger(&SolePlace(place)),
         };
     }
     // Each touching region cut to the component's (padded) box without an overlay.
     let clip_box = padded_rect(&b);
     let mut pieces = Vec::new();
+    let mut with_land = Vec::new();
     for gi in boxes_in(&index.boxes, &envelope(&b, 0.0, 0.0)) {
         let piece = clip_to_rect(&regions[gi].geometry, &clip_box);
         let land = land_in(&piece);
         if land[layer::ORIGINAL] > 0.0 {
+            with_land.push((Place::Region(gi), pieces.len()));
             by_place.push((Place::Region(gi), land));
             for (k, &hi) in members.iter().enumerate() {
                 // A lone hazard's share is the component's original land there.
@@ -290,9 +364,11 @@ fn component_land(
                 } else {
                     area_m2(&intersection(&hazards[hi].geometry, &piece))
                 };
-                // Strictly larger: ties keep the lower region index (regions are sorted by id).
-                if share > best[k].0 {
-                    best[k] = (share, Place::Region(gi));
+                // Ties go to the lower region index (regions are sorted by id), whatever
+                // order the index returns them in.
+                let place = Place::Region(gi);
+                if share > best[k].0 || (share == best[k].0 && share > 0.0 && place < best[k].1) {
+                    best[k] = (share, place);
                 }
             }
         }
@@ -307,7 +383,8 @@ fn component_land(
         });
     // Cutting the land along boundaries that regions share can leave specks along them
     // (overlay precision ~1e-9°); land outside counts from 1 m².
-    if area_m2(&outside) >= MIN_OUTSIDE_M2 {
+    let has_outside = area_m2(&outside) >= MIN_OUTSIDE_M2;
+    if has_outside {
         by_place.push((Place::Outside, land_in(&outside)));
         for &hi in members {
             let part = intersection(&hazards[hi].geometry, &outside);
@@ -321,11 +398,18 @@ fn component_land(
         .zip(best)
         .map(|(&h, (_, p))| (h, p))
         .collect();
+    let mut measured: Vec<(Place, &MultiPolygon<f64>)> =
+        with_land.iter().map(|&(p, k)| (p, &pieces[k])).collect();
+    if has_outside {
+        measured.push((Place::Outside, &outside));
+    }
+    let ledger = c.ledger(&Pieces(measured));
     ComponentResult {
         by_place,
         national,
         hazard_region,
         findings,
+        ledger,
     }
 }
 
@@ -424,6 +508,7 @@ fn lone_hazard_land(
         national: land,
         hazard_region: vec![(hi, place)],
         findings,
+        ledger: None,
     })
 }
 

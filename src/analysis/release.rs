@@ -47,6 +47,9 @@ pub struct HazardAccount {
     pub reduced_m2: f64,
     /// released − cleared − reduced, clamped at 0.
     pub cancelled_m2: f64,
+    /// The releases that apply to this hazard (R3), as indices into the releases, in
+    /// index order: the land ledger (R11) replays them year by year.
+    pub applying: Vec<usize>,
 }
 
 impl HazardAccount {
@@ -203,9 +206,8 @@ fn account_one(
         let a = area_m2(&g);
         (g, a)
     };
-    let cleared_m2 = area_m2(&cleared);
-    let reduced_m2 = area_m2(&reduced);
     let released_m2 = (original_m2 - remaining_m2).max(0.0);
+    let split = MethodSplit::of(released_m2, area_m2(&cleared), area_m2(&reduced));
     let account = HazardAccount {
         remaining,
         remaining_past,
@@ -215,11 +217,46 @@ fn account_one(
         remaining_m2,
         remaining_past_m2,
         released_m2,
-        cleared_m2,
-        reduced_m2,
-        cancelled_m2: (released_m2 - cleared_m2 - reduced_m2).max(0.0),
+        cleared_m2: split.cleared_m2,
+        reduced_m2: split.reduced_m2,
+        cancelled_m2: split.cancelled_m2,
+        applying: {
+            let mut ids: Vec<usize> = overlaps
+                .iter()
+                .filter(|o| o.applies)
+                .map(|o| o.release)
+                .collect();
+            ids.sort_unstable();
+            ids
+        },
     };
     (account, overlaps)
+}
+
+/// Released land by method, as a written row shows it (SPEC R5's derived figures): the
+/// measured cleared and reduced areas are clamped so that they never exceed the released
+/// land (geodesic areas of pieces do not add up exactly), and cancelled is the rest.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MethodSplit {
+    /// `min(cleared, released)`.
+    pub cleared_m2: f64,
+    /// `min(reduced, released − cleared)`.
+    pub reduced_m2: f64,
+    /// `released − cleared − reduced`, never below 0.
+    pub cancelled_m2: f64,
+}
+
+impl MethodSplit {
+    /// The split of `released_m2` given the measured cleared and reduced areas.
+    pub fn of(released_m2: f64, cleared_m2: f64, reduced_m2: f64) -> MethodSplit {
+        let cleared_m2 = cleared_m2.min(released_m2).max(0.0);
+        let reduced_m2 = reduced_m2.min(released_m2 - cleared_m2).max(0.0);
+        MethodSplit {
+            cleared_m2,
+            reduced_m2,
+            cancelled_m2: (released_m2 - cleared_m2 - reduced_m2).max(0.0),
+        }
+    }
 }
 
 /// R3's "interiors intersect": the overlap keeps some area after the sliver rule. A disk
@@ -237,8 +274,8 @@ fn overlap_keeps_area(
     h.geometry.intersects(&r.geometry) && !intersection(&h.geometry, &r.geometry).0.is_empty()
 }
 
-/// R3 QA: ids that name no (overlapping) hazard, releases predating a hazard, releases
-/// that touch no hazard.
+/// R3 QA: ids that name a hazard the release does not overlap, releases predating a
+/// hazard, releases that touch no hazard.
 fn release_findings(
     hazards: &[Hazard],
     releases: &[Release],
@@ -252,16 +289,12 @@ fn release_findings(
         let finding = |severity, check, message: String| {
             Finding::new(severity, check, "releases", &r.release_id, message).at(r.geometry.clone())
         };
+        // An id naming no hazard at all is QA's finding (`unknown_hazard_id`).
         if let Some(named) = &r.hazard_id {
-            if !known.contains(named.as_str()) {
-                findings.push(finding(
-                    Severity::Warning,
-                    "unknown_hazard_id",
-                    format!("hazard_id '{named}' names no hazard of this run; the release still applies to whatever it overlaps"),
-                ));
-            } else if !overlaps
-                .iter()
-                .any(|(hi, _)| hazards[*hi].hazard_id == *named)
+            if known.contains(named.as_str())
+                && !overlaps
+                    .iter()
+                    .any(|(hi, _)| hazards[*hi].hazard_id == *named)
             {
                 findings.push(finding(
                     Severity::Warning,
@@ -294,4 +327,31 @@ fn release_findings(
         }
     }
     findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MethodSplit;
+
+    #[test]
+    fn method_split_never_exceeds_released_land() {
+        // Measured cleared above released (geodesic non-additivity, as on BiH's data).
+        let s = MethodSplit::of(1_137_304.0, 1_137_552.0, 3.0);
+        assert_eq!(
+            (s.cleared_m2, s.reduced_m2, s.cancelled_m2),
+            (1_137_304.0, 0.0, 0.0)
+        );
+        // Cleared + reduced above released: reduced takes what is left.
+        let s = MethodSplit::of(100.0, 30.0, 80.0);
+        assert_eq!(
+            (s.cleared_m2, s.reduced_m2, s.cancelled_m2),
+            (30.0, 70.0, 0.0)
+        );
+        // The ordinary case: cancelled is the rest.
+        let s = MethodSplit::of(100.0, 30.0, 20.0);
+        assert_eq!(
+            (s.cleared_m2, s.reduced_m2, s.cancelled_m2),
+            (30.0, 20.0, 50.0)
+        );
+    }
 }

@@ -13,7 +13,7 @@ use toml::{Table, Value};
 use super::raw::Section;
 use super::{
     Deadlines, FailOn, GeometrySource, InputSpec, LayerKind, Overrides, Parameters, Pipeline,
-    Problem, Weights,
+    Problem, Scenario, ScenarioRate, Weights, CURRENT_SCENARIO,
 };
 
 /// Checks a parsed pipeline table; see the module docs.
@@ -56,7 +56,10 @@ pub fn check_pipeline(
         .table("deadlines", &mut problems)
         .map(|t| check_deadlines(t, &mut problems))
         .unwrap_or_default();
+    let scenario_table = root.table("scenarios", &mut problems);
     root.finish(&mut problems);
+    let as_of = overrides.as_of.or(as_of).unwrap_or(today);
+    let scenarios = check_scenarios(scenario_table, as_of, &mut problems);
 
     let output = match (&overrides.output, output) {
         (Some(o), _) => o.clone(),
@@ -75,12 +78,13 @@ pub fn check_pipeline(
     Ok(Pipeline {
         path: PathBuf::new(),
         sha256: String::new(),
-        as_of: overrides.as_of.or(as_of).unwrap_or(today),
+        as_of,
         output,
         fail_on,
         inputs,
         parameters,
         deadlines,
+        scenarios,
     })
 }
 
@@ -325,4 +329,89 @@ fn check_deadlines(table: &Table, problems: &mut Vec<Problem>) -> Deadlines {
     }
     s.finish(problems);
     Deadlines { national, regions }
+}
+
+/// `[scenarios.<name>]` (R12): exactly one of `rate_factor` (> 0) and `finish_by` (after
+/// the as-of date D); names of letters, digits, `_` and `-`; `current` is reserved (it
+/// always exists, with factor 1). Returned ordered by name.
+fn check_scenarios(
+    table: Option<&Table>,
+    as_of: NaiveDate,
+    problems: &mut Vec<Problem>,
+) -> Vec<Scenario> {
+    let mut out = vec![Scenario {
+        name: CURRENT_SCENARIO.to_string(),
+        rate: ScenarioRate::Factor(1.0),
+    }];
+    let Some(table) = table else {
+        return out;
+    };
+    let mut all = Section::new(table, "scenarios");
+    for name in table.keys() {
+        let key = format!("scenarios.{name}");
+        let valid = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !valid {
+            problems.push(problem(
+                &key,
+                "a scenario name may hold only letters, digits, _ and -",
+            ));
+        }
+        if name == CURRENT_SCENARIO {
+            problems.push(problem(
+                &key,
+                "'current' is reserved: it is always today's rate (rate_factor 1)",
+            ));
+        }
+        let Some(t) = all.table(name, problems) else {
+            continue;
+        };
+        let mut s = Section::new(t, &key);
+        let factor = s.number("rate_factor", problems);
+        let finish_by = s.date("finish_by", problems);
+        s.finish(problems);
+        let rate = match (factor, finish_by) {
+            (Some(f), None) if f > 0.0 && f.is_finite() => Some(ScenarioRate::Factor(f)),
+            (Some(f), None) => {
+                problems.push(problem(
+                    &format!("{key}.rate_factor"),
+                    format!("{f} must be a number above 0"),
+                ));
+                None
+            }
+            (None, Some(d)) if d > as_of => Some(ScenarioRate::FinishBy(d)),
+            (None, Some(d)) => {
+                problems.push(problem(
+                    &format!("{key}.finish_by"),
+                    format!("{d} is not after the as-of date {as_of}"),
+                ));
+                None
+            }
+            (Some(_), Some(_)) => {
+                problems.push(problem(
+                    &key,
+                    "give either rate_factor or finish_by, not both",
+                ));
+                None
+            }
+            (None, None) => {
+                let given = t.contains_key("rate_factor") || t.contains_key("finish_by");
+                if !given {
+                    problems.push(problem(&key, "missing: give rate_factor or finish_by"));
+                }
+                None
+            }
+        };
+        if let (true, Some(rate)) = (valid && name != CURRENT_SCENARIO, rate) {
+            out.push(Scenario {
+                name: name.clone(),
+                rate,
+            });
+        }
+    }
+    all.finish(problems);
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
 }

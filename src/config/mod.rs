@@ -246,6 +246,27 @@ impl Deadlines {
     }
 }
 
+/// How a scenario sets each region's annual release rate (R12).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ScenarioRate {
+    /// The region's current rate (R10) times this factor (> 0).
+    Factor(f64),
+    /// The rate that finishes the region's remaining land by this date (after D).
+    FinishBy(NaiveDate),
+}
+
+/// One `[scenarios.<name>]` (R12); `current` (factor 1) always exists.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Letters, digits, `_` and `-`.
+    pub name: String,
+    /// How the rate is set.
+    pub rate: ScenarioRate,
+}
+
+/// The name of the scenario that always exists: today's rate.
+pub const CURRENT_SCENARIO: &str = "current";
+
 /// A checked pipeline file.
 #[derive(Debug, Clone)]
 pub struct Pipeline {
@@ -265,6 +286,8 @@ pub struct Pipeline {
     pub parameters: Parameters,
     /// Deadlines.
     pub deadlines: Deadlines,
+    /// Scenarios (R12), ordered by name, `current` included.
+    pub scenarios: Vec<Scenario>,
 }
 
 impl Pipeline {

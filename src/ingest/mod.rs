@@ -19,7 +19,8 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use gdal::spatial_ref::SpatialRef;
 
-pub use read::{inspect, install_gdal_error_handler, read_layer};
+pub use crate::gdal_errors::install_gdal_error_handler;
+pub use read::{inspect, read_layer};
 
 /// A layer that cannot be read at all.
 #[derive(Debug, thiserror::Error)]
@@ -184,6 +185,8 @@ pub struct RawFeature {
     pub extra: Vec<Option<String>>,
     /// Geometry.
     pub geometry: RawGeometry,
+    /// Polygon rings the source left unclosed (closed on reading; a QA warning).
+    pub unclosed_rings: usize,
 }
 
 /// A whole layer as read.

@@ -11,6 +11,7 @@ use geo::{CoordsIter, MapCoordsInPlace};
 
 use super::{AttrValue, IngestError, MissingField, RawFeature, RawGeometry, RawLayer};
 use crate::config::{GeometrySource, InputSpec};
+use crate::gdal_errors::{describe, install_gdal_error_handler, take_gdal_errors};
 
 /// Where a SPEC field's value comes from.
 enum FieldSource {
@@ -20,7 +21,7 @@ enum FieldSource {
     Absent,
 }
 
-/// Opens a dataset read-only as vector data.
+/// Opens a dataset read-only as vector data; the error says in words why not.
 fn open(spec_source: &str) -> Result<Dataset, String> {
     Dataset::open_ex(
         spec_source,
@@ -29,35 +30,20 @@ fn open(spec_source: &str) -> Result<Dataset, String> {
             ..Default::default()
         },
     )
-    .map_err(|e| e.to_string())
+    .map_err(|e| {
+        let said = describe(&e);
+        match std::fs::metadata(spec_source) {
+            Ok(m) if m.is_file() && m.len() == 0 => "the file is empty (0 bytes)".to_string(),
+            Ok(m) if m.is_file() && said.contains("without a reason") => {
+                "GDAL recognises no vector format in this file".to_string()
+            }
+            _ => said,
+        }
+    })
 }
 
 fn layer_names(ds: &Dataset) -> Vec<String> {
     ds.layers().map(|l| l.name()).collect()
-}
-
-thread_local! {
-    /// GDAL errors (CE_Failure and worse) raised on this thread since the last take.
-    static GDAL_ERRORS: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Routes GDAL's messages to the log and remembers failures per thread, so that a layer
-/// that GDAL could only partly read is reported instead of silently losing records.
-pub fn install_gdal_error_handler() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        gdal::config::set_error_handler(|class, code, message| match class {
-            gdal::errors::CplErrType::Failure | gdal::errors::CplErrType::Fatal => {
-                tracing::debug!(code, "GDAL error: {message}");
-                GDAL_ERRORS.with(|e| e.borrow_mut().push(message.to_string()));
-            }
-            _ => tracing::trace!(code, "GDAL: {message}"),
-        });
-    });
-}
-
-fn take_gdal_errors() -> Vec<String> {
-    GDAL_ERRORS.with(|e| std::mem::take(&mut *e.borrow_mut()))
 }
 
 /// Reads one configured input layer; see the module docs of [`crate::ingest`].
@@ -235,11 +221,14 @@ pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
             .iter()
             .map(|i| field_value(&feature, *i).and_then(|v| v.text()))
             .collect();
-        let geometry = match &spec.geometry {
+        let (geometry, unclosed_rings) = match &spec.geometry {
             GeometrySource::Native => native_geometry(feature.geometry()),
-            GeometrySource::XY { .. } => xy_geometry(
-                field_value(&feature, geometry_columns[0]),
-                field_value(&feature, geometry_columns[1]),
+            GeometrySource::XY { .. } => (
+                xy_geometry(
+                    field_value(&feature, geometry_columns[0]),
+                    field_value(&feature, geometry_columns[1]),
+                ),
+                0,
             ),
             GeometrySource::Wkt(_) => wkt_geometry(field_value(&feature, geometry_columns[0])),
         };
@@ -252,6 +241,7 @@ pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
             values,
             extra,
             geometry,
+            unclosed_rings,
         });
     }
 
@@ -376,19 +366,46 @@ fn field_value(feature: &gdal::vector::Feature, idx: usize) -> Option<AttrValue>
     }
 }
 
-fn native_geometry(g: Option<&Geometry>) -> RawGeometry {
+/// The geometry, and how many of its polygon rings were not closed (geo closes them when
+/// it builds the polygon, so they are counted here, on GDAL's geometry, for QA).
+fn native_geometry(g: Option<&Geometry>) -> (RawGeometry, usize) {
     match g {
-        None => RawGeometry::Null,
+        None => (RawGeometry::Null, 0),
         // SAFETY: reading the handle only; a NULL feature geometry is a null handle.
-        Some(g) if !g.has_gdal_ptr() || unsafe { g.c_geometry() }.is_null() => RawGeometry::Null,
-        Some(g) if g.is_empty() => RawGeometry::Empty,
+        Some(g) if !g.has_gdal_ptr() || unsafe { g.c_geometry() }.is_null() => {
+            (RawGeometry::Null, 0)
+        }
+        Some(g) if g.is_empty() => (RawGeometry::Empty, 0),
         Some(g) => match g.to_geo() {
-            Ok(geo) => RawGeometry::Geo(geo),
-            Err(e) => RawGeometry::Unreadable(format!(
-                "{} geometry cannot be read: {e}",
-                g.geometry_name()
-            )),
+            Ok(geo) => (RawGeometry::Geo(geo), unclosed_rings(g)),
+            Err(e) => (
+                RawGeometry::Unreadable(format!(
+                    "{} geometry cannot be read: {e}",
+                    g.geometry_name()
+                )),
+                0,
+            ),
         },
+    }
+}
+
+/// Rings of the polygons in `g` whose last point differs from the first.
+fn unclosed_rings(g: &Geometry) -> usize {
+    // SAFETY: a flat type code of a valid geometry handle.
+    let flat = unsafe { gdal_sys::OGR_GT_Flatten(g.geometry_type()) };
+    match flat {
+        gdal_sys::OGRwkbGeometryType::wkbPolygon => (0..g.geometry_count())
+            .filter(|&i| {
+                let ring = g.get_geometry(i);
+                let n = ring.point_count();
+                n > 0 && ring.get_point(0) != ring.get_point((n - 1) as i32)
+            })
+            .count(),
+        gdal_sys::OGRwkbGeometryType::wkbMultiPolygon
+        | gdal_sys::OGRwkbGeometryType::wkbGeometryCollection => (0..g.geometry_count())
+            .map(|i| unclosed_rings(&g.get_geometry(i)))
+            .sum(),
+        _ => 0,
     }
 }
 
@@ -402,13 +419,13 @@ fn xy_geometry(x: Option<AttrValue>, y: Option<AttrValue>) -> RawGeometry {
     }
 }
 
-fn wkt_geometry(value: Option<AttrValue>) -> RawGeometry {
+fn wkt_geometry(value: Option<AttrValue>) -> (RawGeometry, usize) {
     let Some(text) = value.and_then(|v| v.text()) else {
-        return RawGeometry::Null;
+        return (RawGeometry::Null, 0);
     };
     match Geometry::from_wkt(&text) {
         Ok(g) => native_geometry(Some(&g)),
-        Err(e) => RawGeometry::Unreadable(format!("bad WKT: {e}")),
+        Err(e) => (RawGeometry::Unreadable(format!("bad WKT: {e}")), 0),
     }
 }
 

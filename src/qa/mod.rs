@@ -74,7 +74,31 @@ pub fn check_layers(layers: &[RawLayer], as_of: NaiveDate) -> (Inputs, Vec<Findi
             LayerKind::Accidents => inputs.accidents = ctx.accidents(),
         }
     }
+    findings.extend(unknown_hazard_ids(&inputs));
     (inputs, findings)
+}
+
+/// R3's attribute half, which needs no analysis (so `validate` reports it): a release
+/// whose `hazard_id` names no hazard of this run. Whether it overlaps the hazard it names
+/// is the release stage's check.
+fn unknown_hazard_ids(inputs: &Inputs) -> Vec<Finding> {
+    let known: std::collections::HashSet<&str> = inputs
+        .hazards
+        .iter()
+        .map(|h| h.hazard_id.as_str())
+        .collect();
+    inputs
+        .releases
+        .iter()
+        .filter_map(|r| {
+            let named = r.hazard_id.as_deref()?;
+            (!known.contains(named)).then(|| {
+                let message = format!("hazard_id '{named}' names no hazard of this run; the release still applies to whatever it overlaps");
+                Finding::new(Severity::Warning, "unknown_hazard_id", "releases", &r.release_id, message)
+                    .at(r.geometry.clone())
+            })
+        })
+        .collect()
 }
 
 struct LayerCheck<'a> {
@@ -179,6 +203,14 @@ impl LayerCheck<'_> {
             .get_mut(index)
             .and_then(Option::take)
             .unwrap_or_else(|| repair::repair_polygonal(&g));
+        if f.unclosed_rings > 0 {
+            let message = format!(
+                "{} ring(s) not closed; closed by repeating the first point",
+                f.unclosed_rings
+            );
+            let finding = Finding::new(Severity::Warning, "unclosed_ring", self.key(), id, message);
+            self.push(finding.at(g.clone()));
+        }
         match repaired {
             Ok((mp, issues)) => {
                 for i in issues {

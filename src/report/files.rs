@@ -156,12 +156,18 @@ pub fn geo_metadata(table: &Table) -> serde_json::Value {
     })
 }
 
-/// PROJJSON of EPSG:4326 with longitude first (OGC:CRS84 axis order is what GeoParquet
-/// readers assume for "lon, lat" data); taken from GDAL so that it is exact.
+/// PROJJSON of OGC:CRS84 (WGS84 with longitude first, GeoParquet 1.1's default), taken
+/// from GDAL so that it is exact, with its `id` (OGC, CRS84): without one, pyproj's
+/// `to_authority()` and some readers see an unknown CRS.
 fn epsg_4326_projjson() -> serde_json::Value {
-    gdal::spatial_ref::SpatialRef::from_definition("OGC:CRS84")
+    let mut crs: serde_json::Value = gdal::spatial_ref::SpatialRef::from_definition("OGC:CRS84")
         .and_then(|s| s.to_projjson())
         .ok()
         .and_then(|j| serde_json::from_str(&j).ok())
-        .unwrap_or(serde_json::Value::Null)
+        .unwrap_or(serde_json::Value::Null);
+    if let Some(obj) = crs.as_object_mut() {
+        obj.entry("id")
+            .or_insert_with(|| serde_json::json!({"authority": "OGC", "code": "CRS84"}));
+    }
+    crs
 }

@@ -18,7 +18,7 @@ use super::{GeometryKind, ReportError, Table, Values};
 fn gdal_err(what: &str) -> impl Fn(gdal::errors::GdalError) -> ReportError + '_ {
     move |e| ReportError::Gdal {
         what: what.to_string(),
-        message: e.to_string(),
+        message: crate::gdal_errors::describe(&e),
     }
 }
 

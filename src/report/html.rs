@@ -1217,7 +1217,17 @@ mod tests {
             national: Some(d("2030-01-01")),
             ..Default::default()
         };
-        let summary = summarise(&inputs, accounts, &land, prio, as_of, 730, &deadlines);
+        let scenarios = vec![crate::config::Scenario {
+            name: "current".into(),
+            rate: crate::config::ScenarioRate::Factor(1.0),
+        }];
+        let outlook = crate::analysis::Outlook {
+            as_of,
+            window_days: 730,
+            deadlines: &deadlines,
+            scenarios: &scenarios,
+        };
+        let summary = summarise(&inputs, accounts, &land, prio, &outlook);
         let pipeline = Pipeline {
             path: "/somewhere/<evil>.toml".into(),
             sha256: "abc".into(),
@@ -1226,7 +1236,8 @@ mod tests {
             fail_on: FailOn::Never,
             inputs: vec![],
             parameters: params,
-            deadlines,
+            deadlines: deadlines.clone(),
+            scenarios,
         };
         let findings = vec![Finding::new(
             Severity::Warning,

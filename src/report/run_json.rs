@@ -68,6 +68,8 @@ pub fn national(row: &RegionRow) -> Value {
         "deadline": p.deadline.map(|d| d.to_string()),
         "on_track": p.on_track,
         "population_near_hazards": row.population_near_hazards,
+        "required_rate_m2_per_year": row.required_rate_m2_per_year,
+        "capacity_factor_needed": row.capacity_factor_needed,
     })
 }
 

@@ -66,7 +66,7 @@ pub fn write_styles(path: &Path, tables: &[&Table]) -> Result<(), ReportError> {
     let what = format!("layer_styles in {}", path.display());
     let err = |e: gdal::errors::GdalError| ReportError::Gdal {
         what: what.clone(),
-        message: e.to_string(),
+        message: crate::gdal_errors::describe(&e),
     };
     let mut ds = Dataset::open_ex(
         path,

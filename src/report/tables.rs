@@ -3,9 +3,13 @@
 //! Rounding (so that CSVs are stable and readable): areas and distances to 0.01 (m², m),
 //! factors to 6 decimals, `pct_released` and `years_to_complete` to 4, `score` is already
 //! rounded to 2 by R9. Rows: `remaining_hazards` in input order, `priority_tasks` by rank,
-//! `region_summary` by `region_id`, `qa_findings` by (layer, feature_id, check).
+//! `region_summary` by `region_id`, `qa_findings` by (layer, feature_id, check),
+//! `release_history` by (`region_id`, year), `scenarios` by (scenario, `region_id`),
+//! `work_plan` by (scenario, `region_id`, year); R12's capacity factor to 4 decimals.
 
 use super::{GeometryKind, Table, Values};
+use crate::analysis::ledger::LedgerRow;
+use crate::analysis::plan::PlanRow;
 use crate::analysis::{HazardRow, RegionRow, Summary};
 use crate::model::{finding_order, Finding, Inputs};
 
@@ -117,7 +121,12 @@ fn hazard_table(name: &'static str, inputs: &Inputs, rows: &[&HazardRow]) -> Tab
     t.push("score", real(&|r| r.priority.as_ref().map(|p| p.score)));
     t.push("rank", int(&|r| r.priority.as_ref().map(|p| p.rank as i64)));
     for (k, field) in inputs.hazard_extra_fields.iter().enumerate() {
-        let taken = t.columns.iter().any(|c| c.name.eq_ignore_ascii_case(field));
+        // The geometry and feature-id columns of the GeoPackage (`geom`, `fid`) and of
+        // GeoParquet (`geometry`) are taken too.
+        let taken = t.columns.iter().any(|c| c.name.eq_ignore_ascii_case(field))
+            || ["geometry", "geom", "fid"]
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case(field));
         let name = if taken {
             format!("src_{field}")
         } else {
@@ -217,6 +226,109 @@ pub fn region_columns(name: &'static str, rows: &[&RegionRow]) -> Table {
                 .collect(),
         ),
     );
+    t.push(
+        "required_rate_m2_per_year",
+        real(&|r| r.required_rate_m2_per_year.and_then(area)),
+    );
+    t.push(
+        "capacity_factor_needed",
+        real(&|r| r.capacity_factor_needed.map(|f| round_to(f, 4))),
+    );
+    t
+}
+
+/// `release_history` (R11): every region's ledger (then `_outside`'s), by (`region_id`,
+/// year).
+pub fn release_history(summary: &Summary) -> Table {
+    let mut rows: Vec<(&str, &LedgerRow)> = summary
+        .regions
+        .iter()
+        .flat_map(|r| r.ledger.iter().map(move |l| (r.region_id.as_str(), l)))
+        .collect();
+    rows.sort_by(|a, b| (a.0, a.1.year).cmp(&(b.0, b.1.year)));
+    let mut t = Table::new("release_history", GeometryKind::None);
+    let real = |f: fn(&LedgerRow) -> f64| Values::Real(rows.iter().map(|r| area(f(r.1))).collect());
+    t.push(
+        "region_id",
+        Values::Text(rows.iter().map(|r| Some(r.0.to_string())).collect()),
+    );
+    t.push(
+        "year",
+        Values::Int(rows.iter().map(|r| Some(i64::from(r.1.year))).collect()),
+    );
+    t.push("remaining_start_m2", real(|r| r.remaining_start_m2));
+    t.push("added_m2", real(|r| r.added_m2));
+    t.push("released_m2", real(|r| r.released_m2));
+    t.push("cleared_m2", real(|r| r.cleared_m2));
+    t.push("reduced_m2", real(|r| r.reduced_m2));
+    t.push("cancelled_m2", real(|r| r.cancelled_m2));
+    t.push("remaining_end_m2", real(|r| r.remaining_end_m2));
+    t
+}
+
+/// `scenarios` (R12), by (scenario, `region_id`), `_national` included.
+pub fn scenarios(summary: &Summary) -> Table {
+    let rows = &summary.scenarios;
+    let mut t = Table::new("scenarios", GeometryKind::None);
+    t.push(
+        "scenario",
+        Values::Text(rows.iter().map(|r| Some(r.scenario.clone())).collect()),
+    );
+    t.push(
+        "region_id",
+        Values::Text(rows.iter().map(|r| Some(r.region_id.clone())).collect()),
+    );
+    t.push(
+        "rate_m2_per_year",
+        Values::Real(rows.iter().map(|r| area(r.rate_m2_per_year)).collect()),
+    );
+    t.push(
+        "years_to_complete",
+        Values::Real(
+            rows.iter()
+                .map(|r| r.forecast.years_to_complete.map(|y| round_to(y, 4)))
+                .collect(),
+        ),
+    );
+    t.push(
+        "projected_completion",
+        Values::Date(
+            rows.iter()
+                .map(|r| r.forecast.projected_completion)
+                .collect(),
+        ),
+    );
+    t.push(
+        "deadline",
+        Values::Date(rows.iter().map(|r| r.deadline).collect()),
+    );
+    t.push(
+        "on_track",
+        Values::Bool(rows.iter().map(|r| r.forecast.on_track).collect()),
+    );
+    t
+}
+
+/// `work_plan` (R12), by (scenario, `region_id`, year).
+pub fn work_plan(summary: &Summary) -> Table {
+    let rows = &summary.work_plan;
+    let mut t = Table::new("work_plan", GeometryKind::None);
+    let real = |f: fn(&PlanRow) -> f64| Values::Real(rows.iter().map(|r| area(f(r))).collect());
+    t.push(
+        "scenario",
+        Values::Text(rows.iter().map(|r| Some(r.scenario.clone())).collect()),
+    );
+    t.push(
+        "region_id",
+        Values::Text(rows.iter().map(|r| Some(r.region_id.clone())).collect()),
+    );
+    t.push(
+        "year",
+        Values::Int(rows.iter().map(|r| Some(i64::from(r.year))).collect()),
+    );
+    t.push("remaining_start_m2", real(|r| r.remaining_start_m2));
+    t.push("planned_release_m2", real(|r| r.planned_release_m2));
+    t.push("remaining_end_m2", real(|r| r.remaining_end_m2));
     t
 }
 

@@ -1,8 +1,8 @@
 """GeoParquet check: the (Geo)Parquet files of a minefree output directory read with
-pyarrow and with GeoPandas, with the GeoParquet 1.1 `geo` key both in the Parquet footer
+pyarrow, GeoPandas and (when installed) DuckDB, with the GeoParquet 1.1 `geo` key both in the Parquet footer
 (where the spec puts it, and where DuckDB and GDAL look) and in the Arrow schema (where
 pyarrow and GeoPandas look), WKB that shapely decodes, and the same rows as the CSV /
-GeoPackage tables.
+GeoPackage tables; the CRS is OGC:CRS84 with its id, as pyproj reads it.
 
 Usage: python3 tests/geoparquet/check.py OUTPUT_DIR
 Prints one line per failure and 'geoparquet: N passed, M failed'; exits 1 on failure.
@@ -13,6 +13,7 @@ import sqlite3
 import sys
 
 import geopandas
+import pyproj
 import pyarrow.parquet as pq
 import shapely
 
@@ -35,7 +36,12 @@ for name in ["remaining_hazards", "region_summary"]:
     col = geo.get("columns", {}).get("geometry", {})
     check(col.get("encoding") == "WKB", f"{name}: encoding {col.get('encoding')}")
     crs = col.get("crs") or {}
-    check(crs.get("id", {}).get("code") == "CRS84" or crs.get("name", "").startswith("WGS 84"), f"{name}: CRS {crs.get('name')}")
+    check(crs.get("id") == {"authority": "OGC", "code": "CRS84"}, f"{name}: PROJJSON id {crs.get('id')}")
+    # pyproj reads the id back (without one, to_authority() is None and readers show an
+    # unknown CRS); GeoPandas' CRS is the same one.
+    check(pyproj.CRS.from_json_dict(crs).to_authority() == ("OGC", "CRS84"), f"{name}: pyproj authority of {crs.get('name')}")
+    check(frame.crs is not None and frame.crs.to_authority() == ("OGC", "CRS84"), f"{name}: GeoPandas CRS authority")
+    check(pyproj.CRS.from_json_dict(crs).equals(pyproj.CRS("OGC:CRS84")), f"{name}: CRS equals OGC:CRS84")
     wkb = table.column("geometry").to_pylist()
     geoms = [shapely.from_wkb(w) if w is not None else None for w in wkb]
     check(all(g is None or g.geom_type == "MultiPolygon" for g in geoms), f"{name}: MultiPolygon WKB")
@@ -46,6 +52,19 @@ for name in ["remaining_hazards", "region_summary"]:
         xs = [g.bounds for g in geoms if g is not None]
         bbox = col.get("bbox")
         check(bbox is not None and bbox[0] <= min(b[0] for b in xs) and bbox[2] >= max(b[2] for b in xs), f"{name}: bbox")
+try:
+    import duckdb  # the footer key and the rows as DuckDB sees them (no extension needed)
+except ImportError:
+    duckdb = None
+    print("geoparquet: duckdb not installed; DuckDB check skipped")
+if duckdb is not None:
+    for name in ["remaining_hazards", "region_summary"]:
+        path = f"{out}/{name}.parquet"
+        kv = duckdb.sql(f"SELECT value FROM parquet_kv_metadata('{path}') WHERE key = 'geo'").fetchall()
+        crs = json.loads(kv[0][0])["columns"]["geometry"]["crs"] if kv else {}
+        check(crs.get("id") == {"authority": "OGC", "code": "CRS84"}, f"{name}: DuckDB reads the geo key with the CRS id")
+        rows = duckdb.sql(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0]
+        check(rows == pq.read_metadata(path).num_rows, f"{name}: DuckDB reads {rows} rows")
 for name in ["region_summary", "priority_tasks", "qa_findings"]:
     table = pq.read_table(f"{out}/{name}.parquet")
     with open(f"{out}/{name}.csv", newline="") as f:

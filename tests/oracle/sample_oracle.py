@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Independent oracle for minefree's SPEC rules R1-R10 on the sample data set.
+"""Independent oracle for minefree's SPEC rules R1-R12 on the sample data set.
 
 Written from the text of /work/shared/SPEC.md (plus the refinements listed in
 ASSUMPTIONS below) with shapely 2 (GEOS) for the overlays and pyproj.Geod
@@ -9,6 +9,9 @@ code with the Rust implementation.
     /usr/bin/python3 tests/oracle/sample_oracle.py        # from the repo root
 
 reads sample-data/ and writes tests/expected/sample.json, then prints a summary.
+R11 (land ledger) recomputes every M_t by brute force from the SPEC's set definitions;
+R12 (required rate, scenarios, work plan) is plain arithmetic on the unrounded R5/R10
+figures.  See tests/oracle/README.md, section "R11/R12 interpretations".
 """
 
 import csv
@@ -39,6 +42,11 @@ WINDOW_DAYS = 730
 WEIGHTS = {"proximity": 3.0, "people": 3.0, "accidents": 2.0, "status": 1.0, "hazard_type": 1.0}
 DEADLINE_NATIONAL = dt.date(2030, 4, 1)
 DEADLINE_REGIONS = {"TV-NO": dt.date(2028, 12, 31)}
+# R12 scenarios of the sample pipeline ("current", rate_factor 1, always exists)
+SCENARIOS = {"current": {"rate_factor": 1.0},
+             "with_aid": {"rate_factor": 2.0},
+             "five_years": {"finish_by": dt.date(2031, 6, 30)}}
+WORK_PLAN_MAX_ROWS = 50
 TYPE_FACTOR = {"AP": 1.0, "IED": 0.9, "CMR": 0.9, "MIXED": 0.9, "ERW": 0.7, "AT": 0.6}
 TYPE_UNKNOWN = 0.8
 SLIVER_DEG2 = 1e-12
@@ -407,6 +415,7 @@ def main():
             if H.intersection(r["geom"]).area > 0 and (h["rec"] is None or r["date"] >= h["rec"]):
                 app.append(r)
         app.sort(key=lambda r: r["id"])
+        h["app"] = app                      # release records (R11 needs dates and methods)
         h["applied"] = [r["id"] for r in app]
         h["remaining"] = diff(H, union([r["geom"] for r in app]))
         h["remaining_before"] = diff(H, union([r["geom"] for r in app if r["date"] <= cut_before]))
@@ -507,6 +516,8 @@ def main():
     RELC = inter(UM, C)
     RELR = diff(inter(UM, RD), C)
 
+    raw = {}                                # unrounded R5/R10 values for R11/R12
+
     def summary(clip, deadline, members):
         o = garea(clip(U))
         rem = garea(clip(M))
@@ -533,6 +544,7 @@ def main():
             for sid in h["within_ids"]:
                 near[sid] = True
         pops = {s["id"]: s["pop"] for s in sett}
+        raw[id(clip)] = {"remaining": rem, "released": released, "rate": rate, "deadline": deadline}
         return {"hazards": len(members),
                 "original_m2": round(o, 3), "remaining_m2": round(rem, 3),
                 "remaining_cha_m2": round(rcha, 3),
@@ -550,16 +562,22 @@ def main():
                 "population_near_hazards": sum(pops[s] for s in near)}
 
     out_regions = {}
+    clips = {}                              # region row id -> clip function (R11/R12)
     for g in regions:
         G = g["geom"]
-        out_regions[g["id"]] = summary(lambda X, G=G: inter(X, G),
+        clips[g["id"]] = lambda X, G=G: inter(X, G)
+        out_regions[g["id"]] = summary(clips[g["id"]],
                                        DEADLINE_REGIONS.get(g["id"], DEADLINE_NATIONAL),
                                        [h for h in live if h["region"] == g["id"]])
         out_regions[g["id"]]["name"] = g["name"]
     if garea(diff(U, reg_union)) > 0:
-        out_regions[OUTSIDE] = summary(lambda X: diff(X, reg_union), DEADLINE_NATIONAL,
+        clips[OUTSIDE] = lambda X: diff(X, reg_union)
+        out_regions[OUTSIDE] = summary(clips[OUTSIDE], DEADLINE_NATIONAL,
                                        [h for h in live if h["region"] == OUTSIDE])
-    national = summary(lambda X: X, DEADLINE_NATIONAL, live)
+    national_clip = lambda X: X  # noqa: E731
+    national = summary(national_clip, DEADLINE_NATIONAL, live)
+    raw_regions = {rid: raw[id(c)] for rid, c in clips.items()}
+    raw_national = raw[id(national_clip)]
 
     # ---- hazards out
     out_h = {}
@@ -598,11 +616,384 @@ def main():
               "qa": qa,
               "robustness_warnings": warnings,
               "assumptions": assumptions}
+    extra = r11_r12(hazards, clips, raw_regions, raw_national, out_regions, national)
+    checks = extra.pop("_checks_r11_r12")
+    result.update(extra)
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w", newline="\n") as f:
         json.dump(result, f, indent=1, ensure_ascii=False)
         f.write("\n")
     report(result)
+    report_r11_r12(result, checks)
+
+
+# ------------------------------------------------------------------ R11 land ledger
+ASSUMPTIONS_R11_R12 = [
+    "R11 hazards of this run: the hazard records that exist as of D and have a usable geometry "
+    "(duplicates kept); skipped geometries (HZ-026/031/032) add no land and do not set the first "
+    "year. Applying releases: R3 as in R4 (interiors intersect, completed_on >= recorded_on, "
+    "NULL recorded_on = before every release), completed_on <= D.",
+    "R11 first year: min over the recorded_on years of dated hazards and the completed_on years "
+    "of releases that apply to at least one hazard; the ledger runs to the year of D, year Y "
+    "ending at 31 Dec Y (the last year at D). M_e(first-1) is computed by the same formula as "
+    "every M_t (it equals the union of the undated hazards, no applying release being earlier).",
+    "R11 M_t = union over hazards recorded on or before t (NULL recorded_on always) of "
+    "H - union{applying R, completed_on <= t}; N_Y = union of the original geometry of the "
+    "hazards recorded in year Y. Every set is cleaned of slivers < 1e-12 deg^2 after every "
+    "overlay; each figure is the geodesic area of the clipped set (region: intersection with "
+    "the region; _outside: minus the union of all regions; national: unclipped), measured "
+    "directly, never by subtraction (except cancelled).",
+    "R11 C^Y (Rd^Y) = union over hazards of H intersection union{applying R, cleared "
+    "(reduced), completed in year Y}; cleared = |L_Y n C^Y n G|, reduced = |(L_Y n Rd^Y - C^Y) "
+    "n G|, then cleared = min(cleared, released), reduced = min(reduced, released - cleared) "
+    "(at least 0), cancelled = max(0, released - cleared - reduced).",
+    "R11 release_history_national is the ledger of the whole country (each point once), not a "
+    "sum of the region rows; it is keyed by the year as a string.",
+    "R12 required_rate = remaining_m2 / ((deadline - D).days / 365.25) with the unrounded R5 "
+    "remaining and the deadline of R10 (region's own, else national; _outside: national); null "
+    "without a deadline or when deadline <= D. capacity_factor_needed = required_rate / R10 "
+    "rate (unrounded), null also when the rate is 0. The national entry uses the national "
+    "remaining, the national R10 rate and the national deadline.",
+    "R12 scenario rate: rate_factor x unrounded R10 rate, or for finish_by remaining_m2 / "
+    "((finish_by - D).days / 365.25) (0 when nothing remains). years = remaining/rate (null "
+    "when rate 0); projected = D + round_half_away(years*365.25) days (null after 9999-12-31); "
+    "on_track: null without deadline, true when remaining < 1 m2, else projected <= deadline "
+    "(false when projected is null).",
+    "R12 _national row: rate = sum of the region rows' rates (incl. _outside), not the national "
+    "R10 rate; among region rows with remaining >= 1 m2, a null projection (rate 0) makes "
+    "years and projected null, else years = max years, projected = latest projected; no "
+    "region with land left: years 0, projected D; remaining, deadline and on_track national.",
+    "R12 work_plan: region rows only, none for a scenario rate of 0; years from the year of D; "
+    "first year's days = (31 Dec - D).days (184 for D = 2026-06-30: D excluded, 31 Dec "
+    "included), later years 365/366; planned = min(start, rate*days/365.25); stop after the "
+    "row whose remaining_end is exactly 0, or after 50 rows. This end year is the year of the "
+    "unrounded completion D + years*365.25 days, which can differ from the year of the rounded "
+    "projected_completion when that falls on 31 Dec/1 Jan (checked; WARNING when it happens).",
+    "R11/R12 numbers are written unrounded (full binary64 floats); the R5/R10 keys keep their "
+    "earlier 3-decimal rounding.",
+]
+
+
+def year_end(y):
+    return D if y == D.year else dt.date(y, 12, 31)
+
+
+def land_at(hazards, t):
+    """R5's M as of date t (hazards recorded <= t, NULL always; releases completed <= t)."""
+    parts = []
+    for h in hazards:
+        if h["rec"] is not None and h["rec"] > t:
+            continue
+        parts.append(diff(h["geom"], union([r["geom"] for r in h["app"] if r["date"] <= t])))
+    return union(parts)
+
+
+def ledger(hazards, clips):
+    """R11: returns (first_year, {row_id: [rows]}) for every clip (region rows and national)."""
+    years = [h["rec"].year for h in hazards if h["rec"] is not None]
+    years += [r["date"].year for h in hazards for r in h["app"]]
+    first = min(years)
+    out = {rid: [] for rid in clips}
+    m_prev = land_at(hazards, dt.date(first - 1, 12, 31))
+    m_final = land_at(hazards, D)
+    for y in range(first, D.year + 1):
+        m_cur = land_at(hazards, year_end(y))
+        # check only: land added this year that an earlier hazard record already covered
+        u_before = union([h["geom"] for h in hazards
+                          if h["rec"] is None or h["rec"] <= dt.date(y - 1, 12, 31)])
+        n_y = union([h["geom"] for h in hazards if h["rec"] is not None and h["rec"].year == y])
+        c_y = union([inter(h["geom"], union([r["geom"] for r in h["app"]
+                                             if r["date"].year == y and r["method"] == "cleared"]))
+                     for h in hazards])
+        rd_y = union([inter(h["geom"], union([r["geom"] for r in h["app"]
+                                              if r["date"].year == y and r["method"] == "reduced"]))
+                      for h in hazards])
+        added = diff(n_y, m_prev)
+        re_added = inter(added, u_before)
+        re_kept = inter(re_added, m_final)
+        l_y = diff(union([m_prev, n_y]), m_cur)
+        l_c = inter(l_y, c_y)
+        l_r = diff(inter(l_y, rd_y), c_y)
+        for rid, clip in clips.items():
+            rel = garea(clip(l_y))
+            cl_m, rd_m = garea(clip(l_c)), garea(clip(l_r))
+            cl = min(cl_m, rel)
+            rd = max(0.0, min(rd_m, rel - cl))
+            out[rid].append({"region_id": rid, "year": y,
+                             "remaining_start_m2": garea(clip(m_prev)),
+                             "added_m2": garea(clip(added)),
+                             "released_m2": rel, "cleared_m2": cl, "reduced_m2": rd,
+                             "cancelled_m2": max(0.0, rel - cl - rd),
+                             "remaining_end_m2": garea(clip(m_cur)),
+                             "_measured": (cl_m, rd_m),
+                             "_readded": (garea(clip(re_added)), garea(clip(re_kept)))})
+        m_prev = m_cur
+    return first, out
+
+
+# ------------------------------------------------------------------ R12
+def projected(years):
+    if years is None:
+        return None
+    days = round_half_away(years * 365.25)
+    if days > (dt.date(9999, 12, 31) - D).days:
+        return None
+    return D + dt.timedelta(days=int(days))
+
+
+def on_track(remaining, proj, deadline):
+    if deadline is None:
+        return None
+    if remaining < MIN_REMAINING_M2:
+        return True
+    return proj is not None and proj <= deadline
+
+
+def required(rv):
+    """R12 required rate and capacity factor from unrounded remaining, rate and deadline."""
+    dl = rv["deadline"]
+    if dl is None or dl <= D:
+        return None, None
+    req = rv["remaining"] / ((dl - D).days / 365.25)
+    return req, (req / rv["rate"] if rv["rate"] > 0 else None)
+
+
+def scenario_rows(raw_regions, raw_national):
+    rows = []
+    for name in sorted(SCENARIOS):
+        sc = SCENARIOS[name]
+        regs = []
+        for rid in sorted(raw_regions):
+            rv = raw_regions[rid]
+            if "rate_factor" in sc:
+                rate = sc["rate_factor"] * rv["rate"]
+            else:
+                rate = rv["remaining"] / ((sc["finish_by"] - D).days / 365.25)
+            years = rv["remaining"] / rate if rate > 0 else None
+            proj = projected(years)
+            regs.append({"scenario": name, "region_id": rid, "rate_m2_per_year": rate,
+                         "years_to_complete": years,
+                         "projected_completion": proj.isoformat() if proj else None,
+                         "deadline": rv["deadline"].isoformat() if rv["deadline"] else None,
+                         "on_track": on_track(rv["remaining"], proj, rv["deadline"]),
+                         "_remaining": rv["remaining"], "_proj": proj})
+        left = [r for r in regs if r["_remaining"] >= MIN_REMAINING_M2]
+        if not left:
+            years, proj = 0.0, D
+        elif any(r["_proj"] is None for r in left):
+            years, proj = None, None
+        else:
+            years = max(r["years_to_complete"] for r in left)
+            proj = max(r["_proj"] for r in left)
+        dl = raw_national["deadline"]
+        regs.append({"scenario": name, "region_id": "_national",
+                     "rate_m2_per_year": sum(r["rate_m2_per_year"] for r in regs),
+                     "years_to_complete": years,
+                     "projected_completion": proj.isoformat() if proj else None,
+                     "deadline": dl.isoformat() if dl else None,
+                     "on_track": on_track(raw_national["remaining"], proj, dl),
+                     "_remaining": raw_national["remaining"], "_proj": proj})
+        rows.extend(regs)
+    rows.sort(key=lambda r: (r["scenario"], r["region_id"]))
+    return rows
+
+
+def work_plan_rows(scen, raw_regions):
+    rows = []
+    for s in scen:
+        if s["region_id"] not in raw_regions or s["rate_m2_per_year"] <= 0:
+            continue
+        rate, start, y = s["rate_m2_per_year"], raw_regions[s["region_id"]]["remaining"], D.year
+        for _ in range(WORK_PLAN_MAX_ROWS):
+            days = (dt.date(y, 12, 31) - (D if y == D.year else dt.date(y - 1, 12, 31))).days
+            planned = min(start, rate * days / 365.25)
+            end = start - planned
+            rows.append({"scenario": s["scenario"], "region_id": s["region_id"], "year": y,
+                         "remaining_start_m2": start, "planned_release_m2": planned,
+                         "remaining_end_m2": end})
+            if end == 0:
+                break
+            start, y = end, y + 1
+    rows.sort(key=lambda r: (r["scenario"], r["region_id"], r["year"]))
+    return rows
+
+
+# ------------------------------------------------------------------ R11/R12 self-checks
+AREA_REL = 1e-4      # R7: 0.01 %
+
+
+def r11_r12_checks(hist, hist_nat, raw_regions, raw_national, scen, plan):
+    """Returns (info lines, warning lines)."""
+    info, warn = [], []
+    every = dict(hist)
+    every["national"] = hist_nat
+    rawall = dict(raw_regions)
+    rawall["national"] = raw_national
+    for rid, rows in every.items():
+        worst = 0.0
+        for r in rows:
+            lhs = r["remaining_start_m2"] + r["added_m2"] - r["released_m2"]
+            err = abs(lhs - r["remaining_end_m2"])
+            scale = max(r["remaining_start_m2"] + r["added_m2"], r["remaining_end_m2"], 1.0)
+            worst = max(worst, err / scale)
+            if err > 0.01 and err > 1e-6 * scale:
+                warn.append("ledger %s %d: start + added - released - end = %.4f m2 (%.2e rel)"
+                            % (rid, r["year"], lhs - r["remaining_end_m2"], err / scale))
+            cl_m, rd_m = r["_measured"]
+            over_c = cl_m - r["released_m2"]
+            over_r = rd_m - (r["released_m2"] - r["cleared_m2"])
+            for what, over in (("cleared", over_c), ("reduced", over_r)):
+                if over > 0.01 and over > AREA_REL * max(r["released_m2"], 1.0):
+                    warn.append("ledger %s %d: measured %s exceeds its bound by %.3f m2 (clamped)"
+                                % (rid, r["year"], what, over))
+            if 0 < r["released_m2"] - r["cleared_m2"] - r["reduced_m2"] < 1.0 and r["cancelled_m2"] > 0:
+                info.append("ledger %s %d: cancelled %.4f m2 is a residue of non-additive areas"
+                            % (rid, r["year"], r["cancelled_m2"]))
+        rv = rawall[rid]
+        last = rows[-1]["remaining_end_m2"]
+        ok_last = abs(last - rv["remaining"]) <= 1e-6 * max(rv["remaining"], 1.0)
+        tot = sum(r["released_m2"] for r in rows)
+        readd = sum(r["_readded"][0] for r in rows)
+        kept = sum(r["_readded"][1] for r in rows)
+        tol = max(0.01, AREA_REL * rv["released"])
+        info.append("check %-9s re-recorded land %.3f m2 (of which %.3f m2 still remaining as of D) "
+                    "vs sum released - R5 released %.3f" % (rid, readd, kept, tot - rv["released"]))
+        if abs(readd - (tot - rv["released"])) > tol:
+            warn.append("ledger %s: re-recorded land %.3f != excess of released %.3f"
+                        % (rid, readd, tot - rv["released"]))
+        if kept > tol:
+            warn.append("ledger %s: %.3f m2 released, recorded again and still remaining: the "
+                        "years' released exceed R5 released although it was not released twice "
+                        "(SPEC R11 says 'exactly ... unless released again')" % (rid, kept))
+        if worst > 0.5e-6:
+            warn.append("ledger %s: worst balance residue %.2e rel is within 2x of the 1e-6 "
+                        "self-check limit (geodesic non-additivity; SPEC allows ~1e-5)" % (rid, worst))
+        ok_sum = tot >= rv["released"] - tol
+        info.append("check %-9s balance worst %.2e rel; last remaining_end %.6f vs R5 %.6f (%s); "
+                    "sum released %.3f vs R5 released %.3f, diff %+.3f (%s)"
+                    % (rid, worst, last, rv["remaining"], "ok" if ok_last else "FAIL",
+                       tot, rv["released"], tot - rv["released"], "ok" if ok_sum else "FAIL"))
+        if not ok_last:
+            warn.append("ledger %s: last remaining_end %.6f != R5 remaining %.6f"
+                        % (rid, last, rv["remaining"]))
+        if not ok_sum:
+            warn.append("ledger %s: sum of released %.3f < R5 released %.3f"
+                        % (rid, tot, rv["released"]))
+    # national ledger vs sum of the region rows (regions do not overlap: should agree)
+    for i, r in enumerate(hist_nat):
+        for k in ("remaining_end_m2", "released_m2", "added_m2"):
+            s = sum(rows[i][k] for rows in hist.values())
+            if abs(s - r[k]) > max(0.01, AREA_REL * r[k]):
+                warn.append("ledger national %d: %s %.3f vs sum of regions %.3f"
+                            % (r["year"], k, r[k], s))
+    # scenario thresholds: projected vs deadline, work plan end year vs projected year
+    for s in scen:
+        y = s["years_to_complete"]
+        if y is None or s["_proj"] is None:
+            continue
+        slack = 2 * AREA_REL * y * 365.25 + 1.0        # days R7 tolerances could move it
+        if s["deadline"] is not None and s["_remaining"] >= MIN_REMAINING_M2:
+            gap = (dt.date.fromisoformat(s["deadline"]) - s["_proj"]).days
+            if abs(gap) <= slack:
+                warn.append("scenario %s %s: projected %s within %d days of deadline %s"
+                            % (s["scenario"], s["region_id"], s["_proj"], gap, s["deadline"]))
+        exact = D + dt.timedelta(days=y * 365.25)
+        ye = dt.date(exact.year, 12, 31)
+        near = min(abs((ye - exact).days), abs((exact - dt.date(exact.year, 1, 1)).days) + 1)
+        if s["region_id"] != "_national" and near <= slack:
+            warn.append("scenario %s %s: completion %.2f days from a year end; work-plan row "
+                        "count could flip" % (s["scenario"], s["region_id"], near))
+    for s in scen:
+        if s["scenario"] == "current" and s["region_id"] in raw_regions:
+            rv = raw_regions[s["region_id"]]
+            r10 = rv["remaining"] / rv["rate"] if rv["rate"] > 0 else None
+            if r10 != s["years_to_complete"]:
+                warn.append("scenario current %s: years %r differ from R10 %r"
+                            % (s["region_id"], s["years_to_complete"], r10))
+        if s["region_id"] == "_national" or s["rate_m2_per_year"] <= 0:
+            continue
+        rows = [p for p in plan if p["scenario"] == s["scenario"] and p["region_id"] == s["region_id"]]
+        if rows[-1]["remaining_end_m2"] != 0:
+            warn.append("work plan %s %s: capped at %d rows, remaining %.3f m2"
+                        % (s["scenario"], s["region_id"], len(rows), rows[-1]["remaining_end_m2"]))
+        elif s["_proj"] is not None and rows[-1]["year"] != s["_proj"].year:
+            warn.append("work plan %s %s: last year %d but projected_completion %s"
+                        % (s["scenario"], s["region_id"], rows[-1]["year"], s["_proj"]))
+        tot = sum(p["planned_release_m2"] for p in rows)
+        if rows[-1]["remaining_end_m2"] == 0 and abs(tot - rows[0]["remaining_start_m2"]) > 1e-6 * tot:
+            warn.append("work plan %s %s: planned sum %.6f != remaining %.6f"
+                        % (s["scenario"], s["region_id"], tot, rows[0]["remaining_start_m2"]))
+    return info, warn
+
+
+def r11_r12(hazards, clips, raw_regions, raw_national, out_regions, national):
+    """Adds R12 keys to the region/national entries; returns the new top-level keys."""
+    for rid, rv in raw_regions.items():
+        req, cap = required(rv)
+        out_regions[rid]["required_rate_m2_per_year"] = req
+        out_regions[rid]["capacity_factor_needed"] = cap
+    req, cap = required(raw_national)
+    national["required_rate_m2_per_year"] = req
+    national["capacity_factor_needed"] = cap
+
+    allclips = dict(clips)
+    allclips[None] = lambda X: X
+    first, hist = ledger(hazards, allclips)
+    hist_nat = hist.pop(None)
+    scen = scenario_rows(raw_regions, raw_national)
+    plan = work_plan_rows(scen, raw_regions)
+    info, warn = r11_r12_checks(hist, hist_nat, raw_regions, raw_national, scen, plan)
+
+    def strip(row):
+        return {k: v for k, v in row.items() if not k.startswith("_")}
+
+    history = [strip(r) for rid in sorted(hist) for r in hist[rid]]
+    nat = {}
+    for r in hist_nat:
+        r = strip(r)
+        del r["region_id"]
+        nat[str(r["year"])] = r
+    return {"release_history": history,
+            "release_history_national": nat,
+            "scenarios": [strip(s) for s in scen],
+            "work_plan": plan,
+            "parameters_r12": {"scenarios": {k: {kk: (vv.isoformat() if isinstance(vv, dt.date) else vv)
+                                                 for kk, vv in v.items()}
+                                             for k, v in SCENARIOS.items()},
+                               "ledger_years": [first, D.year]},
+            "_checks_r11_r12": info,           # printed, not written
+            "warnings_r11_r12": warn,
+            "assumptions_r11_r12": ASSUMPTIONS_R11_R12}
+
+
+def report_r11_r12(res, checks):
+    print("R11 ledger %d..%d; last year per region:" % tuple(res["parameters_r12"]["ledger_years"]))
+    cols = ["remaining_start_m2", "added_m2", "released_m2", "cleared_m2", "reduced_m2",
+            "cancelled_m2", "remaining_end_m2"]
+    print("%-9s %4s " % ("region", "year") + " ".join("%13s" % c[:-3][:13] for c in cols))
+    last = {}
+    for r in res["release_history"]:
+        last[r["region_id"]] = r
+    nat = res["release_history_national"]
+    last["national"] = nat[max(nat, key=int)]
+    for rid, r in last.items():
+        print("%-9s %4d " % (rid, r["year"]) + " ".join("%13.1f" % r[c] for c in cols))
+    print("R12 required rate / capacity factor:")
+    for rid, r in list(res["regions"].items()) + [("national", res["national"])]:
+        rq, cf = r["required_rate_m2_per_year"], r["capacity_factor_needed"]
+        print("  %-9s %14s %10s" % (rid, "%.1f" % rq if rq is not None else "null",
+                                    "%.4f" % cf if cf is not None else "null"))
+    print("R12 scenarios:")
+    for s in res["scenarios"]:
+        print("  %-10s %-9s %14.1f %10s %12s %10s %s"
+              % (s["scenario"], s["region_id"], s["rate_m2_per_year"],
+                 "%.4f" % s["years_to_complete"] if s["years_to_complete"] is not None else "null",
+                 s["projected_completion"], s["deadline"], s["on_track"]))
+    print("work plan rows: %d" % len(res["work_plan"]))
+    for line in checks:
+        print(line)
+    for w in res["warnings_r11_r12"]:
+        print("WARNING:", w)
 
 
 def report(res):
