@@ -296,3 +296,160 @@ fn sample_qa_reports_every_deliberate_defect() {
     sorted.sort();
     assert_eq!(found, sorted);
 }
+
+/// Rows of an attribute table of the GeoPackage keyed by `keys` joined with '/'.
+fn keyed_rows(out: &std::path::Path, layer: &str, keys: &[&str]) -> BTreeMap<String, Row> {
+    read_layer(&out.join("minefree.gpkg"), layer)
+        .into_iter()
+        .map(|(r, _)| {
+            let k: Vec<String> = keys.iter().map(|c| text(&r, c).unwrap()).collect();
+            (k.join("/"), r)
+        })
+        .collect()
+}
+
+/// The oracle's rows of `table` keyed like [`keyed_rows`].
+fn oracle_rows(want: &Value, table: &str, keys: &[&str]) -> BTreeMap<String, Value> {
+    want[table]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            let k: Vec<String> = keys
+                .iter()
+                .map(|c| match &w[*c] {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect();
+            (k.join("/"), w.clone())
+        })
+        .collect()
+}
+
+/// The tolerance scale of a place: its original land (the national one for `_national`).
+fn original_of(want: &Value, region_id: &str) -> f64 {
+    match region_id {
+        "_national" => want["national"]["original_m2"].as_f64().unwrap(),
+        id => want["regions"][id]["original_m2"].as_f64().unwrap(),
+    }
+}
+
+#[test]
+fn sample_land_ledger_matches_the_oracle() {
+    let (_tmp, out) = run_sample();
+    let want = expected();
+    let keys = ["region_id", "year"];
+    let got = keyed_rows(&out, "release_history", &keys);
+    let wanted = oracle_rows(&want, "release_history", &keys);
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        wanted.keys().collect::<Vec<_>>(),
+        "same (region, year) rows"
+    );
+    for (k, w) in &wanted {
+        let g = &got[k];
+        let original = original_of(&want, w["region_id"].as_str().unwrap());
+        for col in [
+            "remaining_start_m2",
+            "added_m2",
+            "released_m2",
+            "cleared_m2",
+            "reduced_m2",
+            "cancelled_m2",
+            "remaining_end_m2",
+        ] {
+            close_area(
+                real(g, col),
+                w[col].as_f64().unwrap(),
+                original,
+                &format!("{k}.{col}"),
+            );
+        }
+        // Every written row adds up (to the rounding of its columns).
+        let balance = real(g, "remaining_start_m2") + real(g, "added_m2")
+            - real(g, "released_m2")
+            - real(g, "remaining_end_m2");
+        assert!(
+            balance.abs() <= 0.03,
+            "{k}: start + added − released − end = {balance}"
+        );
+    }
+    // The last year ends at region_summary's remaining land, exactly as written.
+    let regions = keyed_rows(&out, "region_summary", &["region_id"]);
+    for (id, r) in &regions {
+        let last = &got[&format!("{id}/2026")];
+        assert_eq!(
+            real(last, "remaining_end_m2"),
+            real(r, "remaining_m2"),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn sample_required_rates_scenarios_and_work_plan_match_the_oracle() {
+    let (_tmp, out) = run_sample();
+    let want = expected();
+    let close_rel = |got: Option<f64>, want: &Value, what: &str| match (got, want.as_f64()) {
+        (None, None) => {}
+        (Some(g), Some(w)) => assert!(
+            (g - w).abs() <= 1e-4 * w.abs() + 1e-3,
+            "{what}: got {g}, oracle {w}"
+        ),
+        (g, _) => panic!("{what}: got {g:?}, oracle {want}"),
+    };
+    let opt_real = |r: &Row, c: &str| r.get(c).map(|_| real(r, c));
+    for (id, r) in keyed_rows(&out, "region_summary", &["region_id"]) {
+        let w = &want["regions"][&id];
+        for col in ["required_rate_m2_per_year", "capacity_factor_needed"] {
+            close_rel(opt_real(&r, col), &w[col], &format!("{id}.{col}"));
+        }
+    }
+    let keys = ["scenario", "region_id"];
+    let got = keyed_rows(&out, "scenarios", &keys);
+    let wanted = oracle_rows(&want, "scenarios", &keys);
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        wanted.keys().collect::<Vec<_>>()
+    );
+    for (k, w) in &wanted {
+        let g = &got[k];
+        let original = original_of(&want, w["region_id"].as_str().unwrap());
+        close_area(
+            real(g, "rate_m2_per_year"),
+            w["rate_m2_per_year"].as_f64().unwrap(),
+            original,
+            k,
+        );
+        close_rel(opt_real(g, "years_to_complete"), &w["years_to_complete"], k);
+        for col in ["projected_completion", "deadline"] {
+            assert_eq!(text(g, col), w[col].as_str().map(String::from), "{k}.{col}");
+        }
+        let on_track = g.get("on_track").map(|_| real(g, "on_track") != 0.0);
+        assert_eq!(on_track, w["on_track"].as_bool(), "{k}.on_track");
+    }
+    let keys = ["scenario", "region_id", "year"];
+    let got = keyed_rows(&out, "work_plan", &keys);
+    let wanted = oracle_rows(&want, "work_plan", &keys);
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        wanted.keys().collect::<Vec<_>>()
+    );
+    for (k, w) in &wanted {
+        let g = &got[k];
+        let original = original_of(&want, w["region_id"].as_str().unwrap());
+        for col in [
+            "remaining_start_m2",
+            "planned_release_m2",
+            "remaining_end_m2",
+        ] {
+            close_area(
+                real(g, col),
+                w[col].as_f64().unwrap(),
+                original,
+                &format!("{k}.{col}"),
+            );
+        }
+    }
+}

@@ -426,3 +426,218 @@ fn brute_distance_m(p: Point<f64>, mp: &MultiPolygon<f64>) -> f64 {
     }
     best
 }
+
+/// The R11 ledger of a story told in unit squares of one band ([x0,x1]×[0,2]):
+/// H1 [0,4] recorded 2018; R1 cancels [0,1] in 2019; R2 clears [0,2] in 2020 (over the
+/// land cancelled the year before: only [1,2] is released then); R0 cleared [2,3] in
+/// 2017, before H1 was recorded, so it does not apply; H2 [3,6] recorded 2021 overlaps
+/// H1 on [3,4] (added is only [4,6]); R3 reduces [5,6] in 2021, the year H2 was
+/// recorded; H3 [0,1] recorded 2022 on land released in 2019 (added again); R4 clears
+/// [0,1] in 2023; U, an undated hazard elsewhere ([20,21]×[0,1]), is cancelled in 2020.
+fn ledger_story() -> (Vec<Hazard>, Vec<Release>) {
+    let hazards = vec![
+        hazard("H1", Status::Sha, Some("2018-03-01"), rect(0., 0., 4., 2.)),
+        hazard("H2", Status::Cha, Some("2021-01-10"), rect(3., 0., 6., 2.)),
+        hazard("H3", Status::Sha, Some("2022-02-01"), rect(0., 0., 1., 2.)),
+        hazard("U", Status::Sha, None, rect(20., 0., 21., 1.)),
+    ];
+    let releases = vec![
+        release("R0", Method::Cleared, "2017-01-01", rect(2., 0., 3., 2.)),
+        release("R1", Method::Cancelled, "2019-05-01", rect(0., 0., 1., 2.)),
+        release("R2", Method::Cleared, "2020-06-01", rect(0., 0., 2., 2.)),
+        release("R3", Method::Reduced, "2021-09-01", rect(5., 0., 6., 2.)),
+        release("R4", Method::Cleared, "2023-03-01", rect(0., 0., 1., 2.)),
+        release(
+            "RU",
+            Method::Cancelled,
+            "2020-02-01",
+            rect(20., 0., 21., 1.),
+        ),
+    ];
+    (hazards, releases)
+}
+
+/// `(year, start, added, released, cleared, reduced, cancelled, end)` per ledger row.
+type Want = (i32, f64, f64, f64, f64, f64, f64, f64);
+
+fn assert_ledger(got: &[minefree::analysis::ledger::LedgerRow], want: &[Want]) {
+    assert_eq!(got.len(), want.len(), "one row per year");
+    for (g, w) in got.iter().zip(want) {
+        assert_eq!(g.year, w.0);
+        let y = w.0;
+        for (name, a, b) in [
+            ("start", g.remaining_start_m2, w.1),
+            ("added", g.added_m2, w.2),
+            ("released", g.released_m2, w.3),
+            ("cleared", g.cleared_m2, w.4),
+            ("reduced", g.reduced_m2, w.5),
+            ("cancelled", g.cancelled_m2, w.6),
+            ("end", g.remaining_end_m2, w.7),
+        ] {
+            assert!(
+                (a - b).abs() <= 1e-6 * b.abs() + 0.01,
+                "{y} {name}: got {a}, want {b}"
+            );
+        }
+    }
+}
+
+/// R5 and R11 of `hazards`, `releases` and `regions` as of `as_of`, with the ledger's
+/// first and last years.
+fn ledger_of(
+    hazards: &[Hazard],
+    releases: &[Release],
+    regions: &[Region],
+    as_of: &str,
+) -> (minefree::analysis::regions::RegionLand, (i32, i32)) {
+    use minefree::analysis::ledger::LedgerSpan;
+    use minefree::analysis::regions::land_and_ledger_by_region;
+    let (accounts, _) = account_hazards(hazards, releases, day("2000-01-01"));
+    let span = LedgerSpan::of(hazards, &accounts, releases, day(as_of));
+    let land = land_and_ledger_by_region(hazards, &accounts, regions, Some(&span));
+    (land, (span.first_year, span.last_year))
+}
+
+#[test]
+fn land_ledger_of_a_story_by_hand() {
+    let (hazards, releases) = ledger_story();
+    let region = Region {
+        region_id: "G".into(),
+        name: "G".into(),
+        parent_id: None,
+        geometry: rect(-50., -50., 50., 50.),
+    };
+    let (land, span) = ledger_of(&hazards, &releases, &[region], "2024-06-30");
+    assert_eq!(span, (2018, 2024), "R0 does not apply");
+    let a = |x0: f64, x1: f64| area_m2(&rect(x0, 0., x1, 2.));
+    let u = area_m2(&rect(20., 0., 21., 1.));
+    let remaining = land.regions[0][layer::REMAINING];
+    close(remaining, a(2., 5.));
+    let rows = land.ledger.as_ref().unwrap().regions[0].rows(remaining);
+    let want: Vec<Want> = vec![
+        (2018, u, a(0., 4.), 0., 0., 0., 0., u + a(0., 4.)),
+        (
+            2019,
+            u + a(0., 4.),
+            0.,
+            a(0., 1.),
+            0.,
+            0.,
+            a(0., 1.),
+            u + a(1., 4.),
+        ),
+        (
+            2020,
+            u + a(1., 4.),
+            0.,
+            u + a(1., 2.),
+            a(1., 2.),
+            0.,
+            u,
+            a(2., 4.),
+        ),
+        (
+            2021,
+            a(2., 4.),
+            a(4., 6.),
+            a(5., 6.),
+            0.,
+            a(5., 6.),
+            0.,
+            a(2., 5.),
+        ),
+        (
+            2022,
+            a(2., 5.),
+            a(0., 1.),
+            0.,
+            0.,
+            0.,
+            0.,
+            a(2., 5.) + a(0., 1.),
+        ),
+        (
+            2023,
+            a(2., 5.) + a(0., 1.),
+            0.,
+            a(0., 1.),
+            a(0., 1.),
+            0.,
+            0.,
+            a(2., 5.),
+        ),
+        (2024, a(2., 5.), 0., 0., 0., 0., 0., a(2., 5.)),
+    ];
+    assert_ledger(&rows, &want);
+    // The national ledger is the same land (one region holds everything).
+    let national = land.ledger.as_ref().unwrap().national.rows(remaining);
+    assert_ledger(&national, &want);
+}
+
+#[test]
+fn land_ledger_split_by_a_region_boundary_by_hand() {
+    // The same story without the undated hazard, with two regions meeting at x = 3: the
+    // 2019, 2020, 2022 and 2023 events fall in W, the 2021 ones in E; the component of
+    // H1–H3 crosses the boundary (the overlay path).
+    let (mut hazards, mut releases) = ledger_story();
+    hazards.pop();
+    releases.pop();
+    let region = |id: &str, g| Region {
+        region_id: id.into(),
+        name: id.into(),
+        parent_id: None,
+        geometry: g,
+    };
+    let regions = [
+        region("E", rect(3., -50., 50., 50.)),
+        region("W", rect(-50., -50., 3., 50.)),
+    ];
+    let (land, _) = ledger_of(&hazards, &releases, &regions, "2024-06-30");
+    let a = |x0: f64, x1: f64| area_m2(&rect(x0, 0., x1, 2.));
+    let ledger = land.ledger.as_ref().unwrap();
+    let east = ledger.regions[0].rows(land.regions[0][layer::REMAINING]);
+    let west = ledger.regions[1].rows(land.regions[1][layer::REMAINING]);
+    let e0 = a(3., 4.);
+    assert_ledger(
+        &east,
+        &[
+            (2018, 0., e0, 0., 0., 0., 0., e0),
+            (2019, e0, 0., 0., 0., 0., 0., e0),
+            (2020, e0, 0., 0., 0., 0., 0., e0),
+            (2021, e0, a(4., 6.), a(5., 6.), 0., a(5., 6.), 0., a(3., 5.)),
+            (2022, a(3., 5.), 0., 0., 0., 0., 0., a(3., 5.)),
+            (2023, a(3., 5.), 0., 0., 0., 0., 0., a(3., 5.)),
+            (2024, a(3., 5.), 0., 0., 0., 0., 0., a(3., 5.)),
+        ],
+    );
+    assert_ledger(
+        &west,
+        &[
+            (2018, 0., a(0., 3.), 0., 0., 0., 0., a(0., 3.)),
+            (2019, a(0., 3.), 0., a(0., 1.), 0., 0., a(0., 1.), a(1., 3.)),
+            (2020, a(1., 3.), 0., a(1., 2.), a(1., 2.), 0., 0., a(2., 3.)),
+            (2021, a(2., 3.), 0., 0., 0., 0., 0., a(2., 3.)),
+            (
+                2022,
+                a(2., 3.),
+                a(0., 1.),
+                0.,
+                0.,
+                0.,
+                0.,
+                a(2., 3.) + a(0., 1.),
+            ),
+            (
+                2023,
+                a(2., 3.) + a(0., 1.),
+                0.,
+                a(0., 1.),
+                a(0., 1.),
+                0.,
+                0.,
+                a(2., 3.),
+            ),
+            (2024, a(2., 3.), 0., 0., 0., 0., 0., a(2., 3.)),
+        ],
+    );
+}

@@ -10,10 +10,12 @@
 //! `N_Y` the hazards recorded in Y, `added = N_Y − M_{Y−1}`,
 //! `L_Y = (M_{Y−1} ∪ N_Y) − M_Y`, cleared `L_Y ∩ C^Y`, reduced `L_Y ∩ Rd^Y − C^Y`.
 //!
-//! Written rows take `remaining_start` from the previous year's end, so that
-//! `start + added − released = end` holds on screen: `released` is that difference
-//! (as sets it is |L_Y|; measured separately the two differ only by geodesic
-//! non-additivity), and the last year's end is R5's `remaining_m2`.
+//! Written rows take `remaining_start` from the previous year's end and release
+//! `start + added − end` (as sets that is |L_Y|; measured apart the two differ only by
+//! geodesic non-additivity), so that every row adds up on screen. A year in which
+//! nothing happens in a place ends exactly where it started, and the last year ends at
+//! R5's `remaining_m2` (after a component's last event its land is R4's, measured as
+//! R5 measures it).
 
 use chrono::{Datelike, NaiveDate};
 use geo::MultiPolygon;
@@ -67,8 +69,10 @@ impl<'a> LedgerSpan<'a> {
 /// The measured land of one year in one place (m²).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct YearLand {
-    /// |M_Y| at the year's end.
+    /// |M_Y|: land remaining at the year's end.
     pub end_m2: f64,
+    /// |L_Y|: land released that year (the written figure is `start + added − end`).
+    pub released_m2: f64,
     /// |N_Y − M_{Y−1}|.
     pub added_m2: f64,
     /// |L_Y ∩ C^Y|.
@@ -83,8 +87,19 @@ pub struct YearLand {
 pub struct ComponentLedger {
     /// |M| before the first year, nationally and per place.
     pub start: (f64, Vec<(Place, f64)>),
-    /// `(year, national, per place)` in year order.
-    pub events: Vec<(i32, YearLand, Vec<(Place, YearLand)>)>,
+    /// The years in which something happened, in year order.
+    pub events: Vec<YearEvent>,
+}
+
+/// One year of a component in which a hazard was recorded or a release completed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YearEvent {
+    /// Calendar year.
+    pub year: i32,
+    /// The component's land that year, everywhere.
+    pub national: YearLand,
+    /// The same per place, in the order of [`ComponentLedger::start`].
+    pub per_place: Vec<(Place, YearLand)>,
 }
 
 /// How a component's sets are measured: nationally, and per place it touches.
@@ -108,8 +123,19 @@ struct Replay<'h> {
     hazard: &'h Hazard,
     /// The hazard's remaining land so far; `None` before it is recorded.
     remaining: Option<MultiPolygon<f64>>,
-    /// Its applying releases with their completion years, clipped to its padded box.
-    releases: Vec<(i32, Method, bool, MultiPolygon<f64>)>,
+    /// Its applying releases, clipped to its padded box.
+    releases: Vec<ReplayRelease>,
+}
+
+/// An applying release as one hazard's replay sees it.
+struct ReplayRelease {
+    /// Completion year.
+    year: i32,
+    method: Method,
+    /// An exact copy of the hazard: it takes all of it (no overlay).
+    covers: bool,
+    /// Clipped to the hazard's padded box (empty when `covers`).
+    geometry: MultiPolygon<f64>,
 }
 
 /// The ledger of one component (`members` index `hazards` and `accounts`).
@@ -135,7 +161,12 @@ pub fn component_ledger(
                         (Some(b), false) => clip_to_rect(&r.geometry, b),
                         _ => MultiPolygon::new(vec![]),
                     };
-                    (r.completed_on.year(), r.method, covers, g)
+                    ReplayRelease {
+                        year: r.completed_on.year(),
+                        method: r.method,
+                        covers,
+                        geometry: g,
+                    }
                 })
                 .collect();
             Replay {
@@ -149,7 +180,9 @@ pub fn component_ledger(
         .iter()
         .flat_map(|r| {
             let recorded = r.hazard.recorded_on.map(|d| d.year());
-            recorded.into_iter().chain(r.releases.iter().map(|x| x.0))
+            recorded
+                .into_iter()
+                .chain(r.releases.iter().map(|x| x.year))
         })
         .collect();
     years.sort_unstable();
@@ -158,6 +191,7 @@ pub fn component_ledger(
     let mut m_prev = union(replays.iter().filter_map(|r| r.remaining.as_ref()));
     let start = place.measure(&m_prev);
     let mut events = Vec::with_capacity(years.len());
+    let last = years.last().copied();
     for year in years {
         let recorded_now = |r: &Replay| r.hazard.recorded_on.is_some_and(|d| d.year() == year);
         let new_land = union(
@@ -172,33 +206,18 @@ pub fn component_ledger(
             if recorded_now(r) {
                 r.remaining = Some(r.hazard.geometry.clone());
             }
-            let Some(rest) = &r.remaining else { continue };
-            let now: Vec<&(i32, Method, bool, MultiPolygon<f64>)> =
-                r.releases.iter().filter(|x| x.0 == year).collect();
-            if now.is_empty() {
-                continue;
+            if let Some((c, rd)) = r.release_year(year) {
+                cleared_parts.extend(c);
+                reduced_parts.extend(rd);
             }
-            let taken = |method: Method| -> Option<MultiPolygon<f64>> {
-                let set: Vec<_> = now.iter().filter(|x| x.1 == method).collect();
-                if set.is_empty() {
-                    None
-                } else if set.iter().any(|x| x.2) {
-                    Some(r.hazard.geometry.clone())
-                } else {
-                    let parts: Vec<&MultiPolygon<f64>> = set.iter().map(|x| &x.3).collect();
-                    Some(intersection_all(&r.hazard.geometry, &[&union(parts)]))
-                }
-            };
-            cleared_parts.extend(taken(Method::Cleared));
-            reduced_parts.extend(taken(Method::Reduced));
-            r.remaining = Some(if now.iter().any(|x| x.2) {
-                MultiPolygon::new(vec![])
-            } else {
-                let parts: Vec<&MultiPolygon<f64>> = now.iter().map(|x| &x.3).collect();
-                difference_all(rest, &parts)
-            });
         }
-        let m_now = union(replays.iter().filter_map(|r| r.remaining.as_ref()));
+        // After the last event every applying release is in: the remaining land is R4's,
+        // and the same union R5 measures (the same figures, to the last bit).
+        let m_now = if Some(year) == last {
+            union(members.iter().map(|&hi| &accounts[hi].remaining))
+        } else {
+            union(replays.iter().filter_map(|r| r.remaining.as_ref()))
+        };
         let added = difference(&new_land, &m_prev);
         let released = difference(&union([&m_prev, &new_land]), &m_now);
         let c = union(cleared_parts.iter());
@@ -207,33 +226,107 @@ pub fn component_ledger(
             &intersection_all(&released, &[&union(reduced_parts.iter())]),
             &c,
         );
-        let (end_n, end_p) = place.measure(&m_now);
-        let (added_n, added_p) = place.measure(&added);
-        let (cleared_n, cleared_p) = place.measure(&cleared);
-        let (reduced_n, reduced_p) = place.measure(&reduced);
-        let national = YearLand {
-            end_m2: end_n,
-            added_m2: added_n,
-            cleared_m2: cleared_n,
-            reduced_m2: reduced_n,
+        let measures = [&m_now, &added, &released, &cleared, &reduced].map(|g| place.measure(g));
+        let land = |pick: &dyn Fn(&(f64, Vec<(Place, f64)>)) -> f64| YearLand {
+            end_m2: pick(&measures[0]),
+            added_m2: pick(&measures[1]),
+            released_m2: pick(&measures[2]),
+            cleared_m2: pick(&measures[3]),
+            reduced_m2: pick(&measures[4]),
         };
-        let per_place = end_p
-            .iter()
-            .enumerate()
-            .map(|(k, &(p, end_m2))| {
-                let land = YearLand {
-                    end_m2,
-                    added_m2: added_p[k].1,
-                    cleared_m2: cleared_p[k].1,
-                    reduced_m2: reduced_p[k].1,
-                };
-                (p, land)
-            })
+        let national = land(&|m| m.0);
+        let per_place = (0..start.1.len())
+            .map(|k| (start.1[k].0, land(&|m| m.1[k].1)))
             .collect();
-        events.push((year, national, per_place));
+        events.push(YearEvent {
+            year,
+            national,
+            per_place,
+        });
         m_prev = m_now;
     }
-    ComponentLedger { start, events }
+    let mut ledger = ComponentLedger { start, events };
+    ledger.settle();
+    ledger
+}
+
+impl Replay<'_> {
+    /// Applies this hazard's releases completed in `year` to its remaining land; returns
+    /// the land they cleared and reduced of the hazard (`H ∩ ∪releases` per method), or
+    /// `None` when it has none that year or is not recorded yet.
+    fn release_year(&mut self, year: i32) -> Option<(Option<Geometry>, Option<Geometry>)> {
+        let rest = self.remaining.as_ref()?;
+        let now: Vec<&ReplayRelease> = self.releases.iter().filter(|x| x.year == year).collect();
+        if now.is_empty() {
+            return None;
+        }
+        let h = &self.hazard.geometry;
+        let taken = |method: Method| -> Option<Geometry> {
+            let set: Vec<&&ReplayRelease> = now.iter().filter(|x| x.method == method).collect();
+            if set.is_empty() {
+                None
+            } else if set.iter().any(|x| x.covers) {
+                Some(h.clone())
+            } else {
+                Some(intersection_all(
+                    h,
+                    &[&union(set.iter().map(|x| &x.geometry))],
+                ))
+            }
+        };
+        let out = (taken(Method::Cleared), taken(Method::Reduced));
+        self.remaining = Some(if now.iter().any(|x| x.covers) {
+            MultiPolygon::new(vec![])
+        } else {
+            let parts: Vec<&Geometry> = now.iter().map(|x| &x.geometry).collect();
+            difference_all(rest, &parts)
+        });
+        Some(out)
+    }
+}
+
+type Geometry = MultiPolygon<f64>;
+
+impl YearLand {
+    /// Nothing was added or released (in this place): the land stayed as it was.
+    fn is_still(&self) -> bool {
+        self.added_m2 == 0.0 && self.released_m2 == 0.0
+    }
+}
+
+impl ComponentLedger {
+    /// Where nothing happened in a year, the land at its end is the land at its start:
+    /// each run of such years takes the end measured after it (back to the start when it
+    /// opens the ledger), so that measurement noise lands in a year where land changed,
+    /// and the last event keeps R5's figure.
+    fn settle(&mut self) {
+        let settle_one = |start: &mut f64, lands: Vec<&mut YearLand>| {
+            let mut carry: Option<f64> = None;
+            let mut lands = lands;
+            for land in lands.iter_mut().rev() {
+                if let Some(end) = carry {
+                    land.end_m2 = end;
+                }
+                carry = land.is_still().then_some(land.end_m2);
+            }
+            if let Some(end) = carry {
+                *start = end;
+            }
+        };
+        settle_one(
+            &mut self.start.0,
+            self.events.iter_mut().map(|e| &mut e.national).collect(),
+        );
+        for k in 0..self.start.1.len() {
+            settle_one(
+                &mut self.start.1[k].1,
+                self.events
+                    .iter_mut()
+                    .map(|e| &mut e.per_place[k].1)
+                    .collect(),
+            );
+        }
+    }
 }
 
 /// One written row of `release_history` (m²).
@@ -293,7 +386,9 @@ impl PlaceLedger {
         }
     }
 
-    /// The written rows; the last year ends at `remaining_now_m2` (R5's figure).
+    /// The written rows: each year starts where the previous one ended and releases
+    /// `start + added − end`; the last year ends at `remaining_now_m2` (R5's figure,
+    /// which the components' last events already give).
     pub fn rows(&self, remaining_now_m2: f64) -> Vec<LedgerRow> {
         let mut start = self.start_m2;
         let n = self.years.len();
@@ -348,11 +443,15 @@ impl RegionLedger {
 
     /// Adds one component's ledger.
     pub fn add(&mut self, c: &ComponentLedger) {
-        let national: Vec<(i32, YearLand)> = c.events.iter().map(|(y, n, _)| (*y, *n)).collect();
+        let national: Vec<(i32, YearLand)> =
+            c.events.iter().map(|e| (e.year, e.national)).collect();
         self.national.add(c.start.0, &national);
         for (k, &(place, start_m2)) in c.start.1.iter().enumerate() {
-            let events: Vec<(i32, YearLand)> =
-                c.events.iter().map(|(y, _, per)| (*y, per[k].1)).collect();
+            let events: Vec<(i32, YearLand)> = c
+                .events
+                .iter()
+                .map(|e| (e.year, e.per_place[k].1))
+                .collect();
             let target = match place {
                 Place::Region(i) => &mut self.regions[i],
                 Place::Outside => &mut self.outside,
