@@ -86,7 +86,7 @@ pub struct YearLand {
 #[derive(Debug, Clone, Default)]
 pub struct ComponentLedger {
     /// |M| before the first year, nationally and per place.
-    pub start: (f64, Vec<(Place, f64)>),
+    pub start: Measured,
     /// The years in which something happened, in year order.
     pub events: Vec<YearEvent>,
 }
@@ -102,17 +102,20 @@ pub struct YearEvent {
     pub per_place: Vec<(Place, YearLand)>,
 }
 
+/// `(|g|, [(place, |g ∩ place|)])`: a set measured nationally and per place.
+pub type Measured = (f64, Vec<(Place, f64)>);
+
 /// How a component's sets are measured: nationally, and per place it touches.
 pub trait PlaceMeasure {
-    /// `(|g|, [(place, |g ∩ place|)])`.
-    fn measure(&self, g: &MultiPolygon<f64>) -> (f64, Vec<(Place, f64)>);
+    /// See [`Measured`].
+    fn measure(&self, g: &MultiPolygon<f64>) -> Measured;
 }
 
 /// A component lying wholly in one place.
 pub struct SolePlace(pub Place);
 
 impl PlaceMeasure for SolePlace {
-    fn measure(&self, g: &MultiPolygon<f64>) -> (f64, Vec<(Place, f64)>) {
+    fn measure(&self, g: &MultiPolygon<f64>) -> Measured {
         let a = area_m2(g);
         (a, vec![(self.0, a)])
     }
@@ -227,7 +230,7 @@ pub fn component_ledger(
             &c,
         );
         let measures = [&m_now, &added, &released, &cleared, &reduced].map(|g| place.measure(g));
-        let land = |pick: &dyn Fn(&(f64, Vec<(Place, f64)>)) -> f64| YearLand {
+        let land = |pick: &dyn Fn(&Measured) -> f64| YearLand {
             end_m2: pick(&measures[0]),
             added_m2: pick(&measures[1]),
             released_m2: pick(&measures[2]),

@@ -144,7 +144,7 @@ struct ComponentResult {
 struct Pieces<'a>(Vec<(Place, &'a MultiPolygon<f64>)>);
 
 impl PlaceMeasure for Pieces<'_> {
-    fn measure(&self, g: &MultiPolygon<f64>) -> (f64, Vec<(Place, f64)>) {
+    fn measure(&self, g: &MultiPolygon<f64>) -> super::ledger::Measured {
         let per_place = self
             .0
             .iter()
