@@ -8,9 +8,10 @@
 //! Sections (each a `<section id=…>`): `totals` (national figures), `map` (regions
 //! shaded by % released, remaining hazard land coloured CHA/SHA), `regions` (stacked
 //! bars: remaining CHA/SHA and released land split into cleared/reduced/cancelled),
-//! `trend` (area of the release records completed per year by method), `progress`
-//! (projected completion against the deadline), `priorities` (the top 20 with every
-//! factor) and `qa` (finding counts by severity and check).
+//! `ledger` (R11: land released per year by method and land added, counted once), `progress`
+//! (projected completion against the deadline), `outlook` (R12: the rate the deadline
+//! needs, scenarios, burn-down charts; see [`outlook`]), `priorities` (the top 20 with
+//! every factor) and `qa` (finding counts by severity and check).
 //!
 //! Assumptions: geometry is EPSG:4326 (lon, lat); the map uses an equirectangular
 //! projection with x scaled by cos(mean latitude), and drops vertices closer than
@@ -23,16 +24,16 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use chrono::Datelike;
 use geo::{BoundingRect, Coord, InteriorPoint, LineString, MultiPolygon, Rect};
+
+mod outlook;
 
 use super::styles::{Rgb, CHA_RGB, SHA_RGB};
 use super::ReportError;
-use crate::analysis::area::area_m2;
 use crate::analysis::priority::MIN_REMAINING_M2;
 use crate::analysis::{HazardRow, RegionRow, Summary};
 use crate::config::Pipeline;
-use crate::model::{Finding, Inputs, Method, Severity, Status};
+use crate::model::{Finding, Inputs, Severity, Status};
 
 /// What the HTML report shows.
 pub struct ReportContext<'a> {
@@ -107,8 +108,9 @@ pub fn render(ctx: &ReportContext) -> String {
     page.push_str(&totals_section(ctx));
     page.push_str(&map_section(ctx));
     page.push_str(&regions_section(ctx.summary));
-    page.push_str(&trend_section(ctx.inputs));
+    page.push_str(&outlook::ledger_section(ctx.summary));
     page.push_str(&progress_section(ctx));
+    page.push_str(&outlook::outlook_section(ctx));
     page.push_str(&priorities_section(ctx));
     page.push_str(&changes_section(ctx.changes));
     page.push_str(&qa_section(ctx.findings));
@@ -140,6 +142,8 @@ th{background:#f1f1f1}td.n,th.n{text-align:right;font-variant-numeric:tabular-nu
 .legend{display:flex;flex-wrap:wrap;gap:14px;font-size:12px;margin:4px 0}
 .sw{display:inline-block;width:12px;height:12px;border:1px solid #555;margin-right:4px;vertical-align:-2px}
 svg{display:block;max-width:100%;height:auto}svg text{font-family:"DejaVu Sans",Arial,sans-serif}
+#outlook td{white-space:nowrap}.small-multiples{display:flex;flex-wrap:wrap;gap:8px}.lead{font-size:15px}
+h3{font-size:14px;margin:12px 0 2px}details summary{cursor:pointer;color:#1f5fa8}
 footer{margin-top:30px;color:#666;font-size:11.5px;border-top:1px solid #ddd;padding-top:6px}
 "#;
 
@@ -698,26 +702,6 @@ fn regions_section(summary: &Summary) -> String {
 // ---------------------------------------------------------------------------------------
 // Release trend.
 
-/// Area of release records completed per calendar year, by method (cancelled, reduced,
-/// cleared), every year from the first to the last present.
-pub fn releases_by_year(inputs: &Inputs) -> BTreeMap<i32, [f64; 3]> {
-    let mut years: BTreeMap<i32, [f64; 3]> = BTreeMap::new();
-    for r in &inputs.releases {
-        let i = match r.method {
-            Method::Cancelled => 0,
-            Method::Reduced => 1,
-            Method::Cleared => 2,
-        };
-        years.entry(r.completed_on.year()).or_default()[i] += area_m2(&r.geometry);
-    }
-    if let (Some(&first), Some(&last)) = (years.keys().next(), years.keys().next_back()) {
-        for y in first..=last {
-            years.entry(y).or_default();
-        }
-    }
-    years
-}
-
 /// The smallest 1, 2 or 5 × 10^k that is ≥ `x` (1 for `x` ≤ 0).
 pub fn nice_ceiling(x: f64) -> f64 {
     if x <= 0.0 || !x.is_finite() {
@@ -729,102 +713,6 @@ pub fn nice_ceiling(x: f64) -> f64 {
         .map(|m| m * base)
         .find(|v| *v >= x * (1.0 - 1e-12))
         .unwrap_or(10.0 * base)
-}
-
-fn trend_section(inputs: &Inputs) -> String {
-    let mut s = String::from("<section id=\"trend\"><h2>Release trend per year</h2>\n");
-    let years = releases_by_year(inputs);
-    if years.is_empty() {
-        s.push_str("<p>No release records up to the as-of date.</p></section>\n");
-        return s;
-    }
-    let max = years
-        .values()
-        .map(|v| v.iter().sum::<f64>())
-        .fold(0.0, f64::max);
-    let top = nice_ceiling(max);
-    let (unit, div) = if top >= 1e5 {
-        ("km²", 1e6)
-    } else {
-        ("m²", 1.0)
-    };
-    let (left, bottom, plot_h) = (70.0, 30.0, 240.0);
-    let height = plot_h + bottom + 20.0;
-    let slot = (CHART_W - left - 10.0) / years.len() as f64;
-    let bar = (slot * 0.6).min(60.0);
-    let _ = writeln!(
-        s,
-        "<svg id=\"trend-svg\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{CHART_W:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {CHART_W:.0} {height:.0}\" font-size=\"11\">"
-    );
-    let y_of = |v: f64| 10.0 + plot_h * (1.0 - v / top);
-    for k in 0..=4 {
-        let v = top * f64::from(k) / 4.0;
-        let y = y_of(v);
-        let _ = writeln!(
-            s,
-            "<line x1=\"{left}\" x2=\"{:.0}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/><text x=\"{:.0}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            CHART_W - 10.0,
-            left - 6.0,
-            y + 4.0,
-            trim_number(v / div)
-        );
-    }
-    let _ = writeln!(
-        s,
-        "<text x=\"12\" y=\"{:.0}\" transform=\"rotate(-90 12 {:.0})\" text-anchor=\"middle\">{unit}</text>",
-        10.0 + plot_h / 2.0,
-        10.0 + plot_h / 2.0
-    );
-    let colours = [CANCELLED_RGB, REDUCED_RGB, CLEARED_RGB];
-    let names = ["cancelled", "reduced", "cleared"];
-    for (i, (year, values)) in years.iter().enumerate() {
-        let x = left + slot * i as f64 + (slot - bar) / 2.0;
-        let mut acc = 0.0;
-        for k in 0..3 {
-            let (y0, y1) = (y_of(acc), y_of(acc + values[k]));
-            acc += values[k];
-            if values[k] > 0.0 {
-                let _ = writeln!(
-                    s,
-                    "<rect x=\"{x:.1}\" y=\"{y1:.1}\" width=\"{bar:.1}\" height=\"{:.1}\" fill=\"{}\"><title>{year} {}: {}</title></rect>",
-                    y0 - y1,
-                    rgb(colours[k]),
-                    names[k],
-                    m2(values[k])
-                );
-            }
-        }
-        let _ = writeln!(
-            s,
-            "<text x=\"{:.1}\" y=\"{:.0}\" text-anchor=\"middle\">{year}</text>",
-            x + bar / 2.0,
-            10.0 + plot_h + 18.0
-        );
-    }
-    s.push_str("</svg>\n");
-    s.push_str(&legend(&[
-        (CANCELLED_RGB, "cancelled"),
-        (REDUCED_RGB, "reduced"),
-        (CLEARED_RGB, "cleared"),
-    ]));
-    let body: Vec<Vec<Cell>> = years
-        .iter()
-        .map(|(year, v)| {
-            vec![
-                text(&year.to_string()),
-                num(m2(v[0])),
-                num(m2(v[1])),
-                num(m2(v[2])),
-                num(m2(v.iter().sum())),
-            ]
-        })
-        .collect();
-    s.push_str(&table(
-        &["Year", "Cancelled#", "Reduced#", "Cleared#", "Total#"],
-        &body,
-    ));
-    s.push_str("<p class=\"note\">Sum of the geodesic areas of the release records completed each year, up to the as-of date. Records that overlap are each counted, so totals can exceed the land released (the region figures count land once).</p></section>\n");
-    s
 }
 
 /// A number with at most two decimals and no trailing zeros.
@@ -1060,7 +948,7 @@ mod tests {
     use super::*;
     use crate::analysis::{priority, regions, release, summarise};
     use crate::config::{Deadlines, FailOn, Parameters};
-    use crate::model::{Hazard, HazardType, Region, Release, Settlement};
+    use crate::model::{Hazard, HazardType, Method, Region, Release, Settlement};
     use chrono::NaiveDate;
     use geo::{point, polygon, wkt};
 
@@ -1125,40 +1013,6 @@ mod tests {
         assert!(f.shape(&square, "", "t", 60.0).contains("r=\"30.0\""));
     }
 
-    #[test]
-    fn trend_sums_record_areas_per_year_and_fills_gaps() {
-        let square = |x: f64| -> MultiPolygon<f64> {
-            MultiPolygon(vec![
-                polygon![(x: x, y: 0.0), (x: x + 0.01, y: 0.0), (x: x + 0.01, y: 0.01), (x: x, y: 0.01)],
-            ])
-        };
-        let release = |id: &str, method, date: &str, x| Release {
-            release_id: id.into(),
-            method,
-            completed_on: d(date),
-            hazard_id: None,
-            organisation: None,
-            geometry: square(x),
-        };
-        let inputs = Inputs {
-            releases: vec![
-                release("a", Method::Cleared, "2021-03-01", 0.0),
-                release("b", Method::Cleared, "2021-12-31", 1.0),
-                release("c", Method::Cancelled, "2023-01-01", 2.0),
-            ],
-            ..Default::default()
-        };
-        let years = releases_by_year(&inputs);
-        let one = area_m2(&square(0.0));
-        assert_eq!(
-            years.keys().copied().collect::<Vec<_>>(),
-            vec![2021, 2022, 2023]
-        );
-        assert!((years[&2021][2] - area_m2(&square(0.0)) - area_m2(&square(1.0))).abs() < 1e-6);
-        assert_eq!(years[&2022], [0.0; 3]);
-        assert!((years[&2023][0] - one).abs() < 1e-6 * one);
-    }
-
     /// A small run whose ids and names contain markup.
     fn hostile_page() -> String {
         let as_of = d("2026-06-30");
@@ -1174,16 +1028,28 @@ mod tests {
         };
         let inputs = Inputs {
             hazards: vec![hazard],
-            releases: vec![Release {
-                release_id: "R1".into(),
-                method: Method::Cleared,
-                completed_on: d("2025-05-05"),
-                hazard_id: None,
-                organisation: None,
-                geometry: MultiPolygon(vec![
-                    polygon![(x: 0.1, y: 0.1), (x: 0.15, y: 0.1), (x: 0.15, y: 0.2), (x: 0.1, y: 0.2)],
-                ]),
-            }],
+            releases: vec![
+                Release {
+                    release_id: "R1".into(),
+                    method: Method::Cleared,
+                    completed_on: d("2025-05-05"),
+                    hazard_id: None,
+                    organisation: None,
+                    geometry: MultiPolygon(vec![
+                        polygon![(x: 0.1, y: 0.1), (x: 0.15, y: 0.1), (x: 0.15, y: 0.2), (x: 0.1, y: 0.2)],
+                    ]),
+                },
+                Release {
+                    release_id: "R2".into(),
+                    method: Method::Cleared,
+                    completed_on: d("2025-05-05"),
+                    hazard_id: None,
+                    organisation: None,
+                    geometry: MultiPolygon(vec![
+                        polygon![(x: 0.1, y: 0.1), (x: 0.15, y: 0.1), (x: 0.15, y: 0.2), (x: 0.1, y: 0.2)],
+                    ]),
+                },
+            ],
             regions: vec![Region {
                 region_id: "R<'1'>".into(),
                 name: "North & <script>alert(1)</script>".into(),
@@ -1204,7 +1070,18 @@ mod tests {
         let window_start = as_of - chrono::Duration::days(730);
         let (accounts, _) =
             release::account_hazards(&inputs.hazards, &inputs.releases, window_start);
-        let land = regions::land_by_region(&inputs.hazards, &accounts, &inputs.regions);
+        let span = crate::analysis::ledger::LedgerSpan::of(
+            &inputs.hazards,
+            &accounts,
+            &inputs.releases,
+            as_of,
+        );
+        let land = regions::land_and_ledger_by_region(
+            &inputs.hazards,
+            &accounts,
+            &inputs.regions,
+            Some(&span),
+        );
         let prio = priority::prioritise(
             &inputs.hazards,
             &accounts,
@@ -1256,6 +1133,42 @@ mod tests {
     }
 
     #[test]
+    fn ledger_counts_land_once_not_release_records() {
+        // R1 and R2 are the same cleared half of the hazard, completed in 2025: the
+        // released land is that half once (a sum of records would say twice).
+        let page = hostile_page();
+        let half = crate::analysis::area::area_m2(&MultiPolygon(vec![
+            polygon![(x: 0.1, y: 0.1), (x: 0.15, y: 0.1), (x: 0.15, y: 0.2), (x: 0.1, y: 0.2)],
+        ]));
+        let ledger = &page[page.find("<section id=\"ledger\">").unwrap()..];
+        let ledger = &ledger[..ledger.find("</section>").unwrap()];
+        let row_2025 = &ledger[ledger.find("<td>2025</td>").expect("a 2025 row")..];
+        let row_2025 = &row_2025[..row_2025.find("</tr>").unwrap()];
+        // Cells: year, start, added, released, …; figures print as "61,545,152 m²".
+        let cells: Vec<f64> = row_2025
+            .split("<td class=\"n\">")
+            .skip(1)
+            .map(|c| {
+                c[..c.find(" m²").unwrap()]
+                    .replace(',', "")
+                    .parse()
+                    .unwrap()
+            })
+            .collect();
+        let released = cells[2];
+        assert!(
+            (released - half).abs() <= 1e-5 * half,
+            "released {released}, half {half}"
+        );
+        assert!(
+            (cells[3] - half).abs() <= 1e-5 * half,
+            "cleared {}",
+            cells[3]
+        );
+        assert!(page.contains("<section id=\"outlook\">"));
+    }
+
+    #[test]
     fn user_text_is_escaped_everywhere() {
         let page = hostile_page();
         assert!(!page.contains("<script"), "raw script tag in page");
@@ -1267,8 +1180,9 @@ mod tests {
             "totals",
             "map",
             "regions",
-            "trend",
+            "ledger",
             "progress",
+            "outlook",
             "priorities",
             "qa",
         ] {

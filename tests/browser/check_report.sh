@@ -4,7 +4,7 @@
 # Usage: tests/browser/check_report.sh OUTPUT_DIR|report.html [SCREENSHOT.png]
 #
 # Checks, on the DOM as Chromium parsed it (--dump-dom): every section is there
-# (totals, map, regions, trend, progress, priorities, qa), each chart is an SVG with
+# (totals, map, regions, ledger, progress, outlook, priorities, qa), each chart is an SVG with
 # shapes in it, the priority and QA tables have rows, and no NaN/Infinity/undefined
 # (as Rust or JavaScript print them) leaked into the text. On the file itself: no script and nothing fetched from
 # elsewhere (src=, href=, url(), @import). Then it takes a 1200×2400 screenshot
@@ -65,14 +65,14 @@ if ! run_chromium --dump-dom >"$work/dom.html" || [[ ! -s "$work/dom.html" ]]; t
 else
   dom="$work/dom.html"
   grep -q '<title>Land release report' "$dom" || fail "no report title"
-  for id in totals map regions trend progress priorities qa; do
+  for id in totals map regions ledger progress outlook priorities qa; do
     grep -q "<section id=\"$id\">" "$dom" || fail "section '$id' is missing"
   done
   # Extracts one section of the DOM (sections are not nested).
   section() { sed -n "/<section id=\"$1\">/,/<\/section>/p" "$dom"; }
   shapes="$(section map | grep -o '<path\|<circle' | wc -l)"
   [[ "$shapes" -ge 2 ]] || fail "the map draws $shapes shapes"
-  for id in regions trend; do
+  for id in regions ledger; do
     n="$(section "$id" | grep -o '<rect' | wc -l)"
     [[ "$n" -ge 1 ]] || fail "the $id chart has no bars"
   done
