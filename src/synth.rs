@@ -174,6 +174,11 @@ fn pipeline_toml(scale: f64, seed: u64) -> String {
     s.push_str(&format!(
         "\n[deadlines]\nnational = \"{NATIONAL_DEADLINE}\"\n"
     ));
+    // R12 scenarios, as a centre would plan them: twice today's capacity, and what it
+    // takes to finish by the national deadline.
+    s.push_str(&format!(
+        "\n[scenarios.with_aid]\nrate_factor = 2.0\n\n[scenarios.by_deadline]\nfinish_by = \"{NATIONAL_DEADLINE}\"\n"
+    ));
     s
 }
 

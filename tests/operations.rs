@@ -110,6 +110,9 @@ fn csvs_are_byte_identical_on_one_and_two_threads() {
         "region_summary.csv",
         "priority_tasks.csv",
         "qa_findings.csv",
+        "release_history.csv",
+        "scenarios.csv",
+        "work_plan.csv",
     ] {
         assert_eq!(
             std::fs::read(a.join(f)).unwrap(),
@@ -352,6 +355,9 @@ fn synthetic_country_gives_identical_csvs_on_one_and_two_threads() {
         "region_summary.csv",
         "priority_tasks.csv",
         "qa_findings.csv",
+        "release_history.csv",
+        "scenarios.csv",
+        "work_plan.csv",
     ] {
         let (x, y) = (
             std::fs::read(a.join(f)).unwrap(),
