@@ -61,6 +61,9 @@ const TOP_PRIORITIES: usize = 20;
 /// Width of every chart, pixels.
 const CHART_W: f64 = 960.0;
 
+/// Regions where no hazard land was ever recorded (neutral, not a % released class).
+const NO_LAND_RGB: Rgb = (224, 224, 224);
+
 /// Colours of released land by method (cancelled, reduced, cleared).
 const CANCELLED_RGB: Rgb = (166, 206, 227);
 const REDUCED_RGB: Rgb = (31, 120, 180);
@@ -470,10 +473,15 @@ fn union_bounds(a: Option<Rect<f64>>, b: Option<Rect<f64>>) -> Option<Rect<f64>>
     }
 }
 
-/// Index in [`RELEASED_RAMP`] of a % released (no hazard land counts as 100 %).
-fn ramp_class(pct: Option<f64>) -> usize {
-    let p = pct.unwrap_or(100.0).clamp(0.0, 100.0);
-    ((p / 20.0).floor() as usize).min(4)
+/// Index in [`RELEASED_RAMP`] of a % released; `None` for a region without hazard land
+/// (its own neutral class: it is not "nearly cleared", nothing was ever recorded there).
+fn ramp_class(pct: Option<f64>) -> Option<usize> {
+    pct.map(|p| ((p.clamp(0.0, 100.0) / 20.0).floor() as usize).min(4))
+}
+
+/// The map fill of a region by its % released.
+fn region_fill(pct: Option<f64>) -> Rgb {
+    ramp_class(pct).map_or(NO_LAND_RGB, |k| RELEASED_RAMP[k])
 }
 
 fn remaining_rows(summary: &Summary) -> impl Iterator<Item = &HazardRow> {
@@ -510,7 +518,7 @@ fn map_section(ctx: &ReportContext) -> String {
         h = frame.height
     );
     for r in &regions {
-        let fill = rgb(RELEASED_RAMP[ramp_class(r.figures.pct_released())]);
+        let fill = rgb(region_fill(r.figures.pct_released()));
         let style = format!("fill=\"{fill}\" stroke=\"#555\" stroke-width=\"1\"");
         let title = format!(
             "{} ({}): {} released",
@@ -545,12 +553,7 @@ fn map_section(ctx: &ReportContext) -> String {
         }
     }
     s.push_str("<g font-size=\"13\" font-weight=\"bold\" fill=\"#222\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\" text-anchor=\"middle\">\n");
-    for r in &regions {
-        if let Some(p) = r.geometry.as_ref().and_then(|g| g.interior_point()) {
-            let (x, y) = frame.xy(p.0);
-            let _ = writeln!(s, "<text x=\"{x:.1}\" y=\"{y:.1}\">{}</text>", esc(&r.name));
-        }
-    }
+    s.push_str(&region_labels(&frame, &regions));
     s.push_str("</g>\n<g font-size=\"10\" fill=\"#3d0050\" stroke=\"#fff\" stroke-width=\"2.5\" paint-order=\"stroke\" text-anchor=\"middle\">\n");
     let mut placed: Vec<(f64, f64)> = Vec::new();
     for (rank, h) in ranked(ctx.summary).into_iter().take(10) {
@@ -583,9 +586,43 @@ fn map_section(ctx: &ReportContext) -> String {
     for (i, c) in RELEASED_RAMP.iter().enumerate() {
         items.push((*c, format!("region {}–{} % released", 20 * i, 20 * (i + 1))));
     }
+    items.push((NO_LAND_RGB, "region: no hazard land recorded".to_string()));
     let items: Vec<(Rgb, &str)> = items.iter().map(|(c, l)| (*c, l.as_str())).collect();
     s.push_str(&legend(&items));
-    s.push_str("<p class=\"note\">#N: rank of the ten highest priorities (a label that would overlap another is left out). Hazards smaller than 7 pixels are drawn as dots.</p></section>\n");
+    s.push_str("<p class=\"note\">#N: rank of the ten highest priorities. Region names: the regions with land remaining, largest first. A label that would overlap another is left out. Hazards smaller than 7 pixels are drawn as dots.</p></section>\n");
+    s
+}
+
+/// Names of the regions with land remaining, largest remaining first, each at its
+/// interior point unless it would overlap a name already placed (then it is left out).
+fn region_labels(frame: &Frame, regions: &[&RegionRow]) -> String {
+    let mut order: Vec<&&RegionRow> = regions
+        .iter()
+        .filter(|r| r.figures.remaining_m2 >= MIN_REMAINING_M2)
+        .collect();
+    order.sort_by(|a, b| {
+        b.figures
+            .remaining_m2
+            .total_cmp(&a.figures.remaining_m2)
+            .then_with(|| a.region_id.cmp(&b.region_id))
+    });
+    // Label boxes in pixels: 13 px bold text, about 8 px per character.
+    let mut placed: Vec<(f64, f64, f64)> = Vec::new();
+    let mut s = String::new();
+    for r in order {
+        let Some(p) = r.geometry.as_ref().and_then(|g| g.interior_point()) else {
+            continue;
+        };
+        let (x, y) = frame.xy(p.0);
+        let half_w = 4.0 * r.name.chars().count() as f64 + 3.0;
+        let clear = placed
+            .iter()
+            .all(|&(px, py, pw)| (x - px).abs() >= half_w + pw || (y - py).abs() >= 16.0);
+        if clear {
+            placed.push((x, y, half_w));
+            let _ = writeln!(s, "<text x=\"{x:.1}\" y=\"{y:.1}\">{}</text>", esc(&r.name));
+        }
+    }
     s
 }
 
@@ -595,11 +632,18 @@ fn map_section(ctx: &ReportContext) -> String {
 fn regions_section(summary: &Summary) -> String {
     let mut s =
         String::from("<section id=\"regions\"><h2>Remaining and released land by region</h2>\n");
-    let rows = &summary.regions;
-    if rows.is_empty() {
+    if summary.regions.is_empty() {
         s.push_str("<p>No regions.</p></section>\n");
         return s;
     }
+    // Bars by remaining land, most first (ties by region_id), so the work is on top.
+    let mut rows: Vec<&RegionRow> = summary.regions.iter().collect();
+    rows.sort_by(|a, b| {
+        b.figures
+            .remaining_m2
+            .total_cmp(&a.figures.remaining_m2)
+            .then_with(|| a.region_id.cmp(&b.region_id))
+    });
     let max = rows
         .iter()
         .map(|r| r.figures.original_m2)
@@ -954,6 +998,15 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    #[test]
+    fn region_without_hazard_land_has_its_own_class() {
+        assert_eq!(region_fill(None), NO_LAND_RGB);
+        assert_eq!(region_fill(Some(100.0)), RELEASED_RAMP[4]);
+        assert_eq!(region_fill(Some(0.0)), RELEASED_RAMP[0]);
+        assert_eq!(region_fill(Some(39.9)), RELEASED_RAMP[1]);
+        assert!(!RELEASED_RAMP.contains(&NO_LAND_RGB));
     }
 
     #[test]
