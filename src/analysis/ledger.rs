@@ -10,19 +10,19 @@
 //! `N_Y` the hazards recorded in Y, `added = N_Y − M_{Y−1}`,
 //! `L_Y = (M_{Y−1} ∪ N_Y) − M_Y`, cleared `L_Y ∩ C^Y`, reduced `L_Y ∩ Rd^Y − C^Y`.
 //!
-//! Written rows take `remaining_start` from the previous year's end and release
-//! `start + added − end` (as sets that is |L_Y|; measured apart the two differ only by
-//! geodesic non-additivity), so that every row adds up on screen. A year in which
-//! nothing happens in a place ends exactly where it started, and the last year ends at
-//! R5's `remaining_m2` (after a component's last event its land is R4's, measured as
-//! R5 measures it).
+//! Only what changes is measured (`added`, `L_Y` and its split, all local to the year's
+//! new hazards and releases); written rows take `remaining_start` from the previous
+//! year's end and end at `start + added − released`, so that every row adds up on
+//! screen and a year in which nothing happens ends exactly where it started. The last
+//! year ends at R5's `remaining_m2`; the measurement noise between the two (geodesic
+//! areas are not additive) goes into the last year in which land changed.
 
 use chrono::{Datelike, NaiveDate};
-use geo::MultiPolygon;
+use geo::{Intersects, MultiPolygon};
 
 use super::area::area_m2;
 use super::overlay::{
-    clip_to_rect, difference, difference_all, intersection_all, padded_rect, union,
+    clip_to_rect, difference, difference_all, intersection_all, padded_rect, split_by, union,
 };
 use super::regions::Place;
 use super::release::{HazardAccount, MethodSplit};
@@ -69,9 +69,7 @@ impl<'a> LedgerSpan<'a> {
 /// The measured land of one year in one place (m²).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct YearLand {
-    /// |M_Y|: land remaining at the year's end.
-    pub end_m2: f64,
-    /// |L_Y|: land released that year (the written figure is `start + added − end`).
+    /// |L_Y|: land released that year.
     pub released_m2: f64,
     /// |N_Y − M_{Y−1}|.
     pub added_m2: f64,
@@ -124,6 +122,8 @@ impl PlaceMeasure for SolePlace {
 /// The replay state of one hazard of a component.
 struct Replay<'h> {
     hazard: &'h Hazard,
+    /// The hazard's bounding box (its remaining land lies inside it).
+    bbox: Option<geo::Rect<f64>>,
     /// The hazard's remaining land so far; `None` before it is recorded.
     remaining: Option<MultiPolygon<f64>>,
     /// Its applying releases, clipped to its padded box.
@@ -132,6 +132,8 @@ struct Replay<'h> {
 
 /// An applying release as one hazard's replay sees it.
 struct ReplayRelease {
+    /// Index into the run's releases.
+    index: usize,
     /// Completion year.
     year: i32,
     method: Method,
@@ -165,6 +167,7 @@ pub fn component_ledger(
                         _ => MultiPolygon::new(vec![]),
                     };
                     ReplayRelease {
+                        index: ri,
                         year: r.completed_on.year(),
                         method: r.method,
                         covers,
@@ -174,163 +177,246 @@ pub fn component_ledger(
                 .collect();
             Replay {
                 hazard: h,
+                bbox: crate::index::bbox(&h.geometry),
                 remaining: h.recorded_on.is_none().then(|| h.geometry.clone()),
                 releases,
             }
         })
         .collect();
-    let mut years: Vec<i32> = replays
-        .iter()
-        .flat_map(|r| {
-            let recorded = r.hazard.recorded_on.map(|d| d.year());
-            recorded
-                .into_iter()
-                .chain(r.releases.iter().map(|x| x.year))
-        })
-        .collect();
-    years.sort_unstable();
-    years.dedup();
-
-    let mut m_prev = union(replays.iter().filter_map(|r| r.remaining.as_ref()));
-    let start = place.measure(&m_prev);
-    let mut events = Vec::with_capacity(years.len());
-    let last = years.last().copied();
-    for year in years {
-        let recorded_now = |r: &Replay| r.hazard.recorded_on.is_some_and(|d| d.year() == year);
-        let new_land = union(
-            replays
-                .iter()
-                .filter(|r| recorded_now(r))
-                .map(|r| &r.hazard.geometry),
-        );
-        let mut cleared_parts = Vec::new();
-        let mut reduced_parts = Vec::new();
-        for r in replays.iter_mut() {
-            if recorded_now(r) {
-                r.remaining = Some(r.hazard.geometry.clone());
-            }
-            if let Some((c, rd)) = r.release_year(year) {
-                cleared_parts.extend(c);
-                reduced_parts.extend(rd);
-            }
+    let start = place.measure(&union(replays.iter().filter_map(|r| r.remaining.as_ref())));
+    let tree = crate::index::box_tree(replays.iter().map(|r| &r.hazard.geometry));
+    // Per year, the hazards recorded or released that year (all others stay as they are).
+    let mut touched: std::collections::BTreeMap<i32, Vec<usize>> = Default::default();
+    for (k, r) in replays.iter().enumerate() {
+        let recorded = r.hazard.recorded_on.map(|d| d.year());
+        let mut ys: Vec<i32> = recorded
+            .into_iter()
+            .chain(r.releases.iter().map(|x| x.year))
+            .collect();
+        ys.sort_unstable();
+        ys.dedup();
+        for y in ys {
+            touched.entry(y).or_default().push(k);
         }
-        // After the last event every applying release is in: the remaining land is R4's,
-        // and the same union R5 measures (the same figures, to the last bit).
-        let m_now = if Some(year) == last {
-            union(members.iter().map(|&hi| &accounts[hi].remaining))
-        } else {
-            union(replays.iter().filter_map(|r| r.remaining.as_ref()))
+    }
+    let mut events = Vec::with_capacity(touched.len());
+    for (year, touched) in touched {
+        let land = year_land(&mut replays, &tree, &touched, year);
+        let measures =
+            [&land.added, &land.released, &land.cleared, &land.reduced].map(|g| place.measure(g));
+        let pick = |f: &dyn Fn(&Measured) -> f64| YearLand {
+            added_m2: f(&measures[0]),
+            released_m2: f(&measures[1]),
+            cleared_m2: f(&measures[2]),
+            reduced_m2: f(&measures[3]),
         };
-        let added = difference(&new_land, &m_prev);
-        let released = difference(&union([&m_prev, &new_land]), &m_now);
-        let c = union(cleared_parts.iter());
-        let cleared = intersection_all(&released, &[&c]);
-        let reduced = difference(
-            &intersection_all(&released, &[&union(reduced_parts.iter())]),
-            &c,
-        );
-        let measures = [&m_now, &added, &released, &cleared, &reduced].map(|g| place.measure(g));
-        let land = |pick: &dyn Fn(&Measured) -> f64| YearLand {
-            end_m2: pick(&measures[0]),
-            added_m2: pick(&measures[1]),
-            released_m2: pick(&measures[2]),
-            cleared_m2: pick(&measures[3]),
-            reduced_m2: pick(&measures[4]),
-        };
-        let national = land(&|m| m.0);
+        let national = pick(&|m| m.0);
         let per_place = (0..start.1.len())
-            .map(|k| (start.1[k].0, land(&|m| m.1[k].1)))
+            .map(|k| (start.1[k].0, pick(&|m| m.1[k].1)))
             .collect();
         events.push(YearEvent {
             year,
             national,
             per_place,
         });
-        m_prev = m_now;
     }
-    let mut ledger = ComponentLedger { start, events };
-    ledger.settle();
-    ledger
+    ComponentLedger { start, events }
+}
+
+/// The sets of one year of a component, before they are measured.
+struct YearSets {
+    /// `N_Y − M_{Y−1}`.
+    added: Geometry,
+    /// `L_Y`.
+    released: Geometry,
+    /// `L_Y ∩ C^Y`.
+    cleared: Geometry,
+    /// `L_Y ∩ Rd^Y − C^Y`.
+    reduced: Geometry,
+}
+
+/// Advances every hazard of a component through `year` and returns that year's sets.
+/// Everything is local to what changed: land leaves `M` only where a hazard lost land to
+/// a release of the year (`D`, the union of those losses), so `L_Y = D − M_Y` needs only
+/// the hazards near `D`; likewise `N_Y − M_{Y−1}` needs only those near `N_Y`.
+fn year_land(
+    replays: &mut [Replay],
+    tree: &crate::index::BoxTree,
+    touched: &[usize],
+    year: i32,
+) -> YearSets {
+    let is_new = |r: &Replay| r.hazard.recorded_on.is_some_and(|d| d.year() == year);
+    // Each new hazard minus the land already hazardous near it.
+    let added_parts: Vec<Geometry> = touched
+        .iter()
+        .map(|&k| &replays[k])
+        .filter(|r| is_new(r))
+        .map(|r| {
+            let before = remaining_near(replays, tree, r.bbox, |_, o| !is_new(o));
+            difference_all(&r.hazard.geometry, &before)
+        })
+        .collect();
+    let added = union(added_parts.iter());
+    let mut lost = Vec::new();
+    for &k in touched {
+        let r = &mut replays[k];
+        if is_new(r) {
+            r.remaining = Some(r.hazard.geometry.clone());
+        }
+        if let Some(g) = r.release_year(year) {
+            lost.push((k, g));
+        }
+    }
+    let mut released_parts = Vec::new();
+    let mut cleared_parts = Vec::new();
+    let mut reduced_parts = Vec::new();
+    for (k, g) in lost.iter().filter(|(_, g)| !g.0.is_empty()) {
+        // The hazard's loss minus the land still hazardous in the other records near it.
+        let b = crate::index::bbox(g);
+        let clip = b.map(|b| padded_rect(&b));
+        let others: Vec<Geometry> = remaining_near(replays, tree, b, |j, _| j != *k)
+            .into_iter()
+            .map(|o| {
+                clip.as_ref()
+                    .map_or_else(|| o.clone(), |r| clip_to_rect(o, r))
+            })
+            .collect();
+        let refs: Vec<&Geometry> = others.iter().collect();
+        let part = difference_all(g, &refs);
+        if part.0.is_empty() {
+            continue;
+        }
+        let (cleared, reduced) = split_by_method(replays, touched, *k, &part, year);
+        cleared_parts.extend(cleared);
+        reduced_parts.extend(reduced);
+        released_parts.push(part);
+    }
+    let released = union(released_parts.iter());
+    let cleared = union(cleared_parts.iter());
+    let reduced = union(reduced_parts.iter());
+    YearSets {
+        added,
+        released,
+        cleared,
+        reduced,
+    }
+}
+
+/// The cleared and reduced land of `part` (released this year from hazard `k`): its
+/// points under `C^Y` (resp. `Rd^Y` and not `C^Y`), the unions over the hazards H of
+/// `H ∩ R` for their cleared (reduced) releases of the year. Hazard k's own releases
+/// count by their land (`part ⊆ H_k`); a neighbour's release that does not apply to k
+/// counts only on the neighbour (`H ∩ R`). When every release involved has one method,
+/// the whole part is of that method and no overlay is made.
+fn split_by_method(
+    replays: &[Replay],
+    touched: &[usize],
+    k: usize,
+    part: &Geometry,
+    year: i32,
+) -> (Option<Geometry>, Option<Geometry>) {
+    let own = &replays[k];
+    let own_ids: Vec<usize> = own.releases_in(year).map(|x| x.index).collect();
+    let b = crate::index::bbox(part);
+    let mut sets: [Vec<Geometry>; 2] = [Vec::new(), Vec::new()];
+    let mut methods: Vec<Method> = Vec::new();
+    let slot = |m: Method| match m {
+        Method::Cleared => Some(0),
+        Method::Reduced => Some(1),
+        Method::Cancelled => None,
+    };
+    for x in own.releases_in(year) {
+        methods.push(x.method);
+        if let Some(i) = slot(x.method) {
+            sets[i].push(own.release_land(x).clone());
+        }
+    }
+    for &j in touched.iter().filter(|&&j| j != k) {
+        let h = &replays[j];
+        let close = matches!((h.bbox, b), (Some(hb), Some(b)) if hb.intersects(&b));
+        if !close {
+            continue;
+        }
+        for x in h.releases_in(year).filter(|x| !own_ids.contains(&x.index)) {
+            if let Some(i) = slot(x.method) {
+                methods.push(x.method);
+                let on_h = intersection_all(&h.hazard.geometry, &[h.release_land(x)]);
+                sets[i].push(on_h);
+            }
+        }
+    }
+    methods.sort_by_key(|m| *m as u8);
+    methods.dedup();
+    match methods.as_slice() {
+        [Method::Cleared] => return (Some(part.clone()), None),
+        [Method::Reduced] => return (None, Some(part.clone())),
+        [Method::Cancelled] | [] => return (None, None),
+        _ => {}
+    }
+    let refs = |i: usize| -> Vec<&Geometry> { sets[i].iter().collect() };
+    let cleared = (!sets[0].is_empty()).then(|| intersection_all(part, &refs(0)));
+    let reduced = (!sets[1].is_empty()).then(|| {
+        let under = intersection_all(part, &refs(1));
+        match &cleared {
+            Some(c) => difference(&under, c),
+            None => under,
+        }
+    });
+    (cleared, reduced)
+}
+
+/// The remaining land of the hazards that `keep` selects (by index and replay) whose box
+/// meets `b` (found with the component's box `tree`).
+fn remaining_near<'a>(
+    replays: &'a [Replay],
+    tree: &crate::index::BoxTree,
+    b: Option<geo::Rect<f64>>,
+    keep: impl Fn(usize, &Replay) -> bool,
+) -> Vec<&'a Geometry> {
+    let Some(b) = b else { return Vec::new() };
+    crate::index::boxes_in(tree, &crate::index::envelope(&b, 0.0, 0.0))
+        .into_iter()
+        .filter(|&j| keep(j, &replays[j]))
+        .filter_map(|j| replays[j].remaining.as_ref())
+        .filter(|g| !g.0.is_empty())
+        .collect()
 }
 
 impl Replay<'_> {
-    /// Applies this hazard's releases completed in `year` to its remaining land; returns
-    /// the land they cleared and reduced of the hazard (`H ∩ ∪releases` per method), or
-    /// `None` when it has none that year or is not recorded yet.
-    fn release_year(&mut self, year: i32) -> Option<(Option<Geometry>, Option<Geometry>)> {
+    /// This hazard's releases completed in `year`.
+    fn releases_in(&self, year: i32) -> impl Iterator<Item = &ReplayRelease> {
+        self.releases.iter().filter(move |x| x.year == year)
+    }
+
+    /// A release's land on this hazard's box (the hazard itself for an exact copy).
+    fn release_land<'s>(&'s self, x: &'s ReplayRelease) -> &'s Geometry {
+        if x.covers {
+            &self.hazard.geometry
+        } else {
+            &x.geometry
+        }
+    }
+
+    /// Applies this hazard's releases completed in `year` to its remaining land and
+    /// returns what they took; `None` when it has none that year or is not recorded yet.
+    fn release_year(&mut self, year: i32) -> Option<Geometry> {
         let rest = self.remaining.as_ref()?;
-        let now: Vec<&ReplayRelease> = self.releases.iter().filter(|x| x.year == year).collect();
+        let now: Vec<&ReplayRelease> = self.releases_in(year).collect();
         if now.is_empty() {
             return None;
         }
-        let h = &self.hazard.geometry;
-        let taken = |method: Method| -> Option<Geometry> {
-            let set: Vec<&&ReplayRelease> = now.iter().filter(|x| x.method == method).collect();
-            if set.is_empty() {
-                None
-            } else if set.iter().any(|x| x.covers) {
-                Some(h.clone())
-            } else {
-                Some(intersection_all(
-                    h,
-                    &[&union(set.iter().map(|x| &x.geometry))],
-                ))
-            }
-        };
-        let out = (taken(Method::Cleared), taken(Method::Reduced));
-        self.remaining = Some(if now.iter().any(|x| x.covers) {
-            MultiPolygon::new(vec![])
+        let (after, lost) = if now.iter().any(|x| x.covers) {
+            (MultiPolygon::new(vec![]), rest.clone())
         } else {
             let parts: Vec<&Geometry> = now.iter().map(|x| &x.geometry).collect();
-            difference_all(rest, &parts)
-        });
-        Some(out)
+            split_by(rest, &parts)
+        };
+        self.remaining = Some(after);
+        Some(lost)
     }
 }
 
 type Geometry = MultiPolygon<f64>;
-
-impl YearLand {
-    /// Nothing was added or released (in this place): the land stayed as it was.
-    fn is_still(&self) -> bool {
-        self.added_m2 == 0.0 && self.released_m2 == 0.0
-    }
-}
-
-impl ComponentLedger {
-    /// Where nothing happened in a year, the land at its end is the land at its start:
-    /// each run of such years takes the end measured after it (back to the start when it
-    /// opens the ledger), so that measurement noise lands in a year where land changed,
-    /// and the last event keeps R5's figure.
-    fn settle(&mut self) {
-        let settle_one = |start: &mut f64, lands: Vec<&mut YearLand>| {
-            let mut carry: Option<f64> = None;
-            let mut lands = lands;
-            for land in lands.iter_mut().rev() {
-                if let Some(end) = carry {
-                    land.end_m2 = end;
-                }
-                carry = land.is_still().then_some(land.end_m2);
-            }
-            if let Some(end) = carry {
-                *start = end;
-            }
-        };
-        settle_one(
-            &mut self.start.0,
-            self.events.iter_mut().map(|e| &mut e.national).collect(),
-        );
-        for k in 0..self.start.1.len() {
-            settle_one(
-                &mut self.start.1[k].1,
-                self.events
-                    .iter_mut()
-                    .map(|e| &mut e.per_place[k].1)
-                    .collect(),
-            );
-        }
-    }
-}
 
 /// One written row of `release_history` (m²).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -372,39 +458,54 @@ impl PlaceLedger {
     }
 
     /// Adds one component's figures in this place: `start` before the first year, and
-    /// `events` (year, land) in year order, the end carried through the years between.
+    /// `events` (year, land) in year order.
     pub fn add(&mut self, start_m2: f64, events: &[(i32, YearLand)]) {
         self.start_m2 += start_m2;
-        let mut end = start_m2;
-        let mut next = events.iter().peekable();
-        for (k, slot) in self.years.iter_mut().enumerate() {
-            let year = self.first_year + k as i32;
-            if let Some((_, land)) = next.next_if(|(y, _)| *y == year) {
-                end = land.end_m2;
-                slot.added_m2 += land.added_m2;
-                slot.cleared_m2 += land.cleared_m2;
-                slot.reduced_m2 += land.reduced_m2;
-            }
-            slot.end_m2 += end;
+        for (year, land) in events {
+            let slot = &mut self.years[(year - self.first_year) as usize];
+            slot.added_m2 += land.added_m2;
+            slot.released_m2 += land.released_m2;
+            slot.cleared_m2 += land.cleared_m2;
+            slot.reduced_m2 += land.reduced_m2;
         }
     }
 
-    /// The written rows: each year starts where the previous one ended and releases
-    /// `start + added − end`; the last year ends at `remaining_now_m2` (R5's figure,
-    /// which the components' last events already give).
+    /// The written rows: each year starts where the previous one ended and ends at
+    /// `start + added − released`. The last year ends at `remaining_now_m2` (R5's
+    /// figure): the difference to the summed measurements (geodesic non-additivity,
+    /// ~1e-6 of the land) is put into the last year in which land changed here (its
+    /// released land, or its added land when less was released), else into the start.
     pub fn rows(&self, remaining_now_m2: f64) -> Vec<LedgerRow> {
-        let mut start = self.start_m2;
-        let n = self.years.len();
-        self.years
+        let mut years = self.years.clone();
+        let mut start_m2 = self.start_m2;
+        let measured_end = years
+            .iter()
+            .fold(start_m2, |end, y| end + y.added_m2 - y.released_m2);
+        let drift = remaining_now_m2 - measured_end;
+        match years
+            .iter_mut()
+            .rev()
+            .find(|y| y.added_m2 > 0.0 || y.released_m2 > 0.0)
+        {
+            Some(y) if y.released_m2 >= drift => y.released_m2 -= drift,
+            Some(y) => {
+                y.added_m2 += drift - y.released_m2;
+                y.released_m2 = 0.0;
+            }
+            None => start_m2 += drift,
+        }
+        let mut start = start_m2.max(0.0);
+        let n = years.len();
+        years
             .iter()
             .enumerate()
             .map(|(k, y)| {
+                let released_m2 = y.released_m2.clamp(0.0, start + y.added_m2);
                 let end = if k + 1 == n {
                     remaining_now_m2
                 } else {
-                    y.end_m2
+                    start + y.added_m2 - released_m2
                 };
-                let released_m2 = (start + y.added_m2 - end).max(0.0);
                 let split = MethodSplit::of(released_m2, y.cleared_m2, y.reduced_m2);
                 let row = LedgerRow {
                     year: self.first_year + k as i32,

@@ -141,23 +141,43 @@ struct ComponentResult {
 
 /// A component cut along region boundaries: its piece in each region holding some of its
 /// land, and its land outside every region (when it has some).
-struct Pieces<'a>(Vec<(Place, &'a MultiPolygon<f64>)>);
+struct Pieces<'a> {
+    parts: Vec<(Place, &'a MultiPolygon<f64>)>,
+    index: &'a RegionIndex,
+    regions: &'a [Region],
+}
 
 impl PlaceMeasure for Pieces<'_> {
     fn measure(&self, g: &MultiPolygon<f64>) -> super::ledger::Measured {
-        let per_place = self
-            .0
-            .iter()
-            .map(|(p, piece)| {
-                let a = if g.0.is_empty() {
-                    0.0
-                } else {
-                    area_m2(&intersection(g, piece))
-                };
-                (*p, a)
-            })
-            .collect();
-        (area_m2(g), per_place)
+        // The sets measured here (a year's changes) are mostly small polygons far from
+        // any boundary: each lying wholly in one place counts there by its area alone;
+        // only the others are cut, against pieces first clipped to their box.
+        let mut per_place: Vec<(Place, f64)> = self.parts.iter().map(|(p, _)| (*p, 0.0)).collect();
+        let mut national = 0.0;
+        let mut crossing = Vec::new();
+        for poly in &g.0 {
+            let part = MultiPolygon::new(vec![poly.clone()]);
+            let a = area_m2(&part);
+            national += a;
+            let sole = bbox(&part).and_then(|b| self.index.sole_place(&b, self.regions));
+            match sole {
+                Some(place) => {
+                    if let Some(slot) = per_place.iter_mut().find(|(p, _)| *p == place) {
+                        slot.1 += a;
+                    }
+                }
+                None => crossing.push(poly.clone()),
+            }
+        }
+        let crossing = MultiPolygon::new(crossing);
+        if let Some(r) = bbox(&crossing).map(|b| padded_rect(&b)) {
+            for (slot, (_, piece)) in per_place.iter_mut().zip(&self.parts) {
+                if bbox(piece).is_some_and(|pb| pb.intersects(&r)) {
+                    slot.1 += area_m2(&intersection(&crossing, &clip_to_rect(piece, &r)));
+                }
+            }
+        }
+        (national, per_place)
     }
 }
 
@@ -403,7 +423,11 @@ fn component_land(c: &Component, regions: &[Region], index: &RegionIndex) -> Com
     if has_outside {
         measured.push((Place::Outside, &outside));
     }
-    let ledger = c.ledger(&Pieces(measured));
+    let ledger = c.ledger(&Pieces {
+        parts: measured,
+        index,
+        regions,
+    });
     ComponentResult {
         by_place,
         national,
