@@ -161,7 +161,8 @@ pub struct Origin<'a> {
 pub struct ProjectInputs<'a> {
     /// Pipeline file and as-of date.
     pub origin: Origin<'a>,
-    /// The GeoPackage's tables (name, geometry kind); others than [`LAYERS`] are left out.
+    /// The GeoPackage's tables (name, geometry kind); tables other than the SPEC layers
+    /// are left out.
     pub layers: Vec<(&'a str, GeometryKind)>,
     /// The data extent ([`data_extent`]); `None` when nothing has a geometry.
     pub extent: Option<Extent>,
