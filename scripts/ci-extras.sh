@@ -3,11 +3,16 @@
 #   tests/qgis/check_gpkg.py     PyQGIS (Debian python3-qgis, headless) opens every layer of
 #                                minefree.gpkg: valid, EPSG:4326, right count, stored style
 #                                applied; renders a PNG map.
+#   tests/qgis/check_project.py  PyQGIS loads the QGIS project stored in minefree.gpkg from a
+#                                copy in another folder (relative paths): layers valid, in
+#                                order, visibility; exports the "National map" layout to PNG
+#                                and PDF.
 #   tests/browser/check_report.sh  headless Chromium renders report.html; DOM and screenshot.
 #
 # Usage: scripts/ci-extras.sh OUTPUT_DIR [--screenshots]
-#   --screenshots  write the pictures to docs/img/qgis-map.png and docs/img/report.png
-#                  (the README's screenshots); without it they go to a temporary folder.
+#   --screenshots  write the pictures to docs/img/qgis-map.png, docs/img/qgis-layout.png and
+#                  docs/img/report.png (the README's screenshots); without it they go to a
+#                  temporary folder. The layout PDF always goes to a temporary folder.
 #
 # Installs python3-qgis, qgis-providers and chromium with apt-get when they are missing
 # (needs root; about 40 s with --no-install-recommends on Debian 12). Exits 1 when a
@@ -50,12 +55,13 @@ if ((${#missing[@]})); then
   echo "ci-extras: installed in $((SECONDS - start)) s"
 fi
 
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
 if ((screenshots)); then
   pictures=docs/img
   mkdir -p "$pictures"
 else
-  pictures="$(mktemp -d)"
-  trap 'rm -rf "$pictures"' EXIT
+  pictures="$scratch"
 fi
 
 passed=0
@@ -69,6 +75,8 @@ check() {
 }
 check env QT_QPA_PLATFORM=offscreen /usr/bin/python3 tests/qgis/check_gpkg.py \
   "$out/minefree.gpkg" "$pictures/qgis-map.png"
+check env QT_QPA_PLATFORM=offscreen /usr/bin/python3 tests/qgis/check_project.py \
+  "$out/minefree.gpkg" "$pictures/qgis-layout.png" "$scratch/qgis-layout.pdf"
 check bash tests/browser/check_report.sh "$out/report.html" "$pictures/report.png"
 echo "ci-extras: $passed passed, $failed failed"
 ((failed == 0))

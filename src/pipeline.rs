@@ -17,7 +17,9 @@ use crate::config::{FailOn, Pipeline, Problem};
 use crate::ingest::{self, IngestError, RawLayer};
 use crate::model::{Finding, Inputs, Severity};
 use crate::report::run_json::{run_json, InputRecord};
-use crate::report::{self, changes, files, gpkg, html, output, styles, tables, ReportError, Table};
+use crate::report::{
+    self, changes, files, gpkg, html, output, project, styles, tables, ReportError, Table,
+};
 
 /// Why a run failed (exit status 1).
 #[derive(Debug, thiserror::Error)]
@@ -263,7 +265,7 @@ fn run_staged(
             changes: change_counts.as_ref(),
         };
         let files = timer.stage("report", || {
-            write_tables(dir, &out_tables, || {
+            write_tables(dir, &out_tables, origin(pipeline), || {
                 html::write_report(dir, &ctx)?;
                 Ok(Some("report.html".to_string()))
             })
@@ -273,7 +275,9 @@ fn run_staged(
     }
     out_tables.push((tables::qa_findings(&findings), true));
     log_qa(&findings);
-    let files = timer.stage("report", || write_tables(dir, &out_tables, || Ok(None)))?;
+    let files = timer.stage("report", || {
+        write_tables(dir, &out_tables, origin(pipeline), || Ok(None))
+    })?;
     Ok((files, findings, None, used_counts(records, &inputs)))
 }
 
@@ -398,11 +402,25 @@ fn hash_source(path: &Path) -> Option<String> {
     Some(report::sha256_hex(parts.join("").as_bytes()))
 }
 
-/// Writes the GeoPackage (GDAL, on its own thread) while the CSV, Parquet and `extra`
-/// files (HTML) are written on this one; returns the file names.
+/// The pipeline file's name and stem and the as-of date, as the QGIS project names them.
+fn origin(pipeline: &Pipeline) -> project::Origin<'_> {
+    fn name(part: Option<&std::ffi::OsStr>) -> &str {
+        part.and_then(|n| n.to_str()).unwrap_or("minefree")
+    }
+    project::Origin {
+        file_name: name(pipeline.path.file_name()),
+        name: name(pipeline.path.file_stem()),
+        as_of: pipeline.as_of,
+    }
+}
+
+/// Writes the GeoPackage (GDAL, on its own thread: layers, then their styles, then the
+/// QGIS project) while the CSV, Parquet and `extra` files (HTML) are written on this
+/// one; returns the file names.
 fn write_tables(
     dir: &Path,
     out: &[(Table, bool)],
+    origin: project::Origin<'_>,
     extra: impl FnOnce() -> Result<Option<String>, ReportError>,
 ) -> Result<Vec<String>, ReportError> {
     let refs: Vec<&Table> = out.iter().map(|(t, _)| t).collect();
@@ -410,7 +428,8 @@ fn write_tables(
     let (gpkg_result, rest) = std::thread::scope(|scope| {
         let writer = scope.spawn(|| {
             gpkg::write_gpkg(&gpkg_path, &refs)?;
-            styles::write_styles(&gpkg_path, &refs)
+            styles::write_styles(&gpkg_path, &refs)?;
+            project::write_project(&gpkg_path, &project::ProjectInputs::new(origin, &refs))
         });
         let rest = write_files(dir, out).and_then(|mut files| {
             files.extend(extra()?);

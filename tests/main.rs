@@ -14,3 +14,4 @@ mod operations;
 mod output_safety;
 mod properties;
 mod qa_cases;
+mod qgis_project;

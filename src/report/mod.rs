@@ -11,9 +11,11 @@ pub mod files;
 pub mod gpkg;
 pub mod html;
 pub mod output;
+pub mod project;
 pub mod run_json;
 pub mod styles;
 pub mod tables;
+pub mod zip;
 
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};

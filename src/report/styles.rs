@@ -134,7 +134,7 @@ const STYLES: [StyleSpec; 5] = [
         "Graduated by pct_released, labelled with name (minefree default)",
         true,
         || {
-            let labels = labeling("name", 10.0, (30, 30, 30), false);
+            let labels = labeling("name", 10.0, (30, 30, 30), false, 9);
             qml(&regions_by_pct_released(), Some(&labels))
         },
     ),
@@ -144,7 +144,7 @@ const STYLES: [StyleSpec; 5] = [
         "Graduated by rank, labelled with rank (minefree default)",
         true,
         || {
-            let labels = labeling("rank", 8.0, (84, 0, 110), true);
+            let labels = labeling("rank", 8.0, (84, 0, 110), true, 5);
             qml(&tasks_by_rank(), Some(&labels))
         },
     ),
@@ -493,8 +493,9 @@ fn rule_based(rules: &[Rule]) -> String {
 
 /// Simple labeling with the values of `field` and a white buffer: over the polygon's
 /// centroid (kept inside it), or `beside` it (around the centroid, for small shapes).
-/// Colliding labels are dropped.
-fn labeling(field: &str, size_pt: f64, text: Rgb, beside: bool) -> String {
+/// Colliding labels are dropped, those of lower `priority` (0–10) first: region names
+/// win over the rank labels around them.
+fn labeling(field: &str, size_pt: f64, text: Rgb, beside: bool, priority: u8) -> String {
     format!(
         concat!(
             r#"<labeling type="simple"><settings calloutType="simple">"#,
@@ -508,7 +509,7 @@ fn labeling(field: &str, size_pt: f64, text: Rgb, beside: bool) -> String {
             r#"<text-format wrapChar="" multilineAlign="3" autoWrapLength="0" "#,
             r#"formatNumbers="0" decimals="0" plussign="0"/>"#,
             r#"<placement placement="{placement}" centroidInside="1" centroidWhole="0" "#,
-            r#"fitInPolygonOnly="0" priority="5" offsetType="0" dist="{dist}" distUnits="MM" "#,
+            r#"fitInPolygonOnly="0" priority="{priority}" offsetType="0" dist="{dist}" distUnits="MM" "#,
             r#"quadOffset="4" xOffset="0" yOffset="0" offsetUnits="MM"/>"#,
             r#"<rendering drawLabels="1" displayAll="0" obstacle="1" "#,
             r#"upsidedownLabels="0" scaleVisibility="0" fontLimitPixelSize="0" "#,
@@ -520,6 +521,7 @@ fn labeling(field: &str, size_pt: f64, text: Rgb, beside: bool) -> String {
         color = color(text, 255),
         placement = if beside { 0 } else { 1 },
         dist = if beside { 1 } else { 0 },
+        priority = priority,
     )
 }
 

@@ -1,0 +1,172 @@
+//! The QGIS project stored in `minefree.gpkg` (issue 15), read back the way QGIS reads it:
+//! the `qgis_projects` row through GDAL's SQLite, its `content` hex text decoded, the
+//! `.qgz` zip taken apart by hand from its central directory (independently of the
+//! writer), and the `.qgs` XML searched for what the project must hold. The PyQGIS check
+//! `tests/qgis/check_project.py` then loads it in QGIS itself.
+
+use std::path::Path;
+
+use gdal::vector::sql::Dialect;
+use gdal::vector::LayerAccess;
+use gdal::Dataset;
+
+use crate::operations::{minefree, sample_copy};
+
+/// Every row of an SQL query on the GeoPackage, each column as text.
+fn query(gpkg: &Path, sql: &str) -> Vec<Vec<Option<String>>> {
+    let ds = Dataset::open(gpkg).expect("gpkg opens");
+    let Some(mut rows) = ds.execute_sql(sql, None, Dialect::SQLITE).expect(sql) else {
+        return Vec::new();
+    };
+    let n = rows.defn().fields().count();
+    rows.features()
+        .map(|f| {
+            (0..n)
+                .map(|i| f.field_as_string(i).expect("text"))
+                .collect()
+        })
+        .collect()
+}
+
+fn u16_at(b: &[u8], at: usize) -> usize {
+    usize::from(u16::from_le_bytes([b[at], b[at + 1]]))
+}
+
+fn u32_at(b: &[u8], at: usize) -> usize {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]) as usize
+}
+
+/// The entries of a zip archive (stored ones only), found through its central directory.
+fn unzip(zip: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let end = zip.len() - 22;
+    assert_eq!(
+        &zip[end..end + 4],
+        b"PK\x05\x06",
+        "end of central directory"
+    );
+    let (count, mut at) = (u16_at(zip, end + 10), u32_at(zip, end + 16));
+    let mut entries = Vec::new();
+    for _ in 0..count {
+        assert_eq!(&zip[at..at + 4], b"PK\x01\x02", "central directory entry");
+        assert_eq!(u16_at(zip, at + 10), 0, "stored");
+        let size = u32_at(zip, at + 24);
+        let (name_len, extra_len, comment_len) = (
+            u16_at(zip, at + 28),
+            u16_at(zip, at + 30),
+            u16_at(zip, at + 32),
+        );
+        let local = u32_at(zip, at + 42);
+        let name = String::from_utf8(zip[at + 46..at + 46 + name_len].to_vec()).expect("name");
+        assert_eq!(
+            &zip[local..local + 4],
+            b"PK\x03\x04",
+            "local header of {name}"
+        );
+        let data = local + 30 + u16_at(zip, local + 26) + u16_at(zip, local + 28);
+        entries.push((name, zip[data..data + size].to_vec()));
+        at += 46 + name_len + extra_len + comment_len;
+    }
+    entries
+}
+
+/// The (name, metadata, content type, decoded content) of every stored project. The
+/// columns are declared BLOB, so OGR would hand them over as binary (hex of the bytes):
+/// the casts read the text that is stored, as QGIS does (`sqlite3_column_text`).
+fn stored_projects(gpkg: &Path) -> Vec<(String, String, String, Vec<u8>)> {
+    query(
+        gpkg,
+        concat!(
+            "SELECT name, CAST(metadata AS TEXT), typeof(content), CAST(content AS TEXT) ",
+            "FROM qgis_projects"
+        ),
+    )
+    .into_iter()
+    .map(|row| {
+        let text = |i: usize| row[i].clone().unwrap_or_default();
+        let hex = text(3);
+        let bytes = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex digits"))
+            .collect();
+        (text(0), text(1), text(2), bytes)
+    })
+    .collect()
+}
+
+#[test]
+fn gpkg_holds_a_qgis_project_with_relative_layers_and_the_national_map() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = sample_copy(tmp.path(), |t| t);
+    let out = tmp.path().join("out");
+    assert_eq!(minefree(&["run"], &p, &out).status.code(), Some(0));
+    let gpkg = out.join("minefree.gpkg");
+
+    let projects = stored_projects(&gpkg);
+    assert_eq!(projects.len(), 1);
+    let (name, metadata, kind, qgz) = &projects[0];
+    assert_eq!(name, "minefree");
+    // As QGIS stores it: hex text, JSON metadata; the date is the as-of date.
+    assert_eq!(kind, "text");
+    assert!(
+        metadata.contains(r#""last_modified_time": "2026-06-30T00:00:00""#),
+        "{metadata}"
+    );
+    let registered = query(
+        &gpkg,
+        "SELECT count(*) FROM gpkg_contents WHERE table_name = 'qgis_projects'",
+    );
+    assert_eq!(
+        registered[0][0].as_deref(),
+        Some("0"),
+        "QGIS does not register it"
+    );
+
+    let entries = unzip(qgz);
+    assert_eq!(entries.len(), 1);
+    let (file, bytes) = &entries[0];
+    assert_eq!(file, "minefree.qgs");
+    let xml = String::from_utf8(bytes.clone()).expect("UTF-8 XML");
+    assert!(xml.starts_with("<!DOCTYPE qgis"));
+    assert!(
+        xml.contains("<title>p.toml</title>"),
+        "title = pipeline file name"
+    );
+    for layer in [
+        "priority_tasks",
+        "remaining_hazards",
+        "region_summary",
+        "qa_findings",
+        "release_history",
+        "scenarios",
+        "work_plan",
+    ] {
+        let source = format!("<datasource>./minefree.gpkg|layername={layer}</datasource>");
+        assert!(xml.contains(&source), "{layer} has a relative datasource");
+    }
+    assert!(xml.contains(r#"<Absolute type="bool">false</Absolute>"#));
+    let here = tmp.path().to_string_lossy().to_string();
+    assert!(!xml.contains(&here), "no absolute path to the output");
+    assert!(xml.contains(r#"<Layout name="National map""#));
+    assert!(xml.contains("p — land release as of 2026-06-30"));
+    assert!(xml.contains(r#"<authid>EPSG:4326</authid>"#));
+}
+
+#[test]
+fn the_same_run_stores_the_same_project_bytes_and_validate_stores_none() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = sample_copy(tmp.path(), |t| t);
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    for dir in [&a, &b] {
+        assert_eq!(minefree(&["run"], &p, dir).status.code(), Some(0));
+    }
+    let project = |dir: &Path| stored_projects(&dir.join("minefree.gpkg"));
+    assert_eq!(project(&a), project(&b));
+
+    let v = tmp.path().join("v");
+    minefree(&["validate"], &p, &v);
+    let tables = query(
+        &v.join("minefree.gpkg"),
+        "SELECT count(*) FROM sqlite_master WHERE name = 'qgis_projects'",
+    );
+    assert_eq!(tables[0][0].as_deref(), Some("0"));
+}
