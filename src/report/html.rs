@@ -10,7 +10,7 @@
 //! bars: remaining CHA/SHA and released land split into cleared/reduced/cancelled),
 //! `ledger` (R11: land released per year by method and land added, counted once), `progress`
 //! (projected completion against the deadline), `outlook` (R12: the rate the deadline
-//! needs, scenarios, burn-down charts; see [`outlook`]), `priorities` (the top 20 with
+//! needs, scenarios, burn-down charts; module `outlook`), `priorities` (the top 20 with
 //! every factor) and `qa` (finding counts by severity and check).
 //!
 //! Assumptions: geometry is EPSG:4326 (lon, lat); the map uses an equirectangular
