@@ -63,7 +63,7 @@ if duckdb is not None:
         kv = duckdb.sql(f"SELECT value FROM parquet_kv_metadata('{path}') WHERE key = 'geo'").fetchall()
         crs = json.loads(kv[0][0])["columns"]["geometry"]["crs"] if kv else {}
         check(crs.get("id") == {"authority": "OGC", "code": "CRS84"}, f"{name}: DuckDB reads the geo key with the CRS id")
-        rows = duckdb.sql(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0]
+        rows = duckdb.sql(f"SELECT count(*) FROM read_parquet('{path}')").fetchall()[0][0]
         check(rows == pq.read_metadata(path).num_rows, f"{name}: DuckDB reads {rows} rows")
 for name in ["region_summary", "priority_tasks", "qa_findings"]:
     table = pq.read_table(f"{out}/{name}.parquet")
