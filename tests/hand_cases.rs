@@ -641,3 +641,49 @@ fn land_ledger_split_by_a_region_boundary_by_hand() {
         ],
     );
 }
+
+#[test]
+fn land_ledger_mixed_methods_and_a_release_that_applies_to_one_record_only() {
+    // H1 [0,2] recorded 2018; H2 [1,3] recorded 2019-06-01 over it. RC clears [0,1.5] on
+    // 2019-03-01, before H2 was recorded: it applies to H1 only. RX cancels [1,3] on
+    // 2019-09-01 (both). In 2019 all of [0,3] leaves the land: [0,1.5] is cleared (C^Y =
+    // H1 ∩ RC, even where H2 lies and lost its land to RX), [1.5,3] cancelled; [2,3]
+    // was added that year.
+    let hazards = vec![
+        hazard("H1", Status::Sha, Some("2018-03-01"), rect(0., 0., 2., 2.)),
+        hazard("H2", Status::Sha, Some("2019-06-01"), rect(1., 0., 3., 2.)),
+    ];
+    let releases = vec![
+        release("RC", Method::Cleared, "2019-03-01", rect(0., 0., 1.5, 2.)),
+        release("RX", Method::Cancelled, "2019-09-01", rect(1., 0., 3., 2.)),
+    ];
+    let region = Region {
+        region_id: "G".into(),
+        name: "G".into(),
+        parent_id: None,
+        geometry: rect(-50., -50., 50., 50.),
+    };
+    let (land, span) = ledger_of(&hazards, &releases, &[region], "2020-06-30");
+    assert_eq!(span, (2018, 2020));
+    let a = |x0: f64, x1: f64| area_m2(&rect(x0, 0., x1, 2.));
+    let remaining = land.regions[0][layer::REMAINING];
+    close(remaining, 0.0);
+    let rows = land.ledger.as_ref().unwrap().regions[0].rows(remaining);
+    assert_ledger(
+        &rows,
+        &[
+            (2018, 0., a(0., 2.), 0., 0., 0., 0., a(0., 2.)),
+            (
+                2019,
+                a(0., 2.),
+                a(2., 3.),
+                a(0., 3.),
+                a(0., 1.5),
+                0.,
+                a(1.5, 3.),
+                0.,
+            ),
+            (2020, 0., 0., 0., 0., 0., 0., 0.),
+        ],
+    );
+}

@@ -256,7 +256,7 @@ fn year_land(
             difference_all(&r.hazard.geometry, &before)
         })
         .collect();
-    let added = union(added_parts.iter());
+    let added = union_local(&added_parts);
     let mut lost = Vec::new();
     for &k in touched {
         let r = &mut replays[k];
@@ -291,9 +291,9 @@ fn year_land(
         reduced_parts.extend(reduced);
         released_parts.push(part);
     }
-    let released = union(released_parts.iter());
-    let cleared = union(cleared_parts.iter());
-    let reduced = union(reduced_parts.iter());
+    let released = union_local(&released_parts);
+    let cleared = union_local(&cleared_parts);
+    let reduced = union_local(&reduced_parts);
     YearSets {
         added,
         released,
@@ -331,6 +331,10 @@ fn split_by_method(
             sets[i].push(own.release_land(x).clone());
         }
     }
+    // Neighbours' releases that do not apply to k and whose box meets the part: they
+    // count only where they lie on their own hazard.
+    let meets = |g: &Geometry| matches!((crate::index::bbox(g), b), (Some(gb), Some(b)) if gb.intersects(&b));
+    let mut foreign: Vec<(usize, &Replay, &ReplayRelease)> = Vec::new();
     for &j in touched.iter().filter(|&&j| j != k) {
         let h = &replays[j];
         let close = matches!((h.bbox, b), (Some(hb), Some(b)) if hb.intersects(&b));
@@ -339,30 +343,83 @@ fn split_by_method(
         }
         for x in h.releases_in(year).filter(|x| !own_ids.contains(&x.index)) {
             if let Some(i) = slot(x.method) {
-                methods.push(x.method);
-                let on_h = intersection_all(&h.hazard.geometry, &[h.release_land(x)]);
-                sets[i].push(on_h);
+                if meets(h.release_land(x)) {
+                    methods.push(x.method);
+                    foreign.push((i, h, x));
+                }
             }
         }
     }
     methods.sort_by_key(|m| *m as u8);
     methods.dedup();
     match methods.as_slice() {
-        [Method::Cleared] => return (Some(part.clone()), None),
-        [Method::Reduced] => return (None, Some(part.clone())),
+        [Method::Cleared] if foreign.is_empty() => return (Some(part.clone()), None),
+        [Method::Reduced] if foreign.is_empty() => return (None, Some(part.clone())),
         [Method::Cancelled] | [] => return (None, None),
         _ => {}
     }
-    let refs = |i: usize| -> Vec<&Geometry> { sets[i].iter().collect() };
-    let cleared = (!sets[0].is_empty()).then(|| intersection_all(part, &refs(0)));
-    let reduced = (!sets[1].is_empty()).then(|| {
-        let under = intersection_all(part, &refs(1));
-        match &cleared {
-            Some(c) => difference(&under, c),
-            None => under,
+    // The part under each method: its own releases in one overlay, each neighbour's
+    // release on the (small) part first, then on its hazard only when something is left.
+    let mut under: [Vec<Geometry>; 2] = [Vec::new(), Vec::new()];
+    for (i, set) in sets.iter().enumerate() {
+        if !set.is_empty() {
+            let refs: Vec<&Geometry> = set.iter().collect();
+            under[i].push(intersection_all(part, &refs));
         }
+    }
+    for (i, h, x) in foreign {
+        let on_part = intersection_all(part, &[h.release_land(x)]);
+        if !on_part.0.is_empty() {
+            under[i].push(intersection_all(&on_part, &[&h.hazard.geometry]));
+        }
+    }
+    let [c, rd] = under.map(|u| (!u.is_empty()).then(|| union(u.iter())));
+    let reduced = rd.map(|rd| match &c {
+        Some(c) => difference(&rd, c),
+        None => rd,
     });
-    (cleared, reduced)
+    (c, reduced)
+}
+
+/// The union of `parts`, overlaying only the parts whose boxes overlap: a year's losses
+/// and finds are scattered over a component, and parts apart from every other one are
+/// taken as they are (their polygons do not overlap, so the result measures the same).
+fn union_local(parts: &[Geometry]) -> Geometry {
+    if parts.len() < 2 {
+        return parts
+            .first()
+            .cloned()
+            .unwrap_or_else(|| MultiPolygon::new(vec![]));
+    }
+    let tree = crate::index::box_tree(parts.iter());
+    let mut parent: Vec<usize> = (0..parts.len()).collect();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    for (i, g) in parts.iter().enumerate() {
+        let Some(b) = crate::index::bbox(g) else {
+            continue;
+        };
+        // a padded box: parts that only touch are merged too (shared edges dissolve)
+        for j in crate::index::boxes_in(&tree, &crate::index::envelope(&padded_rect(&b), 0.0, 0.0))
+        {
+            let (a, c) = (root(&mut parent, i), root(&mut parent, j));
+            if a != c {
+                parent[a.max(c)] = a.min(c);
+            }
+        }
+    }
+    let mut clusters: std::collections::BTreeMap<usize, Vec<&Geometry>> = Default::default();
+    for i in 0..parts.len() {
+        let r = root(&mut parent, i);
+        clusters.entry(r).or_default().push(&parts[i]);
+    }
+    let polygons = clusters.into_values().flat_map(|c| union(c).0).collect();
+    MultiPolygon::new(polygons)
 }
 
 /// The remaining land of the hazards that `keep` selects (by index and replay) whose box
