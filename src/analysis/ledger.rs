@@ -414,9 +414,9 @@ fn union_local(parts: &[Geometry]) -> Geometry {
         }
     }
     let mut clusters: std::collections::BTreeMap<usize, Vec<&Geometry>> = Default::default();
-    for i in 0..parts.len() {
+    for (i, part) in parts.iter().enumerate() {
         let r = root(&mut parent, i);
-        clusters.entry(r).or_default().push(&parts[i]);
+        clusters.entry(r).or_default().push(part);
     }
     let polygons = clusters.into_values().flat_map(|c| union(c).0).collect();
     MultiPolygon::new(polygons)
