@@ -15,8 +15,9 @@
 //! Styles (QML for QGIS ≥ 3.22; the column names are the SPEC §5 ones):
 //! * `remaining_hazards`: categorized by `status` (CHA red, SHA orange); a second,
 //!   non-default style graduates by `score`.
-//! * `region_summary`: graduated by `pct_released` (red → green; a region without
-//!   hazard land counts as 100 %), labelled with `name`.
+//! * `region_summary`: graduated by `pct_released` (red → green; a region where no
+//!   hazard land was recorded has its own grey class), labelled with `name` where land
+//!   remains.
 //! * `priority_tasks`: graduated by `rank` (outlined, so that the hazards' CHA/SHA fill
 //!   shows through), labelled with `rank`.
 //! * `qa_findings`: rule-based by `severity`, with one child rule per geometry type
@@ -134,7 +135,14 @@ const STYLES: [StyleSpec; 5] = [
         "Graduated by pct_released, labelled with name (minefree default)",
         true,
         || {
-            let labels = labeling("name", 10.0, (30, 30, 30), false, 9);
+            // Names only where land remains (QGIS drops the ones that would collide).
+            let labels = labeling(
+                r#"CASE WHEN "remaining_m2" >= 1 THEN "name" END"#,
+                10.0,
+                (30, 30, 30),
+                false,
+                9,
+            );
             qml(&regions_by_pct_released(), Some(&labels))
         },
     ),
@@ -499,7 +507,7 @@ fn labeling(field: &str, size_pt: f64, text: Rgb, beside: bool, priority: u8) ->
     format!(
         concat!(
             r#"<labeling type="simple"><settings calloutType="simple">"#,
-            r#"<text-style fieldName="{field}" isExpression="0" fontFamily="DejaVu Sans" "#,
+            r#"<text-style fieldName="{field}" isExpression="{expression}" fontFamily="DejaVu Sans" "#,
             r#"namedStyle="Bold" fontWeight="75" fontItalic="0" fontSize="{size}" "#,
             r#"fontSizeUnit="Point" textColor="{color}" textOpacity="1" capitalization="0" "#,
             r#"multilineHeight="1" blendMode="0" allowHtml="0">"#,
@@ -517,6 +525,8 @@ fn labeling(field: &str, size_pt: f64, text: Rgb, beside: bool, priority: u8) ->
             r#"</settings></labeling>"#
         ),
         field = attr(field),
+        // a field name is a bare identifier; anything else is a QGIS expression
+        expression = u8::from(!field.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')),
         size = size_pt,
         color = color(text, 255),
         placement = if beside { 0 } else { 1 },
@@ -621,11 +631,16 @@ fn regions_by_pct_released() -> String {
         "60-80 % released",
         "80-100 % released",
     ];
-    // A region without hazard land has nothing left to release: 100 %.
-    graduated(
-        r#"coalesce("pct_released", 100)"#,
-        &five_classes(ramp, labels, 120),
-    )
+    // A region where no hazard land was ever recorded has no % released: its own
+    // neutral class (-1), drawn with its outline, never the "80-100 %" green.
+    let mut classes = vec![(
+        -1.5,
+        -0.5,
+        "no hazard land recorded",
+        fill((224, 224, 224), 120, (112, 112, 112), 0.3),
+    )];
+    classes.extend(five_classes(ramp, labels, 120));
+    graduated(r#"coalesce("pct_released", -1)"#, &classes)
 }
 
 fn tasks_by_rank() -> String {
@@ -736,7 +751,10 @@ mod tests {
         assert!(default("region_summary").qml.contains("pct_released"));
         assert!(default("region_summary")
             .qml
-            .contains(r#"fieldName="name""#));
+            .contains("no hazard land recorded"));
+        assert!(default("region_summary")
+            .qml
+            .contains(r#"THEN &quot;name&quot; END" isExpression="1""#));
         assert!(default("priority_tasks")
             .qml
             .contains(r#"fieldName="rank""#));
