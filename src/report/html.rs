@@ -1079,30 +1079,24 @@ mod tests {
             ]),
             extra: vec![],
         };
+        let r1 = Release {
+            release_id: "R1".into(),
+            method: Method::Cleared,
+            completed_on: d("2025-05-05"),
+            hazard_id: None,
+            organisation: None,
+            geometry: MultiPolygon(vec![
+                polygon![(x: 0.1, y: 0.1), (x: 0.15, y: 0.1), (x: 0.15, y: 0.2), (x: 0.1, y: 0.2)],
+            ]),
+        };
+        // R2 is R1 again under another id (the ledger must count that land once).
+        let r2 = Release {
+            release_id: "R2".into(),
+            ..r1.clone()
+        };
         let inputs = Inputs {
             hazards: vec![hazard],
-            releases: vec![
-                Release {
-                    release_id: "R1".into(),
-                    method: Method::Cleared,
-                    completed_on: d("2025-05-05"),
-                    hazard_id: None,
-                    organisation: None,
-                    geometry: MultiPolygon(vec![
-                        polygon![(x: 0.1, y: 0.1), (x: 0.15, y: 0.1), (x: 0.15, y: 0.2), (x: 0.1, y: 0.2)],
-                    ]),
-                },
-                Release {
-                    release_id: "R2".into(),
-                    method: Method::Cleared,
-                    completed_on: d("2025-05-05"),
-                    hazard_id: None,
-                    organisation: None,
-                    geometry: MultiPolygon(vec![
-                        polygon![(x: 0.1, y: 0.1), (x: 0.15, y: 0.1), (x: 0.15, y: 0.2), (x: 0.1, y: 0.2)],
-                    ]),
-                },
-            ],
+            releases: vec![r1, r2],
             regions: vec![Region {
                 region_id: "R<'1'>".into(),
                 name: "North & <script>alert(1)</script>".into(),

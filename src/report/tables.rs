@@ -28,6 +28,11 @@ fn area(x: f64) -> Option<f64> {
     Some(round_to(x, 2))
 }
 
+/// A text column of `rows` (never NULL).
+fn texts<R>(rows: &[R], f: impl Fn(&R) -> &str) -> Values {
+    Values::Text(rows.iter().map(|r| Some(f(r).to_string())).collect())
+}
+
 /// `remaining_hazards` (every hazard existing as of D, input order).
 pub fn remaining_hazards(inputs: &Inputs, summary: &Summary) -> Table {
     let rows: Vec<&HazardRow> = summary.hazards.iter().collect();
@@ -160,14 +165,8 @@ pub fn region_columns(name: &'static str, rows: &[&RegionRow]) -> Table {
     let mut t = Table::new(name, GeometryKind::MultiPolygon);
     let real =
         |f: &dyn Fn(&RegionRow) -> Option<f64>| Values::Real(rows.iter().map(|r| f(r)).collect());
-    t.push(
-        "region_id",
-        Values::Text(rows.iter().map(|r| Some(r.region_id.clone())).collect()),
-    );
-    t.push(
-        "name",
-        Values::Text(rows.iter().map(|r| Some(r.name.clone())).collect()),
-    );
+    t.push("region_id", texts(rows, |r| &r.region_id));
+    t.push("name", texts(rows, |r| &r.name));
     t.push(
         "hazards",
         Values::Int(rows.iter().map(|r| Some(r.hazards as i64)).collect()),
@@ -270,14 +269,8 @@ pub fn release_history(summary: &Summary) -> Table {
 pub fn scenarios(summary: &Summary) -> Table {
     let rows = &summary.scenarios;
     let mut t = Table::new("scenarios", GeometryKind::None);
-    t.push(
-        "scenario",
-        Values::Text(rows.iter().map(|r| Some(r.scenario.clone())).collect()),
-    );
-    t.push(
-        "region_id",
-        Values::Text(rows.iter().map(|r| Some(r.region_id.clone())).collect()),
-    );
+    t.push("scenario", texts(rows, |r| &r.scenario));
+    t.push("region_id", texts(rows, |r| &r.region_id));
     t.push(
         "rate_m2_per_year",
         Values::Real(rows.iter().map(|r| area(r.rate_m2_per_year)).collect()),
@@ -314,14 +307,8 @@ pub fn work_plan(summary: &Summary) -> Table {
     let rows = &summary.work_plan;
     let mut t = Table::new("work_plan", GeometryKind::None);
     let real = |f: fn(&PlanRow) -> f64| Values::Real(rows.iter().map(|r| area(f(r))).collect());
-    t.push(
-        "scenario",
-        Values::Text(rows.iter().map(|r| Some(r.scenario.clone())).collect()),
-    );
-    t.push(
-        "region_id",
-        Values::Text(rows.iter().map(|r| Some(r.region_id.clone())).collect()),
-    );
+    t.push("scenario", texts(rows, |r| &r.scenario));
+    t.push("region_id", texts(rows, |r| &r.region_id));
     t.push(
         "year",
         Values::Int(rows.iter().map(|r| Some(i64::from(r.year))).collect()),
