@@ -268,14 +268,21 @@ fn year_land(
         }
     }
     let mut released_parts = Vec::new();
+    let (mut all_cleared, mut all_reduced) = (true, true);
     let mut cleared_parts = Vec::new();
     let mut reduced_parts = Vec::new();
     for (k, g) in lost.iter().filter(|(_, g)| !g.0.is_empty()) {
         // The hazard's loss minus the land still hazardous in the other records near it.
         let b = crate::index::bbox(g);
         let clip = b.map(|b| padded_rect(&b));
+        // (a hazard's box holds its remaining land, which is often far smaller: only the
+        // records whose remaining land's own box meets the loss can cover some of it)
         let others: Vec<Geometry> = remaining_near(replays, tree, b, |j, _| j != *k)
             .into_iter()
+            .filter(|o| match (crate::index::bbox(o), b) {
+                (Some(ob), Some(b)) => ob.intersects(&b),
+                _ => false,
+            })
             .map(|o| {
                 clip.as_ref()
                     .map_or_else(|| o.clone(), |r| clip_to_rect(o, r))
@@ -287,13 +294,20 @@ fn year_land(
             continue;
         }
         let (cleared, reduced) = split_by_method(replays, touched, *k, &part, year);
+        all_cleared &= reduced.is_none() && cleared.as_ref() == Some(&part);
+        all_reduced &= cleared.is_none() && reduced.as_ref() == Some(&part);
         cleared_parts.extend(cleared);
         reduced_parts.extend(reduced);
         released_parts.push(part);
     }
     let released = union_local(&released_parts);
-    let cleared = union_local(&cleared_parts);
-    let reduced = union_local(&reduced_parts);
+    // A year of one method (the common case) has its released land as that method's:
+    // the same union, not made twice.
+    let (cleared, reduced) = match (all_cleared, all_reduced) {
+        (true, _) => (released.clone(), MultiPolygon::new(vec![])),
+        (_, true) => (MultiPolygon::new(vec![]), released.clone()),
+        _ => (union_local(&cleared_parts), union_local(&reduced_parts)),
+    };
     YearSets {
         added,
         released,
