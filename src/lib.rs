@@ -19,6 +19,7 @@
 //! * [`analysis`]: R3–R10 on model types only (no GDAL).
 //! * [`report`]: GeoPackage, CSV, (Geo)Parquet and `run.json`, staged then swapped in.
 //! * [`pipeline`]: the stage order and timings.
+//! * [`progress`]: items done of the running stage, for the terminal's progress bar.
 //! * [`gdal_errors`]: GDAL's error messages, collected per thread and put in words.
 //!
 //! Units: areas are geodesic square metres on WGS84 (`*_m2`), distances geodesic metres
@@ -32,6 +33,7 @@ pub mod index;
 pub mod ingest;
 pub mod model;
 pub mod pipeline;
+pub mod progress;
 pub mod qa;
 pub mod report;
 pub mod synth;

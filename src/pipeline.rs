@@ -114,17 +114,16 @@ impl Timer {
 
     fn stage<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
         let t0 = Instant::now();
-        // A spinner only when a person watches (stderr is a terminal); plain log lines in
-        // cron and CI.
-        let spinner = std::io::stderr().is_terminal().then(|| {
-            let bar = indicatif::ProgressBar::new_spinner().with_message(format!("{name}…"));
-            bar.enable_steady_tick(std::time::Duration::from_millis(120));
-            bar
-        });
-        let out = f();
-        if let Some(bar) = spinner {
-            bar.finish_and_clear();
-        }
+        crate::progress::reset();
+        // A bar only when a person watches (stderr is a terminal): a spinner, which
+        // becomes "done/total, rate, eta" once the stage says how many items it has;
+        // plain log lines in cron and CI.
+        let out = if std::io::stderr().is_terminal() {
+            with_progress_bar(name, f)
+        } else {
+            f()
+        };
+        crate::progress::reset();
         let s = t0.elapsed().as_secs_f64();
         info!(stage = name, seconds = format!("{s:.3}"), "stage finished");
         self.timings.push((name, s));
@@ -136,6 +135,41 @@ impl Timer {
             .push(("total", self.start.elapsed().as_secs_f64()));
         self.timings
     }
+}
+
+/// Runs `f` while a bar on stderr shows the stage's progress (see [`crate::progress`]),
+/// updated every 40 ms by a second thread.
+fn with_progress_bar<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let bar = indicatif::ProgressBar::new_spinner().with_message(format!("{name}…"));
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let finished = AtomicBool::new(false);
+    let out = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let mut counted = false;
+            while !finished.load(Ordering::Relaxed) {
+                let (done, total) = crate::progress::snapshot();
+                if total > 0 {
+                    if !counted {
+                        let style = indicatif::ProgressStyle::with_template(
+                            "{msg} [{bar:30}] {pos}/{len} ({per_sec}, eta {eta})",
+                        )
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+                        bar.set_style(style);
+                        bar.set_length(total);
+                        counted = true;
+                    }
+                    bar.set_position(done);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(40));
+            }
+        });
+        let out = f();
+        finished.store(true, Ordering::Relaxed);
+        out
+    });
+    bar.finish_and_clear();
+    out
 }
 
 /// Runs a checked pipeline; see the module docs.

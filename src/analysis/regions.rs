@@ -181,6 +181,15 @@ impl PlaceMeasure for Pieces<'_> {
     }
 }
 
+/// Counts one item of the stage's progress when it goes out of scope.
+struct TickOnDrop;
+
+impl Drop for TickOnDrop {
+    fn drop(&mut self) {
+        crate::progress::tick();
+    }
+}
+
 /// Computes land per region; `accounts[i]` belongs to `hazards[i]`.
 pub fn land_by_region(
     hazards: &[Hazard],
@@ -201,9 +210,11 @@ pub fn land_and_ledger_by_region(
     let mut findings = overlapping_regions(regions, &index.boxes);
     let (components, overlap_findings) = components(hazards);
     findings.extend(overlap_findings);
+    crate::progress::start(components.len());
     let results: Vec<ComponentResult> = components
         .par_iter()
         .map(|c| {
+            let _done = TickOnDrop;
             let ctx = Component {
                 members: c,
                 hazards,

@@ -84,9 +84,14 @@ pub fn account_hazards(
         .par_iter()
         .map(|r| InteriorPoint::of(&r.geometry.0))
         .collect();
+    crate::progress::start(hazards.len());
     let results: Vec<(HazardAccount, Vec<Overlap>)> = hazards
         .par_iter()
-        .map(|h| account_one(h, releases, &release_points, &tree, window_start))
+        .map(|h| {
+            let out = account_one(h, releases, &release_points, &tree, window_start);
+            crate::progress::tick();
+            out
+        })
         .collect();
     let mut overlaps_by_release: Vec<Vec<(usize, bool)>> = vec![Vec::new(); releases.len()];
     for (hi, (_, overlaps)) in results.iter().enumerate() {
