@@ -135,13 +135,20 @@ const STYLES: [StyleSpec; 5] = [
         "Graduated by pct_released, labelled with name (minefree default)",
         true,
         || {
-            // Names only where land remains (QGIS drops the ones that would collide).
+            // Names only where land remains, the largest remaining first: QGIS places
+            // labels by priority and drops the ones that would collide.
             let labels = labeling(
                 r#"CASE WHEN "remaining_m2" >= 1 THEN "name" END"#,
                 10.0,
                 (30, 30, 30),
                 false,
                 9,
+            )
+            .replace(
+                "</settings>",
+                &data_defined_priority(
+                    r#"scale_linear("remaining_m2", 0, maximum("remaining_m2"), 1, 10)"#,
+                ),
             );
             qml(&regions_by_pct_released(), Some(&labels))
         },
@@ -532,6 +539,23 @@ fn labeling(field: &str, size_pt: f64, text: Rgb, beside: bool, priority: u8) ->
         placement = if beside { 0 } else { 1 },
         dist = if beside { 1 } else { 0 },
         priority = priority,
+    )
+}
+
+/// A data-defined label priority (0–10, higher placed first) from `expression`, as
+/// QGIS stores it inside a labeling's `<settings>`; ends the settings element.
+fn data_defined_priority(expression: &str) -> String {
+    format!(
+        concat!(
+            r#"<dd_properties><Option type="Map"><Option name="name" type="QString" value=""/>"#,
+            r#"<Option name="properties" type="Map"><Option name="Priority" type="Map">"#,
+            r#"<Option name="active" type="bool" value="true"/>"#,
+            r#"<Option name="expression" type="QString" value="{}"/>"#,
+            r#"<Option name="type" type="int" value="3"/></Option></Option>"#,
+            r#"<Option name="type" type="QString" value="collection"/></Option></dd_properties>"#,
+            "</settings>"
+        ),
+        attr(expression)
     )
 }
 

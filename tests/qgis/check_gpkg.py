@@ -107,6 +107,12 @@ def check_layer(layer, name, expected_count, problems):
             problems.append(f"{name}: CHA and SHA are not distinguishable: {colours}")
     if kind == "graduatedSymbol" and len(renderer.ranges()) < 3:
         problems.append(f"{name}: only {len(renderer.ranges())} classes")
+    if name == "region_summary" and want_label:
+        from qgis.core import QgsPalLayerSettings
+        settings = QgsPalLayerSettings(layer.labeling().settings())  # a copy that lives on
+        prop = settings.dataDefinedProperties().property(QgsPalLayerSettings.Priority)
+        if not prop.isActive() or "remaining_m2" not in prop.expressionString():
+            problems.append(f"{name}: label priority is not by remaining land ({prop.expressionString()!r})")
     if name == "region_summary":
         # a region without hazard land is its own neutral class, not "80-100 % released"
         labels = [r.label() for r in renderer.ranges()]
