@@ -335,21 +335,37 @@ fn original_of(want: &Value, region_id: &str) -> f64 {
     }
 }
 
+/// Minefree's rows of `table` paired with the oracle's by `keys` (the same keys on both
+/// sides, asserted), each with its place's original land (the tolerance scale).
+fn paired(
+    out: &std::path::Path,
+    want: &Value,
+    table: &str,
+    keys: &[&str],
+) -> Vec<(String, Row, Value, f64)> {
+    let mut got = keyed_rows(out, table, keys);
+    let wanted = oracle_rows(want, table, keys);
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        wanted.keys().collect::<Vec<_>>(),
+        "{table}: the same rows"
+    );
+    wanted
+        .into_iter()
+        .map(|(k, w)| {
+            let g = got.remove(&k).unwrap();
+            let original = original_of(want, w["region_id"].as_str().unwrap());
+            (k, g, w, original)
+        })
+        .collect()
+}
+
 #[test]
 fn sample_land_ledger_matches_the_oracle() {
     let (_tmp, out) = run_sample();
     let want = expected();
-    let keys = ["region_id", "year"];
-    let got = keyed_rows(&out, "release_history", &keys);
-    let wanted = oracle_rows(&want, "release_history", &keys);
-    assert_eq!(
-        got.keys().collect::<Vec<_>>(),
-        wanted.keys().collect::<Vec<_>>(),
-        "same (region, year) rows"
-    );
-    for (k, w) in &wanted {
-        let g = &got[k];
-        let original = original_of(&want, w["region_id"].as_str().unwrap());
+    let rows = paired(&out, &want, "release_history", &["region_id", "year"]);
+    for (k, g, w, original) in &rows {
         for col in [
             "remaining_start_m2",
             "added_m2",
@@ -362,7 +378,7 @@ fn sample_land_ledger_matches_the_oracle() {
             close_area(
                 real(g, col),
                 w[col].as_f64().unwrap(),
-                original,
+                *original,
                 &format!("{k}.{col}"),
             );
         }
@@ -378,7 +394,8 @@ fn sample_land_ledger_matches_the_oracle() {
     // The last year ends at region_summary's remaining land, exactly as written.
     let regions = keyed_rows(&out, "region_summary", &["region_id"]);
     for (id, r) in &regions {
-        let last = &got[&format!("{id}/2026")];
+        let key = format!("{id}/2026");
+        let (_, last, _, _) = rows.iter().find(|r| r.0 == key).expect("a 2026 row");
         assert_eq!(
             real(last, "remaining_end_m2"),
             real(r, "remaining_m2"),
@@ -406,16 +423,8 @@ fn sample_required_rates_scenarios_and_work_plan_match_the_oracle() {
             close_rel(opt_real(&r, col), &w[col], &format!("{id}.{col}"));
         }
     }
-    let keys = ["scenario", "region_id"];
-    let got = keyed_rows(&out, "scenarios", &keys);
-    let wanted = oracle_rows(&want, "scenarios", &keys);
-    assert_eq!(
-        got.keys().collect::<Vec<_>>(),
-        wanted.keys().collect::<Vec<_>>()
-    );
-    for (k, w) in &wanted {
-        let g = &got[k];
-        let original = original_of(&want, w["region_id"].as_str().unwrap());
+    for (k, g, w, original) in paired(&out, &want, "scenarios", &["scenario", "region_id"]) {
+        let (k, g, w) = (&k, &g, &w);
         close_area(
             real(g, "rate_m2_per_year"),
             w["rate_m2_per_year"].as_f64().unwrap(),
@@ -429,16 +438,9 @@ fn sample_required_rates_scenarios_and_work_plan_match_the_oracle() {
         let on_track = g.get("on_track").map(|_| real(g, "on_track") != 0.0);
         assert_eq!(on_track, w["on_track"].as_bool(), "{k}.on_track");
     }
-    let keys = ["scenario", "region_id", "year"];
-    let got = keyed_rows(&out, "work_plan", &keys);
-    let wanted = oracle_rows(&want, "work_plan", &keys);
-    assert_eq!(
-        got.keys().collect::<Vec<_>>(),
-        wanted.keys().collect::<Vec<_>>()
-    );
-    for (k, w) in &wanted {
-        let g = &got[k];
-        let original = original_of(&want, w["region_id"].as_str().unwrap());
+    for (k, g, w, original) in paired(&out, &want, "work_plan", &["scenario", "region_id", "year"])
+    {
+        let (k, g, w) = (&k, &g, &w);
         for col in [
             "remaining_start_m2",
             "planned_release_m2",
