@@ -22,10 +22,10 @@ import os
 import sqlite3
 import sys
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-if "XDG_RUNTIME_DIR" not in os.environ:
-    import tempfile
-    os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="qgis-runtime-")  # mode 0700
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qgis_env  # noqa: E402
+
+qgis_env.prepare()
 
 try:
     from qgis.core import (
@@ -38,9 +38,7 @@ try:
     from qgis.PyQt.QtCore import QSize
     from qgis.PyQt.QtGui import QColor
 except ImportError as e:  # pragma: no cover - environment problem
-    print(f"check_gpkg: PyQGIS is not available ({e}); apt-get install python3-qgis qgis-providers",
-          file=sys.stderr)
-    sys.exit(2)
+    qgis_env.missing("check_gpkg", e)
 
 # The renderer each minefree layer must get from its stored default style:
 # (renderer type, classification attribute or None, label field or None).

@@ -35,9 +35,10 @@ import sys
 import tempfile
 import zipfile
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-if "XDG_RUNTIME_DIR" not in os.environ:
-    os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="qgis-runtime-")  # mode 0700
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qgis_env  # noqa: E402
+
+qgis_env.prepare()
 
 try:
     from qgis.core import (
@@ -54,11 +55,8 @@ try:
     )
     from qgis.PyQt.QtCore import QSize
 except ImportError as e:  # pragma: no cover - environment problem
-    print(f"check_project: PyQGIS is not available ({e}); apt-get install python3-qgis qgis-providers",
-          file=sys.stderr)
-    sys.exit(2)
+    qgis_env.missing("check_project", e)
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_gpkg import EXPECTED  # noqa: E402  (the renderers of the stored styles)
 
 PROJECT = "minefree"
