@@ -211,19 +211,27 @@ pub fn land_and_ledger_by_region(
     let (components, overlap_findings) = components(hazards);
     findings.extend(overlap_findings);
     crate::progress::start(components.len());
-    let results: Vec<ComponentResult> = components
+    // The largest components first, so that one big cluster does not run alone at the
+    // end while the other cores idle; results go back to component order (sums in that
+    // order keep the figures independent of the thread count).
+    let mut order: Vec<usize> = (0..components.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(components[i].len()));
+    let mut done: Vec<(usize, ComponentResult)> = order
         .par_iter()
-        .map(|c| {
+        .with_max_len(1)
+        .map(|&i| {
             let _done = TickOnDrop;
             let ctx = Component {
-                members: c,
+                members: &components[i],
                 hazards,
                 accounts,
                 span,
             };
-            component_land(&ctx, regions, &index)
+            (i, component_land(&ctx, regions, &index))
         })
         .collect();
+    done.sort_by_key(|(i, _)| *i);
+    let results = done.into_iter().map(|(_, r)| r);
     let mut out = RegionLand {
         regions: vec![[0.0; 6]; regions.len()],
         outside: [0.0; 6],
