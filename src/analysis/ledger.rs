@@ -479,8 +479,22 @@ impl Replay<'_> {
         let (after, lost) = if now.iter().any(|x| x.covers) {
             (MultiPolygon::new(vec![]), rest.clone())
         } else {
-            let parts: Vec<&Geometry> = now.iter().map(|x| &x.geometry).collect();
-            split_by(rest, &parts)
+            // Releases whose box misses what is left (say a clearance over land that an
+            // earlier survey cancelled) take nothing: no overlay for them.
+            let rest_box = crate::index::bbox(rest);
+            let parts: Vec<&Geometry> = now
+                .iter()
+                .map(|x| &x.geometry)
+                .filter(|g| match (crate::index::bbox(g), rest_box) {
+                    (Some(gb), Some(rb)) => gb.intersects(&rb),
+                    _ => false,
+                })
+                .collect();
+            if parts.is_empty() {
+                (rest.clone(), MultiPolygon::new(vec![]))
+            } else {
+                split_by(rest, &parts)
+            }
         };
         self.remaining = Some(after);
         Some(lost)
