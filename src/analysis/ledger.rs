@@ -18,7 +18,7 @@
 //! areas are not additive) goes into the last year in which land changed.
 
 use chrono::{Datelike, NaiveDate};
-use geo::{Intersects, MultiPolygon};
+use geo::MultiPolygon;
 
 use super::area::area_m2;
 use super::overlay::{
@@ -155,7 +155,8 @@ pub fn component_ledger(
         .iter()
         .map(|&hi| {
             let h = &hazards[hi];
-            let clip_box = crate::index::bbox(&h.geometry).map(|b| padded_rect(&b));
+            let bbox = crate::index::bbox(&h.geometry);
+            let clip_box = bbox.map(|b| padded_rect(&b));
             let releases = accounts[hi]
                 .applying
                 .iter()
@@ -177,7 +178,7 @@ pub fn component_ledger(
                 .collect();
             Replay {
                 hazard: h,
-                bbox: crate::index::bbox(&h.geometry),
+                bbox,
                 remaining: h.recorded_on.is_none().then(|| h.geometry.clone()),
                 releases,
             }
@@ -279,10 +280,7 @@ fn year_land(
         // records whose remaining land's own box meets the loss can cover some of it)
         let others: Vec<Geometry> = remaining_near(replays, tree, b, |j, _| j != *k)
             .into_iter()
-            .filter(|o| match (crate::index::bbox(o), b) {
-                (Some(ob), Some(b)) => ob.intersects(&b),
-                _ => false,
-            })
+            .filter(|o| crate::index::boxes_meet(crate::index::bbox(o), b))
             .map(|o| {
                 clip.as_ref()
                     .map_or_else(|| o.clone(), |r| clip_to_rect(o, r))
@@ -347,17 +345,16 @@ fn split_by_method(
     }
     // Neighbours' releases that do not apply to k and whose box meets the part: they
     // count only where they lie on their own hazard.
-    let meets = |g: &Geometry| matches!((crate::index::bbox(g), b), (Some(gb), Some(b)) if gb.intersects(&b));
+
     let mut foreign: Vec<(usize, &Replay, &ReplayRelease)> = Vec::new();
     for &j in touched.iter().filter(|&&j| j != k) {
         let h = &replays[j];
-        let close = matches!((h.bbox, b), (Some(hb), Some(b)) if hb.intersects(&b));
-        if !close {
+        if !crate::index::boxes_meet(h.bbox, b) {
             continue;
         }
         for x in h.releases_in(year).filter(|x| !own_ids.contains(&x.index)) {
             if let Some(i) = slot(x.method) {
-                if meets(h.release_land(x)) {
+                if crate::index::boxes_meet(crate::index::bbox(h.release_land(x)), b) {
                     methods.push(x.method);
                     foreign.push((i, h, x));
                 }
@@ -367,8 +364,8 @@ fn split_by_method(
     methods.sort_by_key(|m| *m as u8);
     methods.dedup();
     match methods.as_slice() {
-        [Method::Cleared] if foreign.is_empty() => return (Some(part.clone()), None),
-        [Method::Reduced] if foreign.is_empty() => return (None, Some(part.clone())),
+        [Method::Cleared] => return (Some(part.clone()), None),
+        [Method::Reduced] => return (None, Some(part.clone())),
         [Method::Cancelled] | [] => return (None, None),
         _ => {}
     }
@@ -406,33 +403,18 @@ fn union_local(parts: &[Geometry]) -> Geometry {
             .unwrap_or_else(|| MultiPolygon::new(vec![]));
     }
     let tree = crate::index::box_tree(parts.iter());
-    let mut parent: Vec<usize> = (0..parts.len()).collect();
-    fn root(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
-    for (i, g) in parts.iter().enumerate() {
-        let Some(b) = crate::index::bbox(g) else {
-            continue;
-        };
-        // a padded box: parts that only touch are merged too (shared edges dissolve)
-        for j in crate::index::boxes_in(&tree, &crate::index::envelope(&padded_rect(&b), 0.0, 0.0))
-        {
-            let (a, c) = (root(&mut parent, i), root(&mut parent, j));
-            if a != c {
-                parent[a.max(c)] = a.min(c);
-            }
-        }
-    }
-    let mut clusters: std::collections::BTreeMap<usize, Vec<&Geometry>> = Default::default();
-    for (i, part) in parts.iter().enumerate() {
-        let r = root(&mut parent, i);
-        clusters.entry(r).or_default().push(part);
-    }
-    let polygons = clusters.into_values().flat_map(|c| union(c).0).collect();
+    // a padded box: parts that only touch are merged too (shared edges dissolve)
+    let pairs = parts.iter().enumerate().flat_map(|(i, g)| {
+        let near = crate::index::bbox(g).map(|b| {
+            crate::index::boxes_in(&tree, &crate::index::envelope(&padded_rect(&b), 0.0, 0.0))
+        });
+        near.into_iter().flatten().map(move |j| (i, j))
+    });
+    let clusters = crate::index::groups(parts.len(), pairs.collect::<Vec<_>>());
+    let polygons = clusters
+        .into_iter()
+        .flat_map(|c| union(c.iter().map(|&i| &parts[i])).0)
+        .collect();
     MultiPolygon::new(polygons)
 }
 
@@ -485,10 +467,7 @@ impl Replay<'_> {
             let parts: Vec<&Geometry> = now
                 .iter()
                 .map(|x| &x.geometry)
-                .filter(|g| match (crate::index::bbox(g), rest_box) {
-                    (Some(gb), Some(rb)) => gb.intersects(&rb),
-                    _ => false,
-                })
+                .filter(|g| crate::index::boxes_meet(crate::index::bbox(g), rest_box))
                 .collect();
             if parts.is_empty() {
                 (rest.clone(), MultiPolygon::new(vec![]))

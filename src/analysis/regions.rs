@@ -172,7 +172,7 @@ impl PlaceMeasure for Pieces<'_> {
         let crossing = MultiPolygon::new(crossing);
         if let Some(r) = bbox(&crossing).map(|b| padded_rect(&b)) {
             for (slot, (_, piece)) in per_place.iter_mut().zip(&self.parts) {
-                if bbox(piece).is_some_and(|pb| pb.intersects(&r)) {
+                if crate::index::boxes_meet(bbox(piece), Some(r)) {
                     slot.1 += area_m2(&intersection(&crossing, &clip_to_rect(piece, &r)));
                 }
             }
@@ -288,30 +288,15 @@ fn components(hazards: &[Hazard]) -> (Vec<Vec<usize>>, Vec<Finding>) {
                 .collect()
         })
         .collect();
-    let mut parent: Vec<usize> = (0..hazards.len()).collect();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
+    let mut pairs = Vec::new();
     let mut findings = Vec::new();
-    for (i, pairs) in overlaps.into_iter().enumerate() {
-        for (j, finding) in pairs {
-            let (a, b) = (find(&mut parent, i), find(&mut parent, j));
-            if a != b {
-                parent[a.max(b)] = a.min(b);
-            }
+    for (i, found) in overlaps.into_iter().enumerate() {
+        for (j, finding) in found {
+            pairs.push((i, j));
             findings.extend(finding);
         }
     }
-    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
-    for i in 0..hazards.len() {
-        let root = find(&mut parent, i);
-        groups.entry(root).or_default().push(i);
-    }
-    (groups.into_values().collect(), findings)
+    (crate::index::groups(hazards.len(), pairs), findings)
 }
 
 /// One component and what its ledger needs.

@@ -16,6 +16,38 @@ pub type BoxTree = RTree<IndexedBox>;
 /// A point carrying the index of its record.
 pub type IndexedPoint = GeomWithData<[f64; 2], usize>;
 
+/// Whether two boxes meet (`false` when either is missing: an empty geometry).
+pub fn boxes_meet(a: Option<Rect<f64>>, b: Option<Rect<f64>>) -> bool {
+    use geo::Intersects;
+    matches!((a, b), (Some(a), Some(b)) if a.intersects(&b))
+}
+
+/// The groups of `0..n` that `pairs` join (union-find), each in index order, the groups
+/// in order of their first member.
+pub fn groups(n: usize, pairs: impl IntoIterator<Item = (usize, usize)>) -> Vec<Vec<usize>> {
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let mut parent: Vec<usize> = (0..n).collect();
+    for (i, j) in pairs {
+        let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+        if a != b {
+            // the smaller index is the root: a group's root is its first member
+            parent[a.max(b)] = a.min(b);
+        }
+    }
+    let mut out: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for i in 0..n {
+        let r = root(&mut parent, i);
+        out.entry(r).or_default().push(i);
+    }
+    out.into_values().collect()
+}
+
 /// The bounding box of a polygonal geometry, `None` when it is empty.
 pub fn bbox(mp: &MultiPolygon<f64>) -> Option<Rect<f64>> {
     mp.bounding_rect()
