@@ -13,16 +13,11 @@ pub struct Progress {
     pub released_window_m2: f64,
     /// `released_window_m2 / (window_days / 365.25)`.
     pub rate_m2_per_year: f64,
-    /// `remaining / rate`; `None` when the rate is 0.
-    pub years_to_complete: Option<f64>,
-    /// D + round(years × 365.25) days; `None` when the rate is 0 or past 9999-12-31.
-    pub projected_completion: Option<NaiveDate>,
+    /// When the remaining land is finished at that rate, and whether that meets the
+    /// deadline.
+    pub forecast: Forecast,
     /// The applicable deadline, if any.
     pub deadline: Option<NaiveDate>,
-    /// Whether the projected completion is on or before the deadline; `None` without a
-    /// deadline. Land already cleared (remaining below 1 m²) is on track; a region with
-    /// land left and no release in the window is not.
-    pub on_track: Option<bool>,
 }
 
 /// Computes R10 for one place.
@@ -35,14 +30,11 @@ pub fn progress(
 ) -> Progress {
     let released_window_m2 = (remaining_past_m2 - remaining_m2).max(0.0);
     let rate_m2_per_year = released_window_m2 / (f64::from(window_days) / 365.25);
-    let f = forecast(remaining_m2, rate_m2_per_year, as_of, deadline);
     Progress {
         released_window_m2,
         rate_m2_per_year,
-        years_to_complete: f.years_to_complete,
-        projected_completion: f.projected_completion,
+        forecast: forecast(remaining_m2, rate_m2_per_year, as_of, deadline),
         deadline,
-        on_track: f.on_track,
     }
 }
 
@@ -54,7 +46,9 @@ pub struct Forecast {
     pub years_to_complete: Option<f64>,
     /// D + round(years × 365.25) days; `None` when the rate is 0 or past 9999-12-31.
     pub projected_completion: Option<NaiveDate>,
-    /// See [`Progress::on_track`].
+    /// Whether the projected completion is on or before the deadline; `None` without a
+    /// deadline. Land already cleared (remaining below 1 m²) is on track; a place with
+    /// land left and no rate is not.
     pub on_track: Option<bool>,
 }
 
@@ -112,22 +106,27 @@ mod tests {
         // ⇒ 4.996578 years ⇒ round(1825.0) = 1825 days after 2026-06-30 = 2031-06-29.
         let p = progress(5000.0, 7000.0, d("2026-06-30"), 730, Some(d("2030-04-01")));
         assert!((p.rate_m2_per_year - 2000.0 / (730.0 / 365.25)).abs() < 1e-9);
-        assert!((p.years_to_complete.unwrap() - 5000.0 / (2000.0 / (730.0 / 365.25))).abs() < 1e-9);
-        assert_eq!(p.projected_completion, Some(d("2031-06-29")));
-        assert_eq!(p.on_track, Some(false));
+        assert!(
+            (p.forecast.years_to_complete.unwrap() - 5000.0 / (2000.0 / (730.0 / 365.25))).abs()
+                < 1e-9
+        );
+        assert_eq!(p.forecast.projected_completion, Some(d("2031-06-29")));
+        assert_eq!(p.forecast.on_track, Some(false));
         let met = progress(5000.0, 7000.0, d("2026-06-30"), 730, Some(d("2031-06-29")));
-        assert_eq!(met.on_track, Some(true));
+        assert_eq!(met.forecast.on_track, Some(true));
     }
 
     #[test]
     fn zero_rate_has_no_projection_and_is_not_on_track() {
         let p = progress(5000.0, 5000.0, d("2026-06-30"), 730, Some(d("2030-01-01")));
         assert_eq!(p.rate_m2_per_year, 0.0);
-        assert_eq!(p.years_to_complete, None);
-        assert_eq!(p.projected_completion, None);
-        assert_eq!(p.on_track, Some(false));
+        assert_eq!(p.forecast.years_to_complete, None);
+        assert_eq!(p.forecast.projected_completion, None);
+        assert_eq!(p.forecast.on_track, Some(false));
         assert_eq!(
-            progress(5000.0, 5000.0, d("2026-06-30"), 730, None).on_track,
+            progress(5000.0, 5000.0, d("2026-06-30"), 730, None)
+                .forecast
+                .on_track,
             None
         );
     }
@@ -135,17 +134,17 @@ mod tests {
     #[test]
     fn finished_region_is_on_track() {
         let p = progress(0.0, 800.0, d("2026-06-30"), 730, Some(d("2027-01-01")));
-        assert_eq!(p.years_to_complete, Some(0.0));
-        assert_eq!(p.projected_completion, Some(d("2026-06-30")));
-        assert_eq!(p.on_track, Some(true));
+        assert_eq!(p.forecast.years_to_complete, Some(0.0));
+        assert_eq!(p.forecast.projected_completion, Some(d("2026-06-30")));
+        assert_eq!(p.forecast.on_track, Some(true));
         let idle = progress(0.0, 0.0, d("2026-06-30"), 730, Some(d("2027-01-01")));
-        assert_eq!(idle.on_track, Some(true));
+        assert_eq!(idle.forecast.on_track, Some(true));
     }
 
     #[test]
     fn projection_past_year_9999_is_null() {
         let p = progress(1e12, 1e12 + 1.0, d("2026-06-30"), 730, None);
-        assert!(p.years_to_complete.unwrap() > 1e9);
-        assert_eq!(p.projected_completion, None);
+        assert!(p.forecast.years_to_complete.unwrap() > 1e9);
+        assert_eq!(p.forecast.projected_completion, None);
     }
 }

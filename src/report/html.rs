@@ -285,7 +285,7 @@ fn totals_section(ctx: &ReportContext) -> String {
     let n = &ctx.summary.national;
     let f = &n.figures;
     let p = &n.progress;
-    let on_track = match p.on_track {
+    let on_track = match p.forecast.on_track {
         Some(true) => "on track",
         Some(false) => "behind",
         None => "no deadline",
@@ -325,7 +325,7 @@ fn totals_section(ctx: &ReportContext) -> String {
         days = ctx.pipeline.parameters.window_days,
         window = esc(&km2(p.released_window_m2)),
         rate = esc(&km2(p.rate_m2_per_year)),
-        projected = esc(&opt(p.projected_completion)),
+        projected = esc(&opt(p.forecast.projected_completion)),
         deadline = esc(&opt(p.deadline)),
         status = on_track,
     );
@@ -789,7 +789,7 @@ fn progress_section(ctx: &ReportContext) -> String {
         .chain(std::iter::once(&ctx.summary.national))
         .map(|r| {
             let p = &r.progress;
-            let (status, class) = match p.on_track {
+            let (status, class) = match p.forecast.on_track {
                 Some(true) => ("on track", "ok"),
                 Some(false) => ("behind", "late"),
                 None => ("no deadline", "none"),
@@ -801,9 +801,10 @@ fn progress_section(ctx: &ReportContext) -> String {
                 num(m2(p.released_window_m2)),
                 num(m2(p.rate_m2_per_year)),
                 num(p
+                    .forecast
                     .years_to_complete
                     .map_or_else(|| "–".to_string(), |y| format!("{y:.1}"))),
-                text(&opt(p.projected_completion)),
+                text(&opt(p.forecast.projected_completion)),
                 text(&opt(p.deadline)),
                 classed(status, class),
             ]

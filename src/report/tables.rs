@@ -10,8 +10,10 @@
 use super::{GeometryKind, Table, Values};
 use crate::analysis::ledger::LedgerRow;
 use crate::analysis::plan::PlanRow;
+use crate::analysis::progress::Forecast;
 use crate::analysis::{HazardRow, RegionRow, Summary};
 use crate::model::{finding_order, Finding, Inputs};
+use chrono::NaiveDate;
 
 /// Rounds to `decimals` places.
 pub fn round_to(x: f64, decimals: i32) -> f64 {
@@ -26,6 +28,23 @@ pub fn round_to(x: f64, decimals: i32) -> f64 {
 
 fn area(x: f64) -> Option<f64> {
     Some(round_to(x, 2))
+}
+
+/// The completion columns that `region_summary` (R10) and `scenarios` (R12) share:
+/// `years_to_complete` (4 decimals), `projected_completion`, `deadline`, `on_track`.
+fn push_forecast<R>(t: &mut Table, rows: &[R], of: impl Fn(&R) -> (&Forecast, Option<NaiveDate>)) {
+    let years = rows
+        .iter()
+        .map(|r| of(r).0.years_to_complete.map(|y| round_to(y, 4)));
+    t.push("years_to_complete", Values::Real(years.collect()));
+    let dates = rows.iter().map(|r| of(r).0.projected_completion);
+    t.push("projected_completion", Values::Date(dates.collect()));
+    t.push(
+        "deadline",
+        Values::Date(rows.iter().map(|r| of(r).1).collect()),
+    );
+    let on_track = rows.iter().map(|r| of(r).0.on_track);
+    t.push("on_track", Values::Bool(on_track.collect()));
 }
 
 /// A text column of `rows` (never NULL).
@@ -197,26 +216,9 @@ pub fn region_columns(name: &'static str, rows: &[&RegionRow]) -> Table {
         "rate_m2_per_year",
         real(&|r| area(r.progress.rate_m2_per_year)),
     );
-    t.push(
-        "years_to_complete",
-        real(&|r| r.progress.years_to_complete.map(|y| round_to(y, 4))),
-    );
-    t.push(
-        "projected_completion",
-        Values::Date(
-            rows.iter()
-                .map(|r| r.progress.projected_completion)
-                .collect(),
-        ),
-    );
-    t.push(
-        "deadline",
-        Values::Date(rows.iter().map(|r| r.progress.deadline).collect()),
-    );
-    t.push(
-        "on_track",
-        Values::Bool(rows.iter().map(|r| r.progress.on_track).collect()),
-    );
+    push_forecast(&mut t, rows, |r| {
+        (&r.progress.forecast, r.progress.deadline)
+    });
     t.push(
         "population_near_hazards",
         Values::Int(
@@ -275,30 +277,7 @@ pub fn scenarios(summary: &Summary) -> Table {
         "rate_m2_per_year",
         Values::Real(rows.iter().map(|r| area(r.rate_m2_per_year)).collect()),
     );
-    t.push(
-        "years_to_complete",
-        Values::Real(
-            rows.iter()
-                .map(|r| r.forecast.years_to_complete.map(|y| round_to(y, 4)))
-                .collect(),
-        ),
-    );
-    t.push(
-        "projected_completion",
-        Values::Date(
-            rows.iter()
-                .map(|r| r.forecast.projected_completion)
-                .collect(),
-        ),
-    );
-    t.push(
-        "deadline",
-        Values::Date(rows.iter().map(|r| r.deadline).collect()),
-    );
-    t.push(
-        "on_track",
-        Values::Bool(rows.iter().map(|r| r.forecast.on_track).collect()),
-    );
+    push_forecast(&mut t, rows, |r| (&r.forecast, r.deadline));
     t
 }
 
