@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use tracing::info;
 
 use crate::analysis::{self, ledger, priority, regions, release};
-use crate::config::{FailOn, Pipeline, Problem};
+use crate::config::{ConfigError, FailOn, Pipeline, Problem};
 use crate::ingest::{self, IngestError, RawLayer};
 use crate::model::{Finding, Inputs, Severity};
 use crate::report::run_json::{run_json, InputRecord};
@@ -31,14 +31,9 @@ pub enum RunError {
     #[error(transparent)]
     Report(#[from] ReportError),
     /// Pipeline-file mistakes that only the inputs reveal (a deadline for a region that
-    /// does not exist): exit status 2, like the other pipeline-file errors.
-    #[error("pipeline file: {}", join_problems(.0))]
-    Pipeline(Vec<Problem>),
-}
-
-fn join_problems(problems: &[Problem]) -> String {
-    let lines: Vec<String> = problems.iter().map(Problem::to_string).collect();
-    lines.join("; ")
+    /// does not exist): exit status 2, listed like the other pipeline-file errors.
+    #[error(transparent)]
+    Pipeline(ConfigError),
 }
 
 impl RunError {
@@ -264,7 +259,10 @@ fn run_staged(
     inputs.regions.sort_by(|a, b| a.region_id.cmp(&b.region_id));
     let unknown = unknown_deadline_regions(pipeline, &inputs);
     if !unknown.is_empty() {
-        return Err(RunError::Pipeline(unknown));
+        return Err(RunError::Pipeline(ConfigError::Invalid {
+            path: pipeline.path.clone(),
+            problems: unknown,
+        }));
     }
     let records = input_records(&layers);
     // The raw features are no longer needed once checked: free them before the analysis.
