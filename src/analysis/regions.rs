@@ -9,7 +9,7 @@
 //! and with the land outside every region. Sums run in component order, so figures do
 //! not depend on thread count.
 
-use geo::{Intersects, MultiPolygon, Rect};
+use geo::{BoundingRect, Intersects, MultiPolygon, Rect};
 use rayon::prelude::*;
 
 use super::area::area_m2;
@@ -156,10 +156,11 @@ impl PlaceMeasure for Pieces<'_> {
         let mut national = 0.0;
         let mut crossing = Vec::new();
         for poly in &g.0 {
-            let part = MultiPolygon::new(vec![poly.clone()]);
-            let a = area_m2(&part);
+            let a = super::area::polygon_area_m2(poly);
             national += a;
-            let sole = bbox(&part).and_then(|b| self.index.sole_place(&b, self.regions));
+            let sole = poly
+                .bounding_rect()
+                .and_then(|b| self.index.sole_place(&b, self.regions));
             match sole {
                 Some(place) => {
                     if let Some(slot) = per_place.iter_mut().find(|(p, _)| *p == place) {
