@@ -15,11 +15,24 @@ use gdal::DriverManager;
 
 use super::{GeometryKind, ReportError, Table, Values};
 
-fn gdal_err(what: &str) -> impl Fn(gdal::errors::GdalError) -> ReportError + '_ {
+/// Turns a GDAL error while writing `what` into a [`ReportError`] (GDAL's words).
+pub(super) fn gdal_err(what: &str) -> impl Fn(gdal::errors::GdalError) -> ReportError + '_ {
     move |e| ReportError::Gdal {
         what: what.to_string(),
         message: crate::gdal_errors::describe(&e),
     }
+}
+
+/// Opens the GeoPackage just written at `path` for adding to it (styles, the project).
+pub(super) fn open_for_update(path: &Path) -> Result<gdal::Dataset, gdal::errors::GdalError> {
+    gdal::Dataset::open_ex(
+        path,
+        gdal::DatasetOptions {
+            open_flags: gdal::GdalOpenFlags::GDAL_OF_UPDATE | gdal::GdalOpenFlags::GDAL_OF_VECTOR,
+            allowed_drivers: Some(&["GPKG"]),
+            ..Default::default()
+        },
+    )
 }
 
 /// Writes `tables` as layers of a new GeoPackage at `path`.

@@ -41,7 +41,6 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use gdal::vector::sql::Dialect;
-use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
 use geo::BoundingRect;
 
 use super::html::esc;
@@ -206,19 +205,8 @@ pub fn write_project(path: &Path, inputs: &ProjectInputs) -> Result<bool, Report
         inputs.origin.as_of,
     );
     let what = format!("the QGIS project in {}", path.display());
-    let err = |e: gdal::errors::GdalError| ReportError::Gdal {
-        what: what.clone(),
-        message: crate::gdal_errors::describe(&e),
-    };
-    let ds = Dataset::open_ex(
-        path,
-        DatasetOptions {
-            open_flags: GdalOpenFlags::GDAL_OF_UPDATE | GdalOpenFlags::GDAL_OF_VECTOR,
-            allowed_drivers: Some(&["GPKG"]),
-            ..Default::default()
-        },
-    )
-    .map_err(err)?;
+    let err = super::gpkg::gdal_err(&what);
+    let ds = super::gpkg::open_for_update(path).map_err(&err)?;
     let statements = [
         "CREATE TABLE qgis_projects(name TEXT PRIMARY KEY, metadata BLOB, content BLOB)"
             .to_string(),
@@ -231,9 +219,9 @@ pub fn write_project(path: &Path, inputs: &ProjectInputs) -> Result<bool, Report
     ];
     for sql in &statements {
         // Neither statement returns rows; GDAL hands them to SQLite as they are.
-        ds.execute_sql(sql, None, Dialect::DEFAULT).map_err(err)?;
+        ds.execute_sql(sql, None, Dialect::DEFAULT).map_err(&err)?;
     }
-    ds.close().map_err(err)?;
+    ds.close().map_err(&err)?;
     Ok(true)
 }
 

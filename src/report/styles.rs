@@ -28,7 +28,6 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use gdal::vector::{Feature, LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeometryType};
-use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
 
 use super::html::esc as attr;
 use super::{GeometryKind, ReportError, Table};
@@ -65,20 +64,9 @@ pub fn write_styles(path: &Path, tables: &[&Table]) -> Result<(), ReportError> {
         return Ok(());
     }
     let what = format!("layer_styles in {}", path.display());
-    let err = |e: gdal::errors::GdalError| ReportError::Gdal {
-        what: what.clone(),
-        message: crate::gdal_errors::describe(&e),
-    };
-    let mut ds = Dataset::open_ex(
-        path,
-        DatasetOptions {
-            open_flags: GdalOpenFlags::GDAL_OF_UPDATE | GdalOpenFlags::GDAL_OF_VECTOR,
-            allowed_drivers: Some(&["GPKG"]),
-            ..Default::default()
-        },
-    )
-    .map_err(err)?;
-    let mut txn = ds.start_transaction().map_err(err)?;
+    let err = super::gpkg::gdal_err(&what);
+    let mut ds = super::gpkg::open_for_update(path).map_err(&err)?;
+    let mut txn = ds.start_transaction().map_err(&err)?;
     {
         let layer = txn
             .create_layer(LayerOptions {
@@ -87,7 +75,7 @@ pub fn write_styles(path: &Path, tables: &[&Table]) -> Result<(), ReportError> {
                 ty: OGRwkbGeometryType::wkbNone,
                 options: Some(&["FID=id"]),
             })
-            .map_err(err)?;
+            .map_err(&err)?;
         for spec in &FIELDS {
             add_field(&layer, spec).map_err(|message| ReportError::Gdal {
                 what: what.clone(),
@@ -95,11 +83,11 @@ pub fn write_styles(path: &Path, tables: &[&Table]) -> Result<(), ReportError> {
             })?;
         }
         for style in &styles {
-            insert_style(&layer, style).map_err(err)?;
+            insert_style(&layer, style).map_err(&err)?;
         }
     }
-    txn.commit().map_err(err)?;
-    ds.close().map_err(err)?;
+    txn.commit().map_err(&err)?;
+    ds.close().map_err(&err)?;
     Ok(())
 }
 
@@ -808,7 +796,7 @@ mod tests {
         t.geometry.push(None);
         super::super::gpkg::write_gpkg(&path, &[&t]).expect("gpkg");
         write_styles(&path, &[&t]).expect("styles");
-        let ds = Dataset::open(&path).expect("open");
+        let ds = gdal::Dataset::open(&path).expect("open");
         let mut layer = ds.layer_by_name("layer_styles").expect("layer_styles");
         let defn = layer.defn();
         let names: Vec<String> = defn.fields().map(|f| f.name()).collect();
