@@ -29,6 +29,7 @@ pub mod analysis;
 pub mod cli;
 pub mod config;
 pub mod gdal_errors;
+pub mod geom;
 pub mod index;
 pub mod ingest;
 pub mod model;

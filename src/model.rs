@@ -215,13 +215,193 @@ impl Severity {
     }
 }
 
+/// The name of a QA check: one variant per kind of finding. [`Check::as_str`] is the
+/// stable name written to `qa_findings.check` and counted in run.json; findings sort by
+/// that name (SPEC §5), not by the variant's position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Check {
+    /// A date field could not be read (treated as missing).
+    BadDate,
+    /// A settlement's population is missing or not a whole number ≥ 0.
+    BadPopulation,
+    /// A release completed after the as-of date (not part of the run).
+    CompletedAfterAsOf,
+    /// Coordinates outside ±180/±90 after transformation (wrong CRS?).
+    CoordinatesOutOfRange,
+    /// A source without CRS was read as EPSG:4326.
+    CrsAssumed,
+    /// Several records share one id.
+    DuplicateId,
+    /// A geometry is empty, or has no area left after repair.
+    EmptyGeometry,
+    /// A layer has no records.
+    EmptyLayer,
+    /// A release names a hazard it does not overlap.
+    HazardIdNotOverlapping,
+    /// A polygon was invalid (not self-intersecting) and was rebuilt.
+    InvalidPolygon,
+    /// A record has no date.
+    MissingDate,
+    /// A record has no id.
+    MissingId,
+    /// A hazard has no status.
+    MissingStatus,
+    /// NaN or infinite coordinates.
+    NonFiniteCoordinates,
+    /// A record has no geometry.
+    NullGeometry,
+    /// Hazard land lies outside every region.
+    OutsideRegions,
+    /// Hazard records overlap.
+    OverlappingHazards,
+    /// Parts of a MultiPolygon overlapped and were merged.
+    OverlappingParts,
+    /// Regions overlap.
+    OverlappingRegions,
+    /// GDAL reported an error while reading.
+    ReadError,
+    /// A hazard recorded after the as-of date (not part of the run).
+    RecordedAfterAsOf,
+    /// A release completed before the hazard it overlaps was recorded.
+    ReleaseBeforeHazard,
+    /// A release overlaps no hazard.
+    ReleaseOutsideHazards,
+    /// Repeated consecutive vertices were removed.
+    RepeatedVertices,
+    /// A self-intersecting polygon was rebuilt.
+    SelfIntersection,
+    /// Zero-area spikes were removed.
+    Spike,
+    /// Rings with fewer than 3 distinct points were removed.
+    TooFewPoints,
+    /// A ring was not closed.
+    UnclosedRing,
+    /// A release names no hazard of the run.
+    UnknownHazardId,
+    /// A hazard type outside the SPEC's list.
+    UnknownHazardType,
+    /// A release method that is not cancelled, reduced or cleared.
+    UnknownMethod,
+    /// A hazard status that is neither CHA nor SHA.
+    UnknownStatus,
+    /// GDAL could not read a geometry.
+    UnreadableGeometry,
+    /// A geometry of the wrong type for its layer.
+    WrongGeometryType,
+}
+
+impl Check {
+    /// Every check, for documentation and tests.
+    pub const ALL: [Check; 34] = [
+        Check::BadDate,
+        Check::BadPopulation,
+        Check::CompletedAfterAsOf,
+        Check::CoordinatesOutOfRange,
+        Check::CrsAssumed,
+        Check::DuplicateId,
+        Check::EmptyGeometry,
+        Check::EmptyLayer,
+        Check::HazardIdNotOverlapping,
+        Check::InvalidPolygon,
+        Check::MissingDate,
+        Check::MissingId,
+        Check::MissingStatus,
+        Check::NonFiniteCoordinates,
+        Check::NullGeometry,
+        Check::OutsideRegions,
+        Check::OverlappingHazards,
+        Check::OverlappingParts,
+        Check::OverlappingRegions,
+        Check::ReadError,
+        Check::RecordedAfterAsOf,
+        Check::ReleaseBeforeHazard,
+        Check::ReleaseOutsideHazards,
+        Check::RepeatedVertices,
+        Check::SelfIntersection,
+        Check::Spike,
+        Check::TooFewPoints,
+        Check::UnclosedRing,
+        Check::UnknownHazardId,
+        Check::UnknownHazardType,
+        Check::UnknownMethod,
+        Check::UnknownStatus,
+        Check::UnreadableGeometry,
+        Check::WrongGeometryType,
+    ];
+
+    /// The stable output name, e.g. `self_intersection`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Check::BadDate => "bad_date",
+            Check::BadPopulation => "bad_population",
+            Check::CompletedAfterAsOf => "completed_after_as_of",
+            Check::CoordinatesOutOfRange => "coordinates_out_of_range",
+            Check::CrsAssumed => "crs_assumed",
+            Check::DuplicateId => "duplicate_id",
+            Check::EmptyGeometry => "empty_geometry",
+            Check::EmptyLayer => "empty_layer",
+            Check::HazardIdNotOverlapping => "hazard_id_not_overlapping",
+            Check::InvalidPolygon => "invalid_polygon",
+            Check::MissingDate => "missing_date",
+            Check::MissingId => "missing_id",
+            Check::MissingStatus => "missing_status",
+            Check::NonFiniteCoordinates => "non_finite_coordinates",
+            Check::NullGeometry => "null_geometry",
+            Check::OutsideRegions => "outside_regions",
+            Check::OverlappingHazards => "overlapping_hazards",
+            Check::OverlappingParts => "overlapping_parts",
+            Check::OverlappingRegions => "overlapping_regions",
+            Check::ReadError => "read_error",
+            Check::RecordedAfterAsOf => "recorded_after_as_of",
+            Check::ReleaseBeforeHazard => "release_before_hazard",
+            Check::ReleaseOutsideHazards => "release_outside_hazards",
+            Check::RepeatedVertices => "repeated_vertices",
+            Check::SelfIntersection => "self_intersection",
+            Check::Spike => "spike",
+            Check::TooFewPoints => "too_few_points",
+            Check::UnclosedRing => "unclosed_ring",
+            Check::UnknownHazardId => "unknown_hazard_id",
+            Check::UnknownHazardType => "unknown_hazard_type",
+            Check::UnknownMethod => "unknown_method",
+            Check::UnknownStatus => "unknown_status",
+            Check::UnreadableGeometry => "unreadable_geometry",
+            Check::WrongGeometryType => "wrong_geometry_type",
+        }
+    }
+}
+
+impl std::fmt::Display for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Compares with an output name, as tests and readers of `qa_findings` think of checks.
+impl PartialEq<&str> for Check {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Ord for Check {
+    fn cmp(&self, other: &Check) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for Check {
+    fn partial_cmp(&self, other: &Check) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 /// One problem found in the inputs (SPEC §5 `qa_findings`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     /// Severity.
     pub severity: Severity,
-    /// Short stable name of the check, e.g. `self_intersection`.
-    pub check: &'static str,
+    /// Which check found it.
+    pub check: Check,
     /// Input layer key (`hazards`, `releases`, …).
     pub layer: String,
     /// The record's id, or `fid:N` when it has none.
@@ -236,7 +416,7 @@ impl Finding {
     /// A finding without geometry.
     pub fn new(
         severity: Severity,
-        check: &'static str,
+        check: Check,
         layer: &str,
         feature_id: &str,
         message: impl Into<String>,

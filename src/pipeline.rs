@@ -383,7 +383,7 @@ fn analyse(
 fn log_qa(findings: &[Finding]) {
     let mut by_check: std::collections::BTreeMap<(Severity, &str), usize> = Default::default();
     for f in findings {
-        *by_check.entry((f.severity, f.check)).or_default() += 1;
+        *by_check.entry((f.severity, f.check.as_str())).or_default() += 1;
     }
     for ((severity, check), n) in by_check.iter().rev() {
         match severity {

@@ -1054,7 +1054,7 @@ fn place_name(rng: &mut ChaCha8Rng) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::area::area_m2;
+    use crate::geom::area::area_m2;
     use geo::Validation;
 
     fn same(a: &Table, b: &Table) -> bool {
@@ -1180,7 +1180,7 @@ mod tests {
             let sum: f64 = provinces.iter().map(area_m2).sum();
             // One unary union (a single snapping grid), so that exactly shared edges
             // dissolve without specks.
-            let u = crate::qa::repair::normalize(geo::unary_union(provinces.iter()));
+            let u = crate::geom::ring::normalize(geo::unary_union(provinces.iter()));
             let ua = area_m2(&u);
             assert!(
                 ((sum - ua) / ua).abs() < 1e-9,

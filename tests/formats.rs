@@ -46,14 +46,14 @@ fn digest(spec: &InputSpec) -> Digest {
         hazards.entry(h.hazard_id.clone()).or_default().push((
             h.status.as_str().to_string(),
             h.recorded_on.map(|d| d.to_string()).unwrap_or_default(),
-            minefree::analysis::area::area_m2(&h.geometry),
+            minefree::geom::area::area_m2(&h.geometry),
         ));
     }
     let mut checks: Vec<(String, String)> = findings
         .iter()
         .filter(|f: &&Finding| f.check != "crs_assumed")
         .map(|f| {
-            let check = match f.check {
+            let check = match f.check.as_str() {
                 "empty_geometry" | "null_geometry" => "unusable_geometry",
                 c => c,
             };

@@ -7,10 +7,10 @@
 use chrono::NaiveDate;
 use gdal::vector::{Geometry, ToGdal};
 use geo::{LineString, MultiPolygon, Polygon};
-use minefree::analysis::area::area_m2;
 use minefree::analysis::{regions, release};
+use minefree::geom::area::area_m2;
+use minefree::geom::ring::normalize;
 use minefree::model::{Hazard, Method, Release, Status};
-use minefree::qa::repair::normalize;
 use rand::{Rng, SeedableRng};
 
 /// A random star-shaped (hence simple) polygon of radius `r` degrees, centred somewhere
@@ -85,12 +85,12 @@ fn geos_area(g: &Geometry) -> f64 {
         return 0.0;
     }
     match g.to_geo().unwrap() {
-        geo::Geometry::Polygon(p) => minefree::analysis::area::polygon_area_m2(&p),
+        geo::Geometry::Polygon(p) => minefree::geom::area::polygon_area_m2(&p),
         geo::Geometry::MultiPolygon(mp) => area_m2(&mp),
         geo::Geometry::GeometryCollection(gc) => {
             gc.0.iter()
                 .map(|g| match g {
-                    geo::Geometry::Polygon(p) => minefree::analysis::area::polygon_area_m2(p),
+                    geo::Geometry::Polygon(p) => minefree::geom::area::polygon_area_m2(p),
                     geo::Geometry::MultiPolygon(mp) => area_m2(mp),
                     _ => 0.0,
                 })

@@ -5,13 +5,13 @@
 
 use chrono::NaiveDate;
 use geo::{MultiPolygon, Point, Rect};
-use minefree::analysis::area::area_m2;
 use minefree::analysis::priority::{prioritise, score_and_rank, Priority};
 use minefree::analysis::regions::{land_by_region, layer};
 use minefree::analysis::release::account_hazards;
 use minefree::config::{Parameters, Weights};
+use minefree::geom::area::area_m2;
+use minefree::geom::ring::normalize;
 use minefree::model::{Hazard, HazardType, Method, Region, Release, Settlement, Status};
-use minefree::qa::repair::normalize;
 
 const U: f64 = 0.01; // one unit = 0.01°
 
@@ -412,7 +412,7 @@ fn brute_distance_m(p: Point<f64>, mp: &MultiPolygon<f64>) -> f64 {
     let mut best = f64::INFINITY;
     for poly in &mp.0 {
         for seg in poly.exterior().lines() {
-            let len = minefree::analysis::distance::geodesic_m(Point(seg.start), Point(seg.end));
+            let len = minefree::geom::distance::geodesic_m(Point(seg.start), Point(seg.end));
             let steps = (len / 2.0).ceil().max(1.0) as usize;
             for k in 0..=steps {
                 let t = k as f64 / steps as f64;
@@ -420,7 +420,7 @@ fn brute_distance_m(p: Point<f64>, mp: &MultiPolygon<f64>) -> f64 {
                     seg.start.x + t * (seg.end.x - seg.start.x),
                     seg.start.y + t * (seg.end.y - seg.start.y),
                 );
-                best = best.min(minefree::analysis::distance::geodesic_m(p, q));
+                best = best.min(minefree::geom::distance::geodesic_m(p, q));
             }
         }
     }

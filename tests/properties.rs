@@ -29,7 +29,7 @@ fn halves() -> Vec<Region> {
         region_id: id.into(),
         name: id.into(),
         parent_id: None,
-        geometry: minefree::qa::repair::normalize(MultiPolygon::new(vec![Rect::new(
+        geometry: minefree::geom::ring::normalize(MultiPolygon::new(vec![Rect::new(
             (x0, 37.9),
             (x1, 38.1),
         )
@@ -138,7 +138,7 @@ trait PastArea {
 
 impl PastArea for HazardAccount {
     fn measured_past_m2(&self) -> f64 {
-        minefree::analysis::area::area_m2(&self.remaining_past)
+        minefree::geom::area::area_m2(&self.remaining_past)
     }
 }
 
@@ -185,8 +185,8 @@ proptest! {
         b in prop::collection::vec(random_ring(), 1..3),
     ) {
         use geo::{Area, Validation};
-        use minefree::analysis::overlay::{difference, intersection, union};
-        use minefree::qa::repair::repair_polygonal;
+        use minefree::geom::overlay::{difference, intersection, union};
+        use minefree::geom::repair::repair_polygonal;
         let (Ok((ra, _)), Ok((rb, _))) = (repair_polygonal(&polygon_of(a)), repair_polygonal(&polygon_of(b))) else {
             return Ok(()); // rejected with an error issue: nothing usable, and no panic
         };
@@ -245,9 +245,9 @@ fn repair_is_deterministic() {
             (32, 24),
         ],
     ]);
-    let first = minefree::qa::repair::repair_polygonal(&a).unwrap();
+    let first = minefree::geom::repair::repair_polygonal(&a).unwrap();
     for _ in 0..20 {
-        let again = minefree::qa::repair::repair_polygonal(&a).unwrap();
+        let again = minefree::geom::repair::repair_polygonal(&a).unwrap();
         assert_eq!(again.0, first.0);
     }
     assert!(geo::Validation::is_valid(&first.0));

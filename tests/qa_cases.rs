@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use gdal::vector::OGRFieldType;
-use minefree::analysis::area::area_m2;
 use minefree::config::{GeometrySource, InputSpec, LayerKind};
+use minefree::geom::area::area_m2;
 use minefree::model::{Finding, Inputs, Severity, Status};
 
 use crate::common::{wkt_area_m2, write_gpkg_layer, TestField};
@@ -46,7 +46,7 @@ fn one(wkt: &str) -> (Inputs, Vec<Finding>) {
 }
 
 fn checks(findings: &[Finding]) -> Vec<(&str, Severity)> {
-    findings.iter().map(|f| (f.check, f.severity)).collect()
+    findings.iter().map(|f| (f.check.as_str(), f.severity)).collect()
 }
 
 fn assert_area(inputs: &Inputs, want: f64) {
@@ -260,7 +260,7 @@ fn dates_missing_bad_or_after_the_as_of_date() {
     );
     let got: Vec<(&str, &str)> = findings
         .iter()
-        .map(|f| (f.feature_id.as_str(), f.check))
+        .map(|f| (f.feature_id.as_str(), f.check.as_str()))
         .collect();
     assert_eq!(
         got,

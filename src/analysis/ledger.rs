@@ -20,12 +20,11 @@
 use chrono::{Datelike, NaiveDate};
 use geo::MultiPolygon;
 
-use super::area::area_m2;
-use super::overlay::{
-    clip_to_rect, difference, difference_all, intersection_all, padded_rect, split_by, union,
-};
 use super::regions::Place;
 use super::release::{HazardAccount, MethodSplit};
+use crate::geom::area::area_m2;
+use crate::geom::clip::{clip_to_rect, padded_rect};
+use crate::geom::overlay::{difference, difference_all, intersection_all, split_by, union};
 use crate::model::{Hazard, Method, Release};
 
 /// What the ledger needs besides the components: the releases, and its years.

@@ -5,40 +5,12 @@
 //! (`distance`). The pipeline times each stage; this module only assembles the
 //! per-hazard and per-region rows that `report` writes.
 
-pub mod area;
-pub mod distance;
-pub mod interior;
 pub mod ledger;
-pub mod overlay;
 pub mod plan;
 pub mod priority;
 pub mod progress;
 pub mod regions;
 pub mod release;
-
-/// Seeded random shapes shared by the unit tests of the analysis modules.
-#[cfg(test)]
-pub(crate) mod test_shapes {
-    use rand::Rng;
-
-    /// `n` vertices of a star-shaped ring around (`cx`, `cy`): one per sector of angle,
-    /// at a radius between `min_factor·r` and `r`.
-    pub fn star_points(
-        rng: &mut impl Rng,
-        (cx, cy): (f64, f64),
-        r: f64,
-        n: usize,
-        min_factor: f64,
-    ) -> Vec<(f64, f64)> {
-        (0..n)
-            .map(|k| {
-                let a = (k as f64 + rng.gen_range(0.0..0.9)) * std::f64::consts::TAU / n as f64;
-                let rr = r * rng.gen_range(min_factor..1.0);
-                (cx + rr * a.cos(), cy + rr * a.sin())
-            })
-            .collect()
-    }
-}
 
 use std::collections::BTreeSet;
 

@@ -12,9 +12,9 @@ use geo::Point;
 use rayon::prelude::*;
 use rstar::RTree;
 
-use super::distance::{margin_deg, planar, planar_to_rect_m, planar_tolerance, Planar};
 use super::release::HazardAccount;
 use crate::config::{Parameters, Weights};
+use crate::geom::distance::{margin_deg, planar, planar_to_rect_m, planar_tolerance, Planar};
 use crate::index::{envelope, point_tree, IndexedPoint};
 use crate::model::{Accident, Hazard, HazardType, Settlement, Status};
 

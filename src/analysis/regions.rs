@@ -12,14 +12,15 @@
 use geo::{BoundingRect, Intersects, MultiPolygon, Rect};
 use rayon::prelude::*;
 
-use super::area::area_m2;
 use super::ledger::{
     component_ledger, ComponentLedger, LedgerSpan, PlaceMeasure, RegionLedger, SolePlace,
 };
-use super::overlay::{clip_to_rect, difference, intersection, padded_rect, union};
 use super::release::HazardAccount;
+use crate::geom::area::area_m2;
+use crate::geom::clip::{clip_to_rect, padded_rect};
+use crate::geom::overlay::{difference, intersection, union};
 use crate::index::{bbox, box_tree, boxes_in, envelope};
-use crate::model::{Finding, Hazard, Region, Severity, Status};
+use crate::model::{Check, Finding, Hazard, Region, Severity, Status};
 
 /// Hazard land outside every region below this area (m²) is overlay noise along
 /// region boundaries, not land outside (see `component_land`).
@@ -156,7 +157,7 @@ impl PlaceMeasure for Pieces<'_> {
         let mut national = 0.0;
         let mut crossing = Vec::new();
         for poly in &g.0 {
-            let a = super::area::polygon_area_m2(poly);
+            let a = crate::geom::area::polygon_area_m2(poly);
             national += a;
             let sole = poly
                 .bounding_rect()
@@ -564,7 +565,7 @@ fn measure(
 fn outside_finding(h: &Hazard, part: &MultiPolygon<f64>) -> Finding {
     Finding::new(
         Severity::Warning,
-        "outside_regions",
+        Check::OutsideRegions,
         "hazards",
         &h.hazard_id,
         format!(
@@ -585,7 +586,7 @@ fn overlap_finding(a: &Hazard, b: &Hazard) -> Option<Finding> {
     Some(
         Finding::new(
             Severity::Info,
-            "overlapping_hazards",
+            Check::OverlappingHazards,
             "hazards",
             &a.hazard_id,
             format!(
@@ -615,7 +616,7 @@ fn overlapping_regions(regions: &[Region], tree: &crate::index::BoxTree) -> Vec<
                     (!shared.0.is_empty()).then(|| {
                         Finding::new(
                             Severity::Error,
-                            "overlapping_regions",
+                            Check::OverlappingRegions,
                             "regions",
                             &a.region_id,
                             format!(

@@ -15,11 +15,12 @@ use chrono::NaiveDate;
 use geo::MultiPolygon;
 use rayon::prelude::*;
 
-use super::area::area_m2;
-use super::interior::{shares_disk, InteriorPoint};
-use super::overlay::{clip_to_rect, difference_all, intersection, padded_rect, split_by};
+use crate::geom::area::area_m2;
+use crate::geom::clip::{clip_to_rect, padded_rect};
+use crate::geom::disk::{shares_disk, InteriorDisk};
+use crate::geom::overlay::{difference_all, intersection, split_by};
 use crate::index::{box_tree, boxes_in, envelope};
-use crate::model::{Finding, Hazard, Method, Release, Severity};
+use crate::model::{Check, Finding, Hazard, Method, Release, Severity};
 use geo::Intersects;
 
 /// The land-release figures of one hazard record.
@@ -80,9 +81,9 @@ pub fn account_hazards(
     window_start: NaiveDate,
 ) -> (Vec<HazardAccount>, Vec<Finding>) {
     let tree = box_tree(releases.iter().map(|r| &r.geometry));
-    let release_points: Vec<Option<InteriorPoint>> = releases
+    let release_points: Vec<Option<InteriorDisk>> = releases
         .par_iter()
-        .map(|r| InteriorPoint::of(&r.geometry.0))
+        .map(|r| InteriorDisk::of(&r.geometry.0))
         .collect();
     crate::progress::start(hazards.len());
     let results: Vec<(HazardAccount, Vec<Overlap>)> = hazards
@@ -139,7 +140,7 @@ fn peel(
 fn account_one(
     h: &Hazard,
     releases: &[Release],
-    release_points: &[Option<InteriorPoint>],
+    release_points: &[Option<InteriorDisk>],
     tree: &crate::index::BoxTree,
     window_start: NaiveDate,
 ) -> (HazardAccount, Vec<Overlap>) {
@@ -147,7 +148,7 @@ fn account_one(
     let mut applying: Vec<Applying> = Vec::new();
     if let Some(bbox) = crate::index::bbox(&h.geometry) {
         let clip_box = padded_rect(&bbox);
-        let h_point = InteriorPoint::of(&h.geometry.0);
+        let h_point = InteriorDisk::of(&h.geometry.0);
         for ri in boxes_in(tree, &envelope(&bbox, 0.0, 0.0)) {
             let r = &releases[ri];
             let covers = r.geometry == h.geometry;
@@ -269,9 +270,9 @@ impl MethodSplit {
 /// answer no; only the rest need the intersection itself.
 fn overlap_keeps_area(
     h: &Hazard,
-    h_point: Option<&InteriorPoint>,
+    h_point: Option<&InteriorDisk>,
     r: &Release,
-    r_point: Option<&InteriorPoint>,
+    r_point: Option<&InteriorDisk>,
 ) -> bool {
     if shares_disk(&h.geometry, h_point, &r.geometry, r_point) {
         return true;
@@ -303,7 +304,7 @@ fn release_findings(
             {
                 findings.push(finding(
                     Severity::Warning,
-                    "hazard_id_not_overlapping",
+                    Check::HazardIdNotOverlapping,
                     format!("hazard_id '{named}' names a hazard this release does not overlap; it still applies to whatever it overlaps"),
                 ));
             }
@@ -311,7 +312,7 @@ fn release_findings(
         if overlaps.is_empty() {
             findings.push(finding(
                 Severity::Info,
-                "release_outside_hazards",
+                Check::ReleaseOutsideHazards,
                 "the release overlaps no hazard of this run".to_string(),
             ));
         }
@@ -320,7 +321,7 @@ fn release_findings(
                 let h = &hazards[*hi];
                 findings.push(finding(
                     Severity::Info,
-                    "release_before_hazard",
+                    Check::ReleaseBeforeHazard,
                     format!(
                         "completed on {}, before hazard '{}' was recorded on {}: that land stays hazardous (R3)",
                         r.completed_on,

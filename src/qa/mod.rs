@@ -6,7 +6,7 @@
 //! (or `fid:N` when the id is missing). Decisions where the SPEC is silent are in
 //! `pipelines/README.md` ("How bad input is treated").
 
-pub mod repair;
+mod geometry;
 
 use std::collections::BTreeMap;
 
@@ -14,10 +14,11 @@ use chrono::NaiveDate;
 use geo::Point;
 
 use crate::config::LayerKind;
+use crate::geom::repair::{self, Rejection, Repair};
 use crate::ingest::{AttrValue, RawFeature, RawGeometry, RawLayer};
 use crate::model::{
-    Accident, Finding, Hazard, HazardType, Inputs, Method, Region, Release, Settlement, Severity,
-    Status,
+    Accident, Check, Finding, Hazard, HazardType, Inputs, Method, Region, Release, Settlement,
+    Severity, Status,
 };
 
 /// Builds the model from raw layers; see the module docs.
@@ -33,7 +34,7 @@ pub fn check_layers(layers: &[RawLayer], as_of: NaiveDate) -> (Inputs, Vec<Findi
         if layer.crs_assumed {
             ctx.finding(
                 Severity::Warning,
-                "crs_assumed",
+                Check::CrsAssumed,
                 "",
                 format!(
                     "source '{}' has no CRS; its coordinates are within ±180/±90 so EPSG:4326 (lon/lat) was assumed",
@@ -44,7 +45,7 @@ pub fn check_layers(layers: &[RawLayer], as_of: NaiveDate) -> (Inputs, Vec<Findi
         for message in &layer.read_errors {
             ctx.finding(
                 Severity::Error,
-                "read_error",
+                Check::ReadError,
                 "",
                 format!(
                     "GDAL reported an error while reading '{}': {message}; records may be missing from this layer",
@@ -55,7 +56,7 @@ pub fn check_layers(layers: &[RawLayer], as_of: NaiveDate) -> (Inputs, Vec<Findi
         if layer.features.is_empty() {
             ctx.finding(
                 Severity::Warning,
-                "empty_layer",
+                Check::EmptyLayer,
                 "",
                 format!(
                     "layer '{}' of '{}' has no records (after the where filter)",
@@ -94,7 +95,7 @@ fn unknown_hazard_ids(inputs: &Inputs) -> Vec<Finding> {
             let named = r.hazard_id.as_deref()?;
             (!known.contains(named)).then(|| {
                 let message = format!("hazard_id '{named}' names no hazard of this run; the release still applies to whatever it overlaps");
-                Finding::new(Severity::Warning, "unknown_hazard_id", "releases", &r.release_id, message)
+                Finding::new(Severity::Warning, Check::UnknownHazardId, "releases", &r.release_id, message)
                     .at(r.geometry.clone())
             })
         })
@@ -110,7 +111,7 @@ struct LayerCheck<'a> {
     repaired: Vec<Option<Repaired>>,
 }
 
-type Repaired = Result<(geo::MultiPolygon<f64>, Vec<repair::Issue>), repair::Issue>;
+type Repaired = Result<(geo::MultiPolygon<f64>, Vec<Repair>), Rejection>;
 
 /// The R1 repair of every readable geometry of a polygon layer (empty for point layers).
 fn repair_all(layer: &RawLayer) -> Vec<Option<Repaired>> {
@@ -145,7 +146,7 @@ impl LayerCheck<'_> {
         self.findings.push(finding);
     }
 
-    fn finding(&mut self, severity: Severity, check: &'static str, id: &str, message: String) {
+    fn finding(&mut self, severity: Severity, check: Check, id: &str, message: String) {
         let f = Finding::new(severity, check, self.key(), id, message);
         self.push(f);
     }
@@ -162,7 +163,7 @@ impl LayerCheck<'_> {
                 let field = self.layer.kind.fields()[0].0;
                 self.finding(
                     Severity::Error,
-                    "missing_id",
+                    Check::MissingId,
                     &id,
                     format!("record has no {field}; kept and named by its feature id"),
                 );
@@ -181,7 +182,7 @@ impl LayerCheck<'_> {
             Err(e) => {
                 self.finding(
                     Severity::Warning,
-                    "bad_date",
+                    Check::BadDate,
                     id,
                     format!("{field}: {e}; treated as missing"),
                 );
@@ -208,20 +209,29 @@ impl LayerCheck<'_> {
                 "{} ring(s) not closed; closed by repeating the first point",
                 f.unclosed_rings
             );
-            let finding = Finding::new(Severity::Warning, "unclosed_ring", self.key(), id, message);
+            let finding = Finding::new(
+                Severity::Warning,
+                Check::UnclosedRing,
+                self.key(),
+                id,
+                message,
+            );
             self.push(finding.at(g.clone()));
         }
         match repaired {
-            Ok((mp, issues)) => {
-                for i in issues {
+            Ok((mp, repairs)) => {
+                for r in &repairs {
+                    let (check, message) = geometry::repair_finding(r);
                     let finding =
-                        Finding::new(i.severity, i.check, self.key(), id, i.message).at(g.clone());
-                    self.push(finding);
+                        Finding::new(geometry::REPAIR_SEVERITY, check, self.key(), id, message);
+                    self.push(finding.at(g.clone()));
                 }
                 Some(mp)
             }
-            Err(i) => {
-                let mut finding = Finding::new(i.severity, i.check, self.key(), id, i.message);
+            Err(rejection) => {
+                let (check, message) = geometry::rejection_finding(rejection);
+                let mut finding =
+                    Finding::new(geometry::REJECTION_SEVERITY, check, self.key(), id, message);
                 if repair::check_coordinates(&g).is_ok() {
                     finding = finding.at(g);
                 }
@@ -242,14 +252,15 @@ impl LayerCheck<'_> {
         let Some(point) = point else {
             self.finding(
                 Severity::Error,
-                "wrong_geometry_type",
+                Check::WrongGeometryType,
                 id,
                 "geometry is not a Point; record skipped".to_string(),
             );
             return None;
         };
-        if let Err(i) = repair::check_coordinates(&g) {
-            self.finding(i.severity, i.check, id, i.message);
+        if let Err(rejection) = repair::check_coordinates(&g) {
+            let (check, message) = geometry::rejection_finding(rejection);
+            self.finding(geometry::REJECTION_SEVERITY, check, id, message);
             return None;
         }
         Some(point)
@@ -259,15 +270,15 @@ impl LayerCheck<'_> {
         let (check, message) = match &f.geometry {
             RawGeometry::Geo(g) => return Some(g.clone()),
             RawGeometry::Null => (
-                "null_geometry",
+                Check::NullGeometry,
                 "record has no geometry; record skipped".to_string(),
             ),
             RawGeometry::Empty => (
-                "empty_geometry",
+                Check::EmptyGeometry,
                 "geometry is empty; record skipped".to_string(),
             ),
             RawGeometry::Unreadable(why) => {
-                ("unreadable_geometry", format!("{why}; record skipped"))
+                (Check::UnreadableGeometry, format!("{why}; record skipped"))
             }
         };
         self.finding(Severity::Error, check, id, message);
@@ -288,7 +299,7 @@ impl LayerCheck<'_> {
             if fids.len() > 1 {
                 self.finding(
                     Severity::Error,
-                    "duplicate_id",
+                    Check::DuplicateId,
                     id,
                     format!(
                         "{field} '{id}' is used by {} records (feature ids {}); all are kept",
@@ -310,7 +321,7 @@ impl LayerCheck<'_> {
                 Some(s) => Status::parse(&s).unwrap_or_else(|| {
                     self.finding(
                         Severity::Error,
-                        "unknown_status",
+                        Check::UnknownStatus,
                         &id,
                         format!("status '{s}' is neither CHA nor SHA; counted as SHA"),
                     );
@@ -319,7 +330,7 @@ impl LayerCheck<'_> {
                 None => {
                     self.finding(
                         Severity::Warning,
-                        "missing_status",
+                        Check::MissingStatus,
                         &id,
                         "no status; counted as SHA (set inputs.hazards.defaults.status to choose)"
                             .to_string(),
@@ -332,7 +343,7 @@ impl LayerCheck<'_> {
                 if parsed.is_none() {
                     self.finding(
                         Severity::Warning,
-                        "unknown_hazard_type",
+                        Check::UnknownHazardType,
                         &id,
                         format!("hazard_type '{t}' is not one of AP, AT, ERW, CMR, IED, MIXED; scored as unknown"),
                     );
@@ -347,7 +358,7 @@ impl LayerCheck<'_> {
                 Some(d) if d > as_of => {
                     self.finding(
                         Severity::Info,
-                        "recorded_after_as_of",
+                        Check::RecordedAfterAsOf,
                         &id,
                         format!(
                             "recorded on {d}, after the as-of date {as_of}; not part of this run"
@@ -357,7 +368,7 @@ impl LayerCheck<'_> {
                 }
                 None => self.finding(
                     Severity::Warning,
-                    "missing_date",
+                    Check::MissingDate,
                     &id,
                     "no recorded_on date; counted as recorded before every release".to_string(),
                 ),
@@ -391,7 +402,7 @@ impl LayerCheck<'_> {
             let Some(method) = method else {
                 self.finding(
                     Severity::Error,
-                    "unknown_method",
+                    Check::UnknownMethod,
                     &id,
                     format!(
                         "method '{}' is not cancelled, reduced or cleared; release ignored (its land stays hazardous)",
@@ -403,7 +414,7 @@ impl LayerCheck<'_> {
             let Some(completed_on) = completed_on else {
                 self.finding(
                     Severity::Warning,
-                    "missing_date",
+                    Check::MissingDate,
                     &id,
                     "no completed_on date; the release is not completed and is ignored".to_string(),
                 );
@@ -412,7 +423,7 @@ impl LayerCheck<'_> {
             if completed_on > as_of {
                 self.finding(
                     Severity::Info,
-                    "completed_after_as_of",
+                    Check::CompletedAfterAsOf,
                     &id,
                     format!("completed on {completed_on}, after the as-of date {as_of}; not part of this run"),
                 );
@@ -470,7 +481,7 @@ impl LayerCheck<'_> {
                     };
                     self.finding(
                         Severity::Warning,
-                        "bad_population",
+                        Check::BadPopulation,
                         &id,
                         format!("{why}; counted as 0"),
                     );
@@ -499,7 +510,7 @@ impl LayerCheck<'_> {
             if occurred_on.is_none() {
                 self.finding(
                     Severity::Warning,
-                    "missing_date",
+                    Check::MissingDate,
                     &id,
                     "no occurred_on date; never counted in the accident window".to_string(),
                 );

@@ -431,8 +431,7 @@ impl Frame {
                     }
                 }
                 None => {
-                    let point =
-                        crate::analysis::interior::InteriorPoint::of(std::slice::from_ref(poly));
+                    let point = crate::geom::disk::InteriorDisk::of(std::slice::from_ref(poly));
                     if let Some(p) = point {
                         let (x, y) = self.xy(p.point);
                         let _ = write!(
@@ -946,7 +945,11 @@ fn qa_section(findings: &[Finding]) -> String {
     for f in findings {
         *by_severity.entry(f.severity).or_default() += 1;
         *by_check
-            .entry((std::cmp::Reverse(f.severity), f.check, f.layer.as_str()))
+            .entry((
+                std::cmp::Reverse(f.severity),
+                f.check.as_str(),
+                f.layer.as_str(),
+            ))
             .or_default() += 1;
     }
     s.push_str("<div class=\"cards\">");
@@ -993,7 +996,7 @@ mod tests {
     use super::*;
     use crate::analysis::{priority, regions, release, summarise};
     use crate::config::{Deadlines, FailOn, Parameters};
-    use crate::model::{Hazard, HazardType, Method, Region, Release, Settlement};
+    use crate::model::{Check, Hazard, HazardType, Method, Region, Release, Settlement};
     use chrono::NaiveDate;
     use geo::{point, polygon, wkt};
 
@@ -1166,7 +1169,7 @@ mod tests {
         };
         let findings = vec![Finding::new(
             Severity::Warning,
-            "spike",
+            Check::Spike,
             "hazards",
             "HZ-<1>",
             "a <spike>",
@@ -1185,7 +1188,7 @@ mod tests {
         // R1 and R2 are the same cleared half of the hazard, completed in 2025: the
         // released land is that half once (a sum of records would say twice).
         let page = hostile_page();
-        let half = crate::analysis::area::area_m2(&MultiPolygon(vec![
+        let half = crate::geom::area::area_m2(&MultiPolygon(vec![
             polygon![(x: 0.1, y: 0.1), (x: 0.15, y: 0.1), (x: 0.15, y: 0.2), (x: 0.1, y: 0.2)],
         ]));
         let ledger = &page[page.find("<section id=\"ledger\">").unwrap()..];

@@ -151,8 +151,8 @@ pub fn wkt_area_m2(wkt: &str) -> f64 {
         .to_geo()
         .unwrap();
     match g {
-        geo::Geometry::Polygon(p) => minefree::analysis::area::polygon_area_m2(&p),
-        geo::Geometry::MultiPolygon(mp) => minefree::analysis::area::area_m2(&mp),
+        geo::Geometry::Polygon(p) => minefree::geom::area::polygon_area_m2(&p),
+        geo::Geometry::MultiPolygon(mp) => minefree::geom::area::area_m2(&mp),
         _ => 0.0,
     }
 }

@@ -2,19 +2,20 @@
 //! share more than a sliver, so that most "do these interiors intersect?" questions (R3)
 //! need no overlay.
 //!
-//! [`InteriorPoint::of`] finds a point inside a MultiPolygon and its clearance: the
+//! [`InteriorDisk::of`] finds a point inside a MultiPolygon and its clearance: the
 //! planar distance (degrees) to the nearest edge. It scans a few horizontal lines across
 //! each part, takes the midpoint of the widest inside interval of each, and keeps the
-//! point farthest from every edge (the idea of GEOS's InteriorPoint). [`shares_disk`] then
+//! point farthest from every edge (the idea of GEOS's InteriorPoint; named apart from
+//! `geo::InteriorPoint`, whose trait it would shadow). [`shares_disk`] then
 //! asks whether a disk of radius [`DISK_DEG`] around that point lies inside both
 //! polygons. Such a disk has an area of π·1e-12 deg², more than the sliver size
-//! ([`SLIVER_DEG2`](crate::qa::repair::SLIVER_DEG2)), so the overlap then surely keeps a
+//! ([`SLIVER_DEG2`](super::SLIVER_DEG2)), so the overlap then surely keeps a
 //! part after the sliver rule. When the test says no, nothing is known and the caller
 //! computes the overlay.
 
 use geo::{Coord, MultiPolygon, Polygon};
 
-use super::distance::{closest_on_segment, crosses_ray};
+use super::planar::{closest_on_segment, crosses_ray};
 
 /// Radius (degrees) of the disk that must fit in both polygons: π·DISK_DEG² > 1e-12 deg²,
 /// and 1e-6° is about ten thousand times the overlays' rounding.
@@ -22,7 +23,7 @@ pub const DISK_DEG: f64 = 1e-6;
 
 /// A point inside a polygon and its distance to the polygon's boundary.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct InteriorPoint {
+pub struct InteriorDisk {
     /// Longitude/latitude, degrees.
     pub point: Coord<f64>,
     /// Planar distance to the nearest edge, degrees.
@@ -49,12 +50,12 @@ pub fn locate(p: Coord<f64>, polygons: &[Polygon<f64>]) -> (bool, f64) {
     (inside, best2.sqrt())
 }
 
-impl InteriorPoint {
+impl InteriorDisk {
     /// A point inside `polygons` (a MultiPolygon's parts, or one polygon) with as much
     /// clearance as a few scan lines find; `None` for an empty geometry.
-    pub fn of(polygons: &[Polygon<f64>]) -> Option<InteriorPoint> {
+    pub fn of(polygons: &[Polygon<f64>]) -> Option<InteriorDisk> {
         use geo::BoundingRect;
-        let mut best: Option<InteriorPoint> = None;
+        let mut best: Option<InteriorDisk> = None;
         for part in polygons {
             let Some(b) = part.bounding_rect() else {
                 continue;
@@ -80,7 +81,7 @@ impl InteriorPoint {
                 };
                 let (inside, clearance_deg) = locate(point, polygons);
                 if inside && best.is_none_or(|b| clearance_deg > b.clearance_deg) {
-                    best = Some(InteriorPoint {
+                    best = Some(InteriorDisk {
                         point,
                         clearance_deg,
                     });
@@ -96,11 +97,11 @@ impl InteriorPoint {
 /// shown", not "disjoint".
 pub fn shares_disk(
     a: &MultiPolygon<f64>,
-    a_point: Option<&InteriorPoint>,
+    a_point: Option<&InteriorDisk>,
     b: &MultiPolygon<f64>,
-    b_point: Option<&InteriorPoint>,
+    b_point: Option<&InteriorDisk>,
 ) -> bool {
-    let fits = |ip: Option<&InteriorPoint>, other: &MultiPolygon<f64>| {
+    let fits = |ip: Option<&InteriorDisk>, other: &MultiPolygon<f64>| {
         ip.is_some_and(|ip| {
             ip.clearance_deg >= DISK_DEG && {
                 let (inside, clearance) = locate(ip.point, &other.0);
@@ -114,8 +115,8 @@ pub fn shares_disk(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::overlay::intersection;
-    use crate::qa::repair::normalize;
+    use crate::geom::overlay::intersection;
+    use crate::geom::ring::normalize;
     use geo::{Area, LineString, Rect};
     use rand::{Rng, SeedableRng};
 
@@ -125,7 +126,7 @@ mod tests {
 
     #[test]
     fn interior_point_of_a_square_is_its_centre_line() {
-        let ip = InteriorPoint::of(&square(0., 0., 2., 1.).0).unwrap();
+        let ip = InteriorDisk::of(&square(0., 0., 2., 1.).0).unwrap();
         assert_eq!(ip.point, Coord { x: 1.0, y: 0.5 });
         assert!((ip.clearance_deg - 0.5).abs() < 1e-12);
     }
@@ -139,7 +140,7 @@ mod tests {
             outer.exterior().clone(),
             vec![hole.exterior().clone()],
         )]);
-        let ip = InteriorPoint::of(&mp.0).unwrap();
+        let ip = InteriorDisk::of(&mp.0).unwrap();
         assert!(locate(ip.point, &mp.0).0);
         assert!(!(1.0..=2.0).contains(&ip.point.x) || !(1.0..=2.0).contains(&ip.point.y));
         assert!(ip.clearance_deg > 0.1);
@@ -148,7 +149,7 @@ mod tests {
     #[test]
     fn squares_touching_along_an_edge_share_no_disk() {
         let (a, b) = (square(0., 0., 1., 1.), square(1., 0., 2., 1.));
-        let (ia, ib) = (InteriorPoint::of(&a.0), InteriorPoint::of(&b.0));
+        let (ia, ib) = (InteriorDisk::of(&a.0), InteriorDisk::of(&b.0));
         assert!(!shares_disk(&a, ia.as_ref(), &b, ib.as_ref()));
     }
 
@@ -160,7 +161,7 @@ mod tests {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
         let star = |rng: &mut rand_chacha::ChaCha8Rng, cx: f64, cy: f64, r: f64| {
             let n = rng.gen_range(4..40);
-            let pts = crate::analysis::test_shapes::star_points(rng, (cx, cy), r, n, 0.4);
+            let pts = crate::geom::test_shapes::star_points(rng, (cx, cy), r, n, 0.4);
             normalize(MultiPolygon::new(vec![Polygon::new(
                 LineString::from(pts),
                 vec![],
@@ -175,9 +176,9 @@ mod tests {
             let piece = intersection(&a, &b);
             let said = shares_disk(
                 &a,
-                InteriorPoint::of(&a.0).as_ref(),
+                InteriorDisk::of(&a.0).as_ref(),
                 &b,
-                InteriorPoint::of(&b.0).as_ref(),
+                InteriorDisk::of(&b.0).as_ref(),
             );
             if said {
                 shown += 1;

@@ -10,11 +10,11 @@
 //! over tens of kilometres enters the result to second order only (well inside R8's
 //! 0.5 % or 1 m).
 
-use geo::{Coord, Intersects, MultiPolygon, Point};
+use geo::{Coord, MultiPolygon, Point};
 use geographiclib_rs::{Geodesic, InverseGeodesic};
 
-const A_M: f64 = 6_378_137.0;
-const F: f64 = 1.0 / 298.257_223_563;
+use super::planar::{closest_on_segment, crosses_ray};
+use super::{WGS84_A_M as A_M, WGS84_F as F};
 
 /// Geodesic distance in metres between two lon/lat points.
 pub fn geodesic_m(a: Point<f64>, b: Point<f64>) -> f64 {
@@ -52,26 +52,6 @@ pub fn planar_to_rect_m(p: Point<f64>, b: &geo::Rect<f64>) -> f64 {
     let dx = (b.min().x - p.x()).max(p.x() - b.max().x).max(0.0) * kx;
     let dy = (b.min().y - p.y()).max(p.y() - b.max().y).max(0.0) * ky;
     (dx * dx + dy * dy).sqrt()
-}
-
-/// For the segment `a`–`b`: the parameter `t` ∈ [0, 1] of its point closest to `p`, and
-/// the squared planar distance from `p` to that point (in the coordinates' own units).
-pub fn closest_on_segment(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> (f64, f64) {
-    let (dx, dy) = (b.x - a.x, b.y - a.y);
-    let len2 = dx * dx + dy * dy;
-    let t = if len2 > 0.0 {
-        (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    let (cx, cy) = (a.x + t * dx - p.x, a.y + t * dy - p.y);
-    (t, cx * cx + cy * cy)
-}
-
-/// Whether the ray from `p` towards +x crosses the segment `a`–`b` (half-open in y): one
-/// step of the even-odd point-in-polygon test.
-pub fn crosses_ray(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> bool {
-    (a.y > p.y) != (b.y > p.y) && p.x < a.x + (p.y - a.y) * (b.x - a.x) / (b.y - a.y)
 }
 
 /// The planar (local-plane) view of a point and a polygon: distance in metres to the
@@ -158,18 +138,19 @@ pub fn planar_tolerance(distance_m: f64, lat_deg: f64) -> f64 {
     0.01 + 3.0 * (distance_m / 6_371_000.0) * lat_deg.to_radians().tan().abs().max(1.0)
 }
 
-/// Geodesic distance in metres from `p` to the polygon `mp` (0 inside or on it).
-pub fn point_to_polygon_m(p: Point<f64>, mp: &MultiPolygon<f64>) -> f64 {
-    if mp.intersects(&p) {
-        return 0.0;
-    }
-    planar(p, mp).geodesic_m(p)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{LineString, Polygon};
+    use geo::{Intersects, LineString, Polygon};
+
+    /// Geodesic distance in metres from `p` to the polygon `mp` (0 inside or on it): how
+    /// R8's search uses [`planar`] for one polygon.
+    fn point_to_polygon_m(p: Point<f64>, mp: &MultiPolygon<f64>) -> f64 {
+        if mp.intersects(&p) {
+            return 0.0;
+        }
+        planar(p, mp).geodesic_m(p)
+    }
     use rand::{Rng, SeedableRng};
 
     /// Brute force: the boundary densified to ≤ 1 m steps, geodesic distance to every point.

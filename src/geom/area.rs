@@ -40,8 +40,7 @@ pub fn karney_ring_area_m2(ring: &geo::LineString<f64>) -> f64 {
         .abs()
 }
 
-const A_M: f64 = 6_378_137.0;
-const F: f64 = 1.0 / 298.257_223_563;
+use super::{WGS84_A_M as A_M, WGS84_F as F};
 
 /// `q(φ)` of the authalic latitude (Snyder 1987, eq. 3-12), from `sin φ`.
 fn authalic_q(sin_phi: f64) -> f64 {
@@ -152,7 +151,7 @@ mod tests {
             let (cx, cy) = (rng.gen_range(-179.0..179.0), rng.gen_range(-80.0..80.0));
             let r = rng.gen_range(1e-4..0.05);
             let n = rng.gen_range(3..40);
-            let pts = crate::analysis::test_shapes::star_points(&mut rng, (cx, cy), r, n, 0.3);
+            let pts = crate::geom::test_shapes::star_points(&mut rng, (cx, cy), r, n, 0.3);
             let ring = Polygon::new(LineString::from(pts), vec![])
                 .exterior()
                 .clone();

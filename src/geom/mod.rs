@@ -1,0 +1,60 @@
+//! The geometry kernel: pure functions on `geo` types in lon/lat degrees, with no
+//! knowledge of records, findings or outputs (it imports nothing else from the crate;
+//! `tests/layers.rs` enforces it).
+//!
+//! Conventions, once:
+//! * coordinates are (x = longitude, y = latitude) in degrees on WGS84;
+//! * polygons leave every function here oriented: exteriors counter-clockwise, holes
+//!   clockwise ([`ring::normalize`]), which `geo`'s and i_overlay's boolean operations
+//!   need to be right;
+//! * parts and holes under [`SLIVER_DEG2`] are dropped after every repair and overlay;
+//! * areas are geodesic m² ([`area`]), distances geodesic metres ([`distance`]).
+//!
+//! Modules: [`repair`] (R1: any geometry → valid MultiPolygon, with the repairs made),
+//! [`valid`] (the validity sweep), [`ring`] (ring cleaning, slivers, orientation),
+//! [`overlay`] (boolean operations through i_overlay), [`clip`] (rectangle clipping),
+//! [`disk`] (interior disks: "do these share more than a sliver?" without an overlay),
+//! [`planar`] (segment helpers), [`area`] (R7) and [`distance`] (R8).
+
+pub mod area;
+pub mod clip;
+pub mod disk;
+pub mod distance;
+pub mod overlay;
+pub mod planar;
+pub mod repair;
+pub mod ring;
+pub mod valid;
+
+/// Planar area (deg²) under which a polygon part or hole is a sliver (SPEC edge cases).
+pub const SLIVER_DEG2: f64 = 1e-12;
+
+/// WGS84 semi-major axis, metres.
+pub const WGS84_A_M: f64 = 6_378_137.0;
+
+/// WGS84 flattening.
+pub const WGS84_F: f64 = 1.0 / 298.257_223_563;
+
+/// Seeded random shapes shared by the unit tests of the kernel and of `analysis`.
+#[cfg(test)]
+pub(crate) mod test_shapes {
+    use rand::Rng;
+
+    /// `n` vertices of a star-shaped ring around (`cx`, `cy`): one per sector of angle,
+    /// at a radius between `min_factor·r` and `r`.
+    pub fn star_points(
+        rng: &mut impl Rng,
+        (cx, cy): (f64, f64),
+        r: f64,
+        n: usize,
+        min_factor: f64,
+    ) -> Vec<(f64, f64)> {
+        (0..n)
+            .map(|k| {
+                let a = (k as f64 + rng.gen_range(0.0..0.9)) * std::f64::consts::TAU / n as f64;
+                let rr = r * rng.gen_range(min_factor..1.0);
+                (cx + rr * a.cos(), cy + rr * a.sin())
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,25 @@
+//! Planar helpers in the coordinates' own units: the closest point of a segment and one
+//! step of the even-odd point-in-polygon test. Used in degrees by [`super::disk`] and in
+//! local metres by [`super::distance`].
+
+use geo::Coord;
+
+/// For the segment `a`–`b`: the parameter `t` ∈ [0, 1] of its point closest to `p`, and
+/// the squared planar distance from `p` to that point (in the coordinates' own units).
+pub fn closest_on_segment(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> (f64, f64) {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (cx, cy) = (a.x + t * dx - p.x, a.y + t * dy - p.y);
+    (t, cx * cx + cy * cy)
+}
+
+/// Whether the ray from `p` towards +x crosses the segment `a`–`b` (half-open in y): one
+/// step of the even-odd point-in-polygon test.
+pub fn crosses_ray(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> bool {
+    (a.y > p.y) != (b.y > p.y) && p.x < a.x + (p.y - a.y) * (b.x - a.x) / (b.y - a.y)
+}

@@ -1,0 +1,176 @@
+//! Ring cleaning and the sliver rule: what every geometry goes through, after R1's repair
+//! and after every overlay ([`normalize`]).
+//!
+//! Rings are closed `LineString`s in lon/lat degrees. Cleaning removes repeated
+//! consecutive vertices and zero-area spikes (a vertex where the ring turns straight
+//! back); the sliver rule drops parts and holes under [`SLIVER_DEG2`]; orientation is
+//! then exteriors counter-clockwise, holes clockwise (what `geo`'s boolean operations
+//! need).
+
+use geo::orient::{Direction, Orient};
+use geo::{Area, Coord, LineString, MultiPolygon, Polygon};
+
+use super::SLIVER_DEG2;
+
+/// Removes spikes left by overlays, drops slivers and orients rings (exterior
+/// counter-clockwise, holes clockwise).
+pub fn normalize(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
+    drop_slivers(despike(mp)).orient(Direction::Default)
+}
+
+/// Drops polygon parts and holes whose planar area is below [`SLIVER_DEG2`].
+pub fn drop_slivers(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
+    MultiPolygon::new(
+        mp.0.into_iter()
+            .filter_map(|p| {
+                let (exterior, interiors) = p.into_inner();
+                let ext = Polygon::new(exterior, vec![]);
+                if ext.unsigned_area() < SLIVER_DEG2 {
+                    return None;
+                }
+                let holes = interiors
+                    .into_iter()
+                    .filter(|h| Polygon::new(h.clone(), vec![]).unsigned_area() >= SLIVER_DEG2)
+                    .collect();
+                let p = Polygon::new(ext.into_inner().0, holes);
+                (p.unsigned_area() >= SLIVER_DEG2).then_some(p)
+            })
+            .collect(),
+    )
+}
+
+/// What [`clean_ring`] removed, summed over the rings it cleaned.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cleaned {
+    /// Repeated consecutive vertices (the closing point is not one).
+    pub repeated: usize,
+    /// Zero-area spike tips.
+    pub spikes: usize,
+}
+
+/// Removes repeated vertices and spikes from a ring, counting them in `cleaned`; `None`
+/// when fewer than 3 distinct points remain. The one ring-cleaning rule: R1's repair and
+/// [`normalize`] after every overlay both use it.
+pub fn clean_ring(ring: LineString<f64>, cleaned: &mut Cleaned) -> Option<LineString<f64>> {
+    let mut pts: Vec<Coord<f64>> = ring.0;
+    let before = pts.len();
+    pts.dedup();
+    while pts.len() > 1 && pts.first() == pts.last() {
+        pts.pop();
+    }
+    // The closing point is not a repeated vertex.
+    cleaned.repeated += before.saturating_sub(pts.len() + 1);
+    cleaned.spikes += remove_spikes(&mut pts);
+    close_ring(pts)
+}
+
+/// Closes an open ring; `None` when fewer than 3 points remain.
+fn close_ring(mut pts: Vec<Coord<f64>>) -> Option<LineString<f64>> {
+    if pts.len() < 3 {
+        return None;
+    }
+    pts.push(pts[0]);
+    Some(LineString::new(pts))
+}
+
+/// Removes spike vertices (and the duplicates their removal leaves) from an open ring,
+/// cyclically; returns how many spike tips were removed. A stack pass leaves no spike
+/// among consecutive vertices; only the two triples across the ring's start remain to
+/// check, and each removal there triggers another (linear) pass.
+fn remove_spikes(pts: &mut Vec<Coord<f64>>) -> usize {
+    let mut removed = 0;
+    loop {
+        let mut out: Vec<Coord<f64>> = Vec::with_capacity(pts.len());
+        for &p in pts.iter() {
+            while out.len() >= 2 && is_spike(out[out.len() - 2], out[out.len() - 1], p) {
+                out.pop();
+                removed += 1;
+            }
+            if !out.last().is_some_and(|&q| near(q, p)) {
+                out.push(p);
+            }
+        }
+        while out.len() > 1 && near(out[0], out[out.len() - 1]) {
+            out.pop();
+        }
+        let n = out.len();
+        if n >= 3 && is_spike(out[n - 1], out[0], out[1]) {
+            out.remove(0);
+        } else if n >= 3 && is_spike(out[n - 2], out[n - 1], out[0]) {
+            out.pop();
+        } else {
+            *pts = out;
+            return removed;
+        }
+        removed += 1;
+        *pts = out;
+    }
+}
+
+/// Points closer than 1e-9° (≈ 0.1 mm) on both axes are one vertex: overlays leave such
+/// pairs at the tip of needles, and merging them lets the needle be seen as a spike.
+fn near(p: Coord<f64>, q: Coord<f64>) -> bool {
+    (p.x - q.x).abs() <= 1e-9 && (p.y - q.y).abs() <= 1e-9
+}
+
+/// True when the ring goes out from `prev` to `v` and comes (almost) straight back: the
+/// turn is a reversal (obtuse back-turn) and either within 1e-8 rad of a full reversal,
+/// or the triangle it cuts off is below the sliver size (a needle left by an overlay).
+/// Removing such a vertex changes the area by less than [`SLIVER_DEG2`] (absolute case)
+/// or L²·1e-8/2 (angular case).
+fn is_spike(prev: Coord<f64>, v: Coord<f64>, next: Coord<f64>) -> bool {
+    let a = v - prev;
+    let b = next - v;
+    let cross = a.x * b.y - a.y * b.x;
+    let dot = a.x * b.x + a.y * b.y;
+    // |cross| ≤ 1e-8·|a|·|b|, squared to avoid two square roots on every vertex.
+    let angular = cross * cross <= 1e-16 * (a.x * a.x + a.y * a.y) * (b.x * b.x + b.y * b.y);
+    dot < 0.0 && (angular || cross.abs() <= 2.0 * SLIVER_DEG2)
+}
+
+/// Removes repeated vertices and spikes from every ring (overlays can leave both);
+/// drops rings that collapse.
+fn despike(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
+    let mut ignored = Cleaned::default();
+    let mut clean = |r: LineString<f64>| clean_ring(r, &mut ignored);
+    MultiPolygon::new(
+        mp.0.into_iter()
+            .filter_map(|p| {
+                let (exterior, interiors) = p.into_inner();
+                let exterior = clean(exterior)?;
+                Some(Polygon::new(
+                    exterior,
+                    interiors.into_iter().filter_map(&mut clean).collect(),
+                ))
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sliver_parts_and_holes_are_dropped() {
+        let tiny = 1e-7; // 1e-14 deg²
+        let mp = MultiPolygon::new(vec![
+            Polygon::new(
+                LineString::from(vec![(0., 0.), (1., 0.), (1., 1.), (0., 1.), (0., 0.)]),
+                vec![LineString::from(vec![
+                    (0.5, 0.5),
+                    (0.5 + tiny, 0.5),
+                    (0.5, 0.5 + tiny),
+                    (0.5, 0.5),
+                ])],
+            ),
+            Polygon::new(
+                LineString::from(vec![(3., 3.), (3. + tiny, 3.), (3., 3. + tiny), (3., 3.)]),
+                vec![],
+            ),
+        ]);
+        let out = drop_slivers(mp);
+        assert_eq!(out.0.len(), 1);
+        assert!(out.0[0].interiors().is_empty());
+    }
+}
