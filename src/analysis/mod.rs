@@ -23,7 +23,7 @@ use ledger::LedgerRow;
 use plan::{PlaceNow, PlanRow, ScenarioRow};
 use priority::{Priority, MIN_REMAINING_M2};
 use progress::Progress;
-use regions::{layer, Land, Place, RegionLand};
+use regions::{Land, Place, RegionLand};
 use release::HazardAccount;
 
 /// `region_id` of land outside every region.
@@ -55,12 +55,12 @@ pub struct Figures {
 impl Figures {
     /// Derives the figures from the six land areas.
     pub fn from_land(land: &Land) -> Figures {
-        let original_m2 = land[layer::ORIGINAL];
-        let remaining_m2 = land[layer::REMAINING];
-        let remaining_cha_m2 = land[layer::REMAINING_CHA].min(remaining_m2);
+        let original_m2 = land.original;
+        let remaining_m2 = land.remaining;
+        let remaining_cha_m2 = land.remaining_cha.min(remaining_m2);
         let released_m2 = (original_m2 - remaining_m2).max(0.0);
         let split =
-            release::MethodSplit::of(released_m2, land[layer::CLEARED], land[layer::REDUCED]);
+            release::MethodSplit::of(released_m2, land.cleared, land.reduced);
         Figures {
             original_m2,
             remaining_m2,
@@ -70,7 +70,7 @@ impl Figures {
             cleared_m2: split.cleared_m2,
             reduced_m2: split.reduced_m2,
             cancelled_m2: split.cancelled_m2,
-            remaining_past_m2: land[layer::REMAINING_PAST],
+            remaining_past_m2: land.remaining_past,
         }
     }
 
@@ -248,7 +248,7 @@ pub fn summarise(
             )
         })
         .collect();
-    if land.outside[layer::ORIGINAL] > 0.0 {
+    if land.outside.original > 0.0 {
         let name = "Outside every region";
         let ledger = ledgers.map(|x| &x.outside);
         regions.push(row(

@@ -26,24 +26,37 @@ use crate::model::{Check, Finding, Hazard, Region, Severity, Status};
 /// region boundaries, not land outside (see `component_land`).
 pub const MIN_OUTSIDE_M2: f64 = 1.0;
 
-/// Index of each land layer in [`Land`].
-pub mod layer {
+/// The six land layers of a place or component (SPEC R5), as geometries or as areas.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Layers<T> {
     /// U: all hazard land.
-    pub const ORIGINAL: usize = 0;
+    pub original: T,
     /// M: remaining land.
-    pub const REMAINING: usize = 1;
+    pub remaining: T,
     /// Remaining land of CHA records.
-    pub const REMAINING_CHA: usize = 2;
+    pub remaining_cha: T,
     /// Released land that was cleared: C − M.
-    pub const CLEARED: usize = 3;
+    pub cleared: T,
     /// Released land that was reduced: Rd − M − C.
-    pub const REDUCED: usize = 4;
+    pub reduced: T,
     /// Remaining land as of the window start (R10).
-    pub const REMAINING_PAST: usize = 5;
+    pub remaining_past: T,
 }
 
-/// Areas in m² of the six land layers (see [`layer`]).
-pub type Land = [f64; 6];
+/// Areas in m² of the six land layers.
+pub type Land = Layers<f64>;
+
+impl Land {
+    /// Adds `other`'s areas layer by layer.
+    pub fn add(&mut self, other: &Land) {
+        self.original += other.original;
+        self.remaining += other.remaining;
+        self.remaining_cha += other.remaining_cha;
+        self.cleared += other.cleared;
+        self.reduced += other.reduced;
+        self.remaining_past += other.remaining_past;
+    }
+}
 
 /// Where a region figure goes: a region index, or outside every region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -235,9 +248,9 @@ pub fn land_and_ledger_by_region(
     done.sort_by_key(|(i, _)| *i);
     let results = done.into_iter().map(|(_, r)| r);
     let mut out = RegionLand {
-        regions: vec![[0.0; 6]; regions.len()],
-        outside: [0.0; 6],
-        national: [0.0; 6],
+        regions: vec![Land::default(); regions.len()],
+        outside: Land::default(),
+        national: Land::default(),
         hazard_region: vec![Place::Outside; hazards.len()],
         findings: Vec::new(),
         ledger: span.map(|s| RegionLedger::new(s, regions.len())),
@@ -248,9 +261,9 @@ pub fn land_and_ledger_by_region(
                 Place::Region(i) => &mut out.regions[i],
                 Place::Outside => &mut out.outside,
             };
-            add(target, &land);
+            target.add(&land);
         }
-        add(&mut out.national, &r.national);
+        out.national.add(&r.national);
         for (h, place) in r.hazard_region {
             out.hazard_region[h] = place;
         }
@@ -261,12 +274,6 @@ pub fn land_and_ledger_by_region(
     }
     out.findings = findings;
     out
-}
-
-fn add(target: &mut Land, land: &Land) {
-    for (t, a) in target.iter_mut().zip(land) {
-        *t += a;
-    }
 }
 
 /// Connected components of hazards whose geometries intersect, each sorted, in order of
@@ -347,7 +354,7 @@ fn component_land(c: &Component, regions: &[Region], index: &RegionIndex) -> Com
 
     let mut by_place = Vec::new();
     let mut best: Vec<(f64, Place)> = vec![(0.0, Place::Outside); members.len()];
-    let Some(b) = bbox(&layers[layer::ORIGINAL]) else {
+    let Some(b) = bbox(&layers.original) else {
         return ComponentResult {
             by_place,
             national,
@@ -380,13 +387,13 @@ fn component_land(c: &Component, regions: &[Region], index: &RegionIndex) -> Com
     for gi in boxes_in(&index.boxes, &envelope(&b, 0.0, 0.0)) {
         let piece = clip_to_rect(&regions[gi].geometry, &clip_box);
         let land = land_in(&piece);
-        if land[layer::ORIGINAL] > 0.0 {
+        if land.original > 0.0 {
             with_land.push((Place::Region(gi), pieces.len()));
             by_place.push((Place::Region(gi), land));
             for (k, &hi) in members.iter().enumerate() {
                 // A lone hazard's share is the component's original land there.
                 let share = if members.len() == 1 {
-                    land[layer::ORIGINAL]
+                    land.original
                 } else {
                     area_m2(&intersection(&hazards[hi].geometry, &piece))
                 };
@@ -404,7 +411,7 @@ fn component_land(c: &Component, regions: &[Region], index: &RegionIndex) -> Com
     // pieces that share boundaries could leave specks along them).
     let outside = pieces
         .iter()
-        .fold(layers[layer::ORIGINAL].clone(), |rest, piece| {
+        .fold(layers.original.clone(), |rest, piece| {
             difference(&rest, piece)
         });
     // Cutting the land along boundaries that regions share can leave specks along them
@@ -443,7 +450,7 @@ fn component_land(c: &Component, regions: &[Region], index: &RegionIndex) -> Com
     }
 }
 
-/// The six land layers of a component (see [`layer`]) and their areas. A lone hazard's
+/// The six land layers of a component (see [`Layers`]) and their areas. A lone hazard's
 /// layers are its own geometries (its cleared and reduced land are disjoint from its
 /// remaining land) and its areas those of its account; larger components merge their
 /// members' land. The same land gives the same geometry: a layer known to equal another
@@ -454,22 +461,22 @@ fn component_layers(
     accounts: &[HazardAccount],
     all_cha: bool,
     past_is_present: bool,
-) -> ([MultiPolygon<f64>; 6], Land) {
+) -> (Layers<MultiPolygon<f64>>, Land) {
     if let [hi] = members {
         let (h, a) = (&hazards[*hi], &accounts[*hi]);
         let cha = h.status == Status::Cha;
-        let layers = [
-            h.geometry.clone(),
-            a.remaining.clone(),
-            if cha {
+        let layers = Layers {
+            original: h.geometry.clone(),
+            remaining: a.remaining.clone(),
+            remaining_cha: if cha {
                 a.remaining.clone()
             } else {
                 MultiPolygon::new(vec![])
             },
-            a.cleared.clone(),
-            a.reduced.clone(),
-            a.remaining_past.clone(),
-        ];
+            cleared: a.cleared.clone(),
+            reduced: a.reduced.clone(),
+            remaining_past: a.remaining_past.clone(),
+        };
         return (layers, account_land(h, a));
     }
     let u = union(members.iter().map(|&i| &hazards[i].geometry));
@@ -494,7 +501,14 @@ fn component_layers(
     let rd = union(members.iter().map(|&i| &accounts[i].reduced));
     let cleared_land = difference(&c, &m);
     let reduced_land = difference(&difference(&rd, &m), &c);
-    let layers = [u, m, m_cha, cleared_land, reduced_land, m_past];
+    let layers = Layers {
+        original: u,
+        remaining: m,
+        remaining_cha: m_cha,
+        cleared: cleared_land,
+        reduced: reduced_land,
+        remaining_past: m_past,
+    };
     let national = measure(&layers, all_cha, past_is_present, area_m2);
     (layers, national)
 }
@@ -506,14 +520,14 @@ fn account_land(h: &Hazard, a: &HazardAccount) -> Land {
     } else {
         0.0
     };
-    [
-        a.original_m2,
-        a.remaining_m2,
-        cha,
-        a.cleared_m2,
-        a.reduced_m2,
-        a.remaining_past_m2,
-    ]
+    Land {
+        original: a.original_m2,
+        remaining: a.remaining_m2,
+        remaining_cha: cha,
+        cleared: a.cleared_m2,
+        reduced: a.reduced_m2,
+        remaining_past: a.remaining_past_m2,
+    }
 }
 
 /// A component of one hazard lying wholly in one place: its land figures are the
@@ -545,20 +559,21 @@ fn lone_hazard_land(
 /// Measures the six layers of a component with `area_of`, reusing the remaining land's
 /// figure for layers that equal it (all records CHA; no release in the window).
 fn measure(
-    layers: &[MultiPolygon<f64>; 6],
+    layers: &Layers<MultiPolygon<f64>>,
     all_cha: bool,
     past_is_present: bool,
     area_of: impl Fn(&MultiPolygon<f64>) -> f64,
 ) -> Land {
-    let mut land: Land = [0.0; 6];
-    for k in 0..6 {
-        land[k] = match k {
-            layer::REMAINING_CHA if all_cha => land[layer::REMAINING],
-            layer::REMAINING_PAST if past_is_present => land[layer::REMAINING],
-            _ => area_of(&layers[k]),
-        };
+    let remaining = area_of(&layers.remaining);
+    let unless = |same: bool, g: &MultiPolygon<f64>| if same { remaining } else { area_of(g) };
+    Land {
+        original: area_of(&layers.original),
+        remaining,
+        remaining_cha: unless(all_cha, &layers.remaining_cha),
+        cleared: area_of(&layers.cleared),
+        reduced: area_of(&layers.reduced),
+        remaining_past: unless(past_is_present, &layers.remaining_past),
     }
-    land
 }
 
 /// The `outside_regions` warning for the part of a hazard outside every region.

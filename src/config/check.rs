@@ -141,7 +141,7 @@ fn check_input(
     let layer = s.string("layer", problems);
     let crs = s.string("crs", problems);
     let where_clause = s.string("where", problems);
-    let known: Vec<&str> = kind.fields().iter().map(|(n, _)| *n).collect();
+    let known: Vec<&str> = kind.fields().iter().map(|f| f.name()).collect();
     let fields = s
         .table("fields", problems)
         .map(|t| string_map(t, &s.key("fields"), &known, true, problems))

@@ -104,39 +104,110 @@ impl LayerKind {
         }
     }
 
-    /// SPEC §3 fields: (name, required).
-    pub fn fields(self) -> &'static [(&'static str, bool)] {
+    /// SPEC §3 fields, in the order `ingest` delivers their values.
+    pub fn fields(self) -> &'static [Field] {
+        use Field::*;
         match self {
-            LayerKind::Hazards => &[
-                ("hazard_id", true),
-                ("status", true),
-                ("hazard_type", false),
-                ("recorded_on", false),
-            ],
+            LayerKind::Hazards => &[HazardId, Status, HazardType, RecordedOn],
             LayerKind::Releases => &[
-                ("release_id", true),
-                ("method", true),
-                ("completed_on", true),
-                ("hazard_id", false),
-                ("organisation", false),
+                ReleaseId,
+                Method,
+                CompletedOn,
+                ReleaseHazardId,
+                Organisation,
             ],
-            LayerKind::Regions => &[("region_id", true), ("name", true), ("parent_id", false)],
-            LayerKind::Settlements => &[
-                ("settlement_id", true),
-                ("name", true),
-                ("population", true),
-            ],
-            LayerKind::Accidents => &[
-                ("accident_id", true),
-                ("occurred_on", true),
-                ("casualties", false),
-            ],
+            LayerKind::Regions => &[RegionId, RegionName, ParentId],
+            LayerKind::Settlements => &[SettlementId, SettlementName, Population],
+            LayerKind::Accidents => &[AccidentId, OccurredOn, Casualties],
         }
+    }
+
+    /// Where `field`'s value is in a record of this layer; `None` when the layer has no
+    /// such field.
+    pub fn position(self, field: Field) -> Option<usize> {
+        self.fields().iter().position(|&f| f == field)
     }
 
     /// Whether the layer holds points (settlements, accidents) rather than polygons.
     pub fn is_points(self) -> bool {
         matches!(self, LayerKind::Settlements | LayerKind::Accidents)
+    }
+}
+
+/// One SPEC §3 input field. Read by name ([`LayerKind::position`]), never by index, so
+/// that the order of [`LayerKind::fields`] can change without QA reading the wrong column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// hazards.hazard_id
+    HazardId,
+    /// hazards.status
+    Status,
+    /// hazards.hazard_type
+    HazardType,
+    /// hazards.recorded_on
+    RecordedOn,
+    /// releases.release_id
+    ReleaseId,
+    /// releases.method
+    Method,
+    /// releases.completed_on
+    CompletedOn,
+    /// releases.hazard_id (the hazard the release names)
+    ReleaseHazardId,
+    /// releases.organisation
+    Organisation,
+    /// regions.region_id
+    RegionId,
+    /// regions.name
+    RegionName,
+    /// regions.parent_id
+    ParentId,
+    /// settlements.settlement_id
+    SettlementId,
+    /// settlements.name
+    SettlementName,
+    /// settlements.population
+    Population,
+    /// accidents.accident_id
+    AccidentId,
+    /// accidents.occurred_on
+    OccurredOn,
+    /// accidents.casualties
+    Casualties,
+}
+
+impl Field {
+    /// The field's SPEC name (the column looked for in the source).
+    pub fn name(self) -> &'static str {
+        use Field::*;
+        match self {
+            HazardId | ReleaseHazardId => "hazard_id",
+            Status => "status",
+            HazardType => "hazard_type",
+            RecordedOn => "recorded_on",
+            ReleaseId => "release_id",
+            Method => "method",
+            CompletedOn => "completed_on",
+            Organisation => "organisation",
+            RegionId => "region_id",
+            RegionName | SettlementName => "name",
+            ParentId => "parent_id",
+            SettlementId => "settlement_id",
+            Population => "population",
+            AccidentId => "accident_id",
+            OccurredOn => "occurred_on",
+            Casualties => "casualties",
+        }
+    }
+
+    /// Whether SPEC §3 requires it (a missing required field is a pipeline error unless a
+    /// default is given).
+    pub fn required(self) -> bool {
+        use Field::*;
+        !matches!(
+            self,
+            HazardType | RecordedOn | ReleaseHazardId | Organisation | ParentId | Casualties
+        )
     }
 }
 

@@ -128,8 +128,9 @@ pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
     };
     let mut used = vec![false; source_fields.len()];
     let mut sources = Vec::new();
-    for (name, required) in spec.kind.fields() {
-        let mapped = spec.fields.get(*name);
+    for field in spec.kind.fields() {
+        let name = field.name();
+        let mapped = spec.fields.get(name);
         let wanted = mapped.map(String::as_str).unwrap_or(name);
         let source = if wanted == "@fid" {
             FieldSource::Fid
@@ -146,14 +147,14 @@ pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
                     source_fields.join(", ")
                 ),
             });
-        } else if let Some(d) = spec.defaults.get(*name) {
+        } else if let Some(d) = spec.defaults.get(name) {
             FieldSource::Constant(d.clone())
-        } else if *required {
+        } else if field.required() {
             return Err(field_error(wanted, name));
         } else {
             FieldSource::Absent
         };
-        sources.push((source, spec.defaults.get(*name).cloned()));
+        sources.push((source, spec.defaults.get(name).cloned()));
     }
     let mut geometry_columns = Vec::new();
     match &spec.geometry {

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use geo::Point;
 
-use crate::config::LayerKind;
+use crate::config::{Field, LayerKind};
 use crate::geom::repair::{self, Rejection, Repair};
 use crate::ingest::{AttrValue, RawFeature, RawGeometry, RawLayer};
 use crate::model::{
@@ -132,14 +132,29 @@ fn repair_all(layer: &RawLayer) -> Vec<Option<Repaired>> {
         .collect()
 }
 
-/// The text of SPEC field `i`, when present and not blank.
-fn text(f: &RawFeature, i: usize) -> Option<String> {
-    f.values[i].as_ref().and_then(AttrValue::text)
-}
 
 impl LayerCheck<'_> {
     fn key(&self) -> &'static str {
         self.layer.kind.key()
+    }
+
+    /// The value of `field` in record `f`, when present. Fields are read by name: a field
+    /// this layer does not have is a programming error caught by every test of the layer.
+    fn value<'f>(&self, f: &'f RawFeature, field: Field) -> Option<&'f AttrValue> {
+        let i = self.layer.kind.position(field).unwrap_or_else(|| {
+            panic!("{} has no field {}", self.key(), field.name());
+        });
+        f.values[i].as_ref()
+    }
+
+    /// The text of `field`, when present and not blank.
+    fn text(&self, f: &RawFeature, field: Field) -> Option<String> {
+        self.value(f, field).and_then(AttrValue::text)
+    }
+
+    /// The layer's id field (its first).
+    fn id_field(&self) -> Field {
+        self.layer.kind.fields()[0]
     }
 
     fn push(&mut self, finding: Finding) {
@@ -153,14 +168,14 @@ impl LayerCheck<'_> {
 
     /// The record's id (SPEC field 0), or `fid:N`; reports a missing id.
     fn id(&mut self, f: &RawFeature, index: usize) -> String {
-        match text(f, 0) {
+        match self.text(f, self.id_field()) {
             Some(id) => id,
             None => {
                 let id = match f.fid {
                     Some(fid) => format!("fid:{fid}"),
                     None => format!("row:{}", index + 1),
                 };
-                let field = self.layer.kind.fields()[0].0;
+                let field = self.id_field().name();
                 self.finding(
                     Severity::Error,
                     Check::MissingId,
@@ -173,9 +188,9 @@ impl LayerCheck<'_> {
     }
 
     /// A date field; `None` when missing, or unparseable (with a `bad_date` warning).
-    fn date(&mut self, f: &RawFeature, i: usize, id: &str) -> Option<NaiveDate> {
-        let field = self.layer.kind.fields()[i].0;
-        let value = f.values[i].as_ref()?;
+    fn date(&mut self, f: &RawFeature, field: Field, id: &str) -> Option<NaiveDate> {
+        let value = self.value(f, field)?;
+        let field = field.name();
         match value.date() {
             Ok(d) => Some(d),
             Err(_) if value.text().is_none() => None,
@@ -294,7 +309,7 @@ impl LayerCheck<'_> {
                 .or_default()
                 .push(fid.map_or("-".to_string(), |f| f.to_string()));
         }
-        let field = self.layer.kind.fields()[0].0;
+        let field = self.id_field().name();
         for (id, fids) in by_id {
             if fids.len() > 1 {
                 self.finding(
@@ -317,7 +332,7 @@ impl LayerCheck<'_> {
         for (index, f) in self.layer.features.iter().enumerate() {
             let id = self.id(f, index);
             ids.push((id.clone(), f.fid));
-            let status = match text(f, 1) {
+            let status = match self.text(f, Field::Status) {
                 Some(s) => Status::parse(&s).unwrap_or_else(|| {
                     self.finding(
                         Severity::Error,
@@ -338,7 +353,7 @@ impl LayerCheck<'_> {
                     Status::Sha
                 }
             };
-            let hazard_type = text(f, 2).and_then(|t| {
+            let hazard_type = self.text(f, Field::HazardType).and_then(|t| {
                 let parsed = HazardType::parse(&t);
                 if parsed.is_none() {
                     self.finding(
@@ -350,7 +365,7 @@ impl LayerCheck<'_> {
                 }
                 parsed
             });
-            let recorded_on = self.date(f, 3, &id);
+            let recorded_on = self.date(f, Field::RecordedOn, &id);
             let Some(geometry) = self.polygon(index, f, &id) else {
                 continue;
             };
@@ -393,9 +408,9 @@ impl LayerCheck<'_> {
         for (index, f) in self.layer.features.iter().enumerate() {
             let id = self.id(f, index);
             ids.push((id.clone(), f.fid));
-            let method_text = text(f, 1);
+            let method_text = self.text(f, Field::Method);
             let method = method_text.as_deref().and_then(Method::parse);
-            let completed_on = self.date(f, 2, &id);
+            let completed_on = self.date(f, Field::CompletedOn, &id);
             let Some(geometry) = self.polygon(index, f, &id) else {
                 continue;
             };
@@ -433,8 +448,8 @@ impl LayerCheck<'_> {
                 release_id: id,
                 method,
                 completed_on,
-                hazard_id: text(f, 3),
-                organisation: text(f, 4),
+                hazard_id: self.text(f, Field::ReleaseHazardId),
+                organisation: self.text(f, Field::Organisation),
                 geometry,
             });
         }
@@ -452,9 +467,9 @@ impl LayerCheck<'_> {
                 continue;
             };
             out.push(Region {
-                name: text(f, 1).unwrap_or_else(|| id.clone()),
+                name: self.text(f, Field::RegionName).unwrap_or_else(|| id.clone()),
                 region_id: id,
-                parent_id: text(f, 2),
+                parent_id: self.text(f, Field::ParentId),
                 geometry,
             });
         }
@@ -471,7 +486,7 @@ impl LayerCheck<'_> {
             let Some(location) = self.point(f, &id) else {
                 continue;
             };
-            let population = match f.values[2].as_ref().map(AttrValue::number) {
+            let population = match self.value(f, Field::Population).map(AttrValue::number) {
                 Some(Ok(p)) if p >= 0.0 && p.fract() == 0.0 && p < 1e15 => p as u64,
                 other => {
                     let why = match other {
@@ -489,7 +504,7 @@ impl LayerCheck<'_> {
                 }
             };
             out.push(Settlement {
-                name: text(f, 1).unwrap_or_default(),
+                name: self.text(f, Field::SettlementName).unwrap_or_default(),
                 settlement_id: id,
                 population,
                 location,
@@ -506,7 +521,7 @@ impl LayerCheck<'_> {
             let Some(location) = self.point(f, &id) else {
                 continue;
             };
-            let occurred_on = self.date(f, 1, &id);
+            let occurred_on = self.date(f, Field::OccurredOn, &id);
             if occurred_on.is_none() {
                 self.finding(
                     Severity::Warning,
@@ -515,8 +530,8 @@ impl LayerCheck<'_> {
                     "no occurred_on date; never counted in the accident window".to_string(),
                 );
             }
-            let casualties = f.values[2]
-                .as_ref()
+            let casualties = self
+                .value(f, Field::Casualties)
                 .and_then(|v| v.number().ok())
                 .map(|c| c as i64);
             out.push(Accident {
