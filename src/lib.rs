@@ -28,6 +28,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod config;
+pub mod digest;
 pub mod gdal_errors;
 pub mod geom;
 pub mod index;

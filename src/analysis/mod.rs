@@ -21,10 +21,14 @@ use crate::config::{Deadlines, Scenario};
 use crate::model::Inputs;
 use ledger::LedgerRow;
 use plan::{PlaceNow, PlanRow, ScenarioRow};
-use priority::{Priority, MIN_REMAINING_M2};
+use priority::Priority;
 use progress::Progress;
 use regions::{Land, Place, RegionLand};
 use release::HazardAccount;
+
+/// Remaining area under which a hazard (or a place) counts as fully released for R8–R10
+/// and R12.
+pub const MIN_REMAINING_M2: f64 = 1.0;
 
 /// `region_id` of land outside every region.
 pub const OUTSIDE: &str = "_outside";

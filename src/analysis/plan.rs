@@ -9,7 +9,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::priority::MIN_REMAINING_M2;
+use super::MIN_REMAINING_M2;
 use super::progress::{forecast, Forecast};
 use crate::config::{Scenario, ScenarioRate};
 

@@ -18,8 +18,7 @@ use crate::geom::distance::{margin_deg, planar, planar_to_rect_m, planar_toleran
 use crate::index::{envelope, point_tree, IndexedPoint};
 use crate::model::{Accident, Hazard, HazardType, Settlement, Status};
 
-/// Remaining area under which a hazard counts as fully released for R8–R10.
-pub const MIN_REMAINING_M2: f64 = 1.0;
+use super::MIN_REMAINING_M2;
 
 /// R8–R9 values of one hazard that still has land to clear.
 #[derive(Debug, Clone, PartialEq)]

@@ -87,7 +87,7 @@ pub fn on_track(
     deadline: Option<NaiveDate>,
 ) -> Option<bool> {
     deadline.map(|dl| {
-        remaining_m2 < super::priority::MIN_REMAINING_M2
+        remaining_m2 < super::MIN_REMAINING_M2
             || projected_completion.is_some_and(|p| p <= dl)
     })
 }

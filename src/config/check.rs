@@ -170,7 +170,7 @@ fn check_input(
         }
     };
     if let Some(def) = &crs {
-        if let Err(message) = crate::ingest::check_crs(def) {
+        if let Err(message) = check_crs(def) {
             problems.push(problem(&s.key("crs"), message));
         }
     }
@@ -414,4 +414,11 @@ fn check_scenarios(
     all.finish(problems);
     out.sort_by(|a, b| a.name.cmp(&b.name));
     out
+}
+
+/// Checks that GDAL understands a CRS definition (`EPSG:32642`, WKT, PROJ string…).
+pub fn check_crs(definition: &str) -> Result<(), String> {
+    gdal::spatial_ref::SpatialRef::from_definition(definition)
+        .map(|_| ())
+        .map_err(|e| format!("'{definition}' is not a CRS GDAL understands: {e}"))
 }

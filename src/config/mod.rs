@@ -418,7 +418,7 @@ pub fn load_pipeline(
     check_pipeline(&table, base, overrides, today)
         .map(|mut p| {
             p.path = path.to_path_buf();
-            p.sha256 = crate::report::sha256_hex(text.as_bytes());
+            p.sha256 = crate::digest::sha256_hex(text.as_bytes());
             p
         })
         .map_err(|problems| ConfigError::Invalid {

@@ -17,7 +17,6 @@ mod read;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use gdal::spatial_ref::SpatialRef;
 
 pub use crate::gdal_errors::install_gdal_error_handler;
 pub use read::{inspect, read_layer};
@@ -210,11 +209,4 @@ pub struct RawLayer {
     pub crs: String,
     /// Errors GDAL raised while reading (records may be missing).
     pub read_errors: Vec<String>,
-}
-
-/// Checks that GDAL understands a CRS definition (`EPSG:32642`, WKT, PROJ string…).
-pub fn check_crs(definition: &str) -> Result<(), String> {
-    SpatialRef::from_definition(definition)
-        .map(|_| ())
-        .map_err(|e| format!("'{definition}' is not a CRS GDAL understands: {e}"))
 }

@@ -30,7 +30,7 @@ mod outlook;
 
 use super::styles::{Rgb, CHA_RGB, SHA_RGB};
 use super::ReportError;
-use crate::analysis::priority::MIN_REMAINING_M2;
+use crate::analysis::MIN_REMAINING_M2;
 use crate::analysis::{HazardRow, RegionRow, Summary};
 use crate::config::Pipeline;
 use crate::model::{Finding, Inputs, Severity, Status};
