@@ -46,7 +46,10 @@ fn one(wkt: &str) -> (Inputs, Vec<Finding>) {
 }
 
 fn checks(findings: &[Finding]) -> Vec<(&str, Severity)> {
-    findings.iter().map(|f| (f.check.as_str(), f.severity)).collect()
+    findings
+        .iter()
+        .map(|f| (f.check.as_str(), f.severity))
+        .collect()
 }
 
 fn assert_area(inputs: &Inputs, want: f64) {

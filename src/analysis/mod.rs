@@ -63,8 +63,7 @@ impl Figures {
         let remaining_m2 = land.remaining;
         let remaining_cha_m2 = land.remaining_cha.min(remaining_m2);
         let released_m2 = (original_m2 - remaining_m2).max(0.0);
-        let split =
-            release::MethodSplit::of(released_m2, land.cleared, land.reduced);
+        let split = release::MethodSplit::of(released_m2, land.cleared, land.reduced);
         Figures {
             original_m2,
             remaining_m2,
@@ -159,17 +158,10 @@ pub fn summarise(
     priorities: Vec<Option<Priority>>,
     outlook: &Outlook,
 ) -> Summary {
-    let Outlook {
-        as_of,
-        window_days,
-        deadlines,
-        scenarios,
-    } = *outlook;
     let region_of = |place: Place| match place {
         Place::Region(i) => inputs.regions[i].region_id.clone(),
         Place::Outside => OUTSIDE.to_string(),
     };
-    let land_places = &land.hazard_region;
     let hazards: Vec<HazardRow> = accounts
         .into_iter()
         .zip(priorities)
@@ -181,16 +173,78 @@ pub fn summarise(
             priority,
         })
         .collect();
-    // `place` None is the national row; hazards are matched by place, not by id, so that
-    // two regions sharing a duplicated id each count their own hazards.
-    let row = |place: Option<Place>,
-               region_id: &str,
-               name: &str,
-               geometry: Option<MultiPolygon<f64>>,
-               land: &Land,
-               ledger: Option<&ledger::PlaceLedger>| {
-        let members = hazards.iter().filter(|h| {
-            place.is_none_or(|p| land_places[h.index] == p)
+    let rows = Rows {
+        inputs,
+        hazards: &hazards,
+        land_places: &land.hazard_region,
+        outlook,
+    };
+    let ledgers = land.ledger.as_ref();
+    let mut regions: Vec<RegionRow> = inputs
+        .regions
+        .iter()
+        .zip(&land.regions)
+        .enumerate()
+        .map(|(i, (r, l))| {
+            let at = (
+                Some(Place::Region(i)),
+                r.region_id.as_str(),
+                r.name.as_str(),
+            );
+            rows.row(
+                at,
+                Some(r.geometry.clone()),
+                l,
+                ledgers.map(|x| &x.regions[i]),
+            )
+        })
+        .collect();
+    if land.outside.original > 0.0 {
+        let at = (Some(Place::Outside), OUTSIDE, "Outside every region");
+        regions.push(rows.row(at, None, &land.outside, ledgers.map(|x| &x.outside)));
+    }
+    let at = (None, "national", "National total");
+    let national = rows.row(at, None, &land.national, ledgers.map(|x| &x.national));
+    let now = |r: &RegionRow| PlaceNow {
+        region_id: r.region_id.clone(),
+        remaining_m2: r.figures.remaining_m2,
+        rate_m2_per_year: r.progress.rate_m2_per_year,
+        deadline: r.progress.deadline,
+    };
+    let places: Vec<PlaceNow> = regions.iter().map(now).collect();
+    let (scenarios, work_plan) =
+        plan::scenarios(outlook.scenarios, &places, &now(&national), outlook.as_of);
+    Summary {
+        hazards,
+        regions,
+        national,
+        scenarios,
+        work_plan,
+    }
+}
+
+/// What one region row is built from: the hazard rows, where each hazard's land lies, and
+/// the R10–R12 settings.
+struct Rows<'a> {
+    inputs: &'a Inputs,
+    hazards: &'a [HazardRow],
+    land_places: &'a [Place],
+    outlook: &'a Outlook<'a>,
+}
+
+impl Rows<'_> {
+    /// The row of one place, `(place, region_id, name)`: `place` None is the national
+    /// row. Hazards are matched by place, not by id, so that two regions sharing a
+    /// duplicated id each count their own hazards.
+    fn row(
+        &self,
+        (place, region_id, name): (Option<Place>, &str, &str),
+        geometry: Option<MultiPolygon<f64>>,
+        land: &Land,
+        ledger: Option<&ledger::PlaceLedger>,
+    ) -> RegionRow {
+        let members = self.hazards.iter().filter(|h| {
+            place.is_none_or(|p| self.land_places[h.index] == p)
                 && h.account.remaining_m2 >= MIN_REMAINING_M2
         });
         let mut near = BTreeSet::new();
@@ -202,89 +256,37 @@ pub fn summarise(
             }
         }
         let figures = Figures::from_land(land);
+        let o = self.outlook;
         let deadline = if place.is_none() {
-            deadlines.national
+            o.deadlines.national
         } else {
-            deadlines.for_region(region_id)
+            o.deadlines.for_region(region_id)
         };
         let progress = progress::progress(
             figures.remaining_m2,
             figures.remaining_past_m2,
-            as_of,
-            window_days,
+            o.as_of,
+            o.window_days,
             deadline,
         );
         let (required_rate_m2_per_year, capacity_factor_needed) = plan::required_rate(
             figures.remaining_m2,
             progress.rate_m2_per_year,
-            as_of,
+            o.as_of,
             deadline,
         );
+        let settlements = &self.inputs.settlements;
         RegionRow {
             region_id: region_id.to_string(),
             name: name.to_string(),
             geometry,
             hazards: count,
             progress,
-            population_near_hazards: near.iter().map(|&i| inputs.settlements[i].population).sum(),
+            population_near_hazards: near.iter().map(|&i| settlements[i].population).sum(),
             required_rate_m2_per_year,
             capacity_factor_needed,
             ledger: ledger.map_or_else(Vec::new, |l| l.rows(figures.remaining_m2)),
             figures,
         }
-    };
-    let ledgers = land.ledger.as_ref();
-    let mut regions: Vec<RegionRow> = inputs
-        .regions
-        .iter()
-        .zip(&land.regions)
-        .enumerate()
-        .map(|(i, (r, l))| {
-            let geometry = Some(r.geometry.clone());
-            let ledger = ledgers.map(|x| &x.regions[i]);
-            row(
-                Some(Place::Region(i)),
-                &r.region_id,
-                &r.name,
-                geometry,
-                l,
-                ledger,
-            )
-        })
-        .collect();
-    if land.outside.original > 0.0 {
-        let name = "Outside every region";
-        let ledger = ledgers.map(|x| &x.outside);
-        regions.push(row(
-            Some(Place::Outside),
-            OUTSIDE,
-            name,
-            None,
-            &land.outside,
-            ledger,
-        ));
-    }
-    let national = row(
-        None,
-        "national",
-        "National total",
-        None,
-        &land.national,
-        ledgers.map(|x| &x.national),
-    );
-    let now = |r: &RegionRow| PlaceNow {
-        region_id: r.region_id.clone(),
-        remaining_m2: r.figures.remaining_m2,
-        rate_m2_per_year: r.progress.rate_m2_per_year,
-        deadline: r.progress.deadline,
-    };
-    let places: Vec<PlaceNow> = regions.iter().map(now).collect();
-    let (scenarios, work_plan) = plan::scenarios(scenarios, &places, &now(&national), as_of);
-    Summary {
-        hazards,
-        regions,
-        national,
-        scenarios,
-        work_plan,
     }
 }

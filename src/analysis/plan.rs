@@ -9,8 +9,8 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::MIN_REMAINING_M2;
 use super::progress::{forecast, Forecast};
+use super::MIN_REMAINING_M2;
 use crate::config::{Scenario, ScenarioRate};
 
 /// `region_id` of the national rows of `scenarios`.

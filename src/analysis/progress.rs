@@ -87,8 +87,7 @@ pub fn on_track(
     deadline: Option<NaiveDate>,
 ) -> Option<bool> {
     deadline.map(|dl| {
-        remaining_m2 < super::MIN_REMAINING_M2
-            || projected_completion.is_some_and(|p| p <= dl)
+        remaining_m2 < super::MIN_REMAINING_M2 || projected_completion.is_some_and(|p| p <= dl)
     })
 }
 

@@ -330,9 +330,10 @@ impl Component<'_> {
     }
 }
 
+/// R5–R6 for one component: its land per place, each hazard's region, the
+/// `outside_regions` findings and (when asked for) its R11 ledger.
 fn component_land(c: &Component, regions: &[Region], index: &RegionIndex) -> ComponentResult {
     let (members, hazards, accounts) = (c.members, c.hazards, c.accounts);
-    let mut findings = Vec::new();
     if let [hi] = members {
         if let Some(mut result) =
             lone_hazard_land(*hi, &hazards[*hi], &accounts[*hi], regions, index)
@@ -346,54 +347,86 @@ fn component_land(c: &Component, regions: &[Region], index: &RegionIndex) -> Com
         .iter()
         .all(|&i| accounts[i].remaining_past == accounts[i].remaining);
     let (layers, national) = component_layers(members, hazards, accounts, all_cha, past_is_present);
-    let land_in = |piece: &MultiPolygon<f64>| -> Land {
-        measure(&layers, all_cha, past_is_present, |g| {
-            area_m2(&intersection(g, piece))
-        })
+    let land = ComponentLayers {
+        layers,
+        national,
+        all_cha,
+        past_is_present,
     };
-
-    let mut by_place = Vec::new();
-    let mut best: Vec<(f64, Place)> = vec![(0.0, Place::Outside); members.len()];
-    let Some(b) = bbox(&layers.original) else {
+    let Some(b) = bbox(&land.layers.original) else {
         return ComponentResult {
-            by_place,
+            by_place: Vec::new(),
             national,
             hazard_region: vec![],
-            findings,
+            findings: Vec::new(),
             ledger: None,
         };
     };
     // Most components lie wholly inside one region: no boundary crosses their box, and
     // the land is theirs without any overlay.
     if let Some(place) = index.sole_place(&b, regions) {
-        if place == Place::Outside {
-            for &hi in members {
-                findings.push(outside_finding(&hazards[hi], &hazards[hi].geometry));
-            }
-        }
-        let hazard_region = members.iter().map(|&h| (h, place)).collect();
+        let findings = match place {
+            Place::Outside => members
+                .iter()
+                .map(|&hi| outside_finding(&hazards[hi], &hazards[hi].geometry))
+                .collect(),
+            Place::Region(_) => Vec::new(),
+        };
         return ComponentResult {
             by_place: vec![(place, national)],
             national,
-            hazard_region,
+            hazard_region: members.iter().map(|&h| (h, place)).collect(),
             findings,
             ledger: c.ledger(&SolePlace(place)),
         };
     }
-    // Each touching region cut to the component's (padded) box without an overlay.
-    let clip_box = padded_rect(&b);
+    cut_by_regions(c, regions, index, &land, &b)
+}
+
+/// A component's land layers, their areas, and which layers equal the remaining land.
+struct ComponentLayers {
+    layers: Layers<MultiPolygon<f64>>,
+    national: Land,
+    all_cha: bool,
+    past_is_present: bool,
+}
+
+impl ComponentLayers {
+    /// The layers' areas inside `piece`.
+    fn land_in(&self, piece: &MultiPolygon<f64>) -> Land {
+        measure(&self.layers, self.all_cha, self.past_is_present, |g| {
+            area_m2(&intersection(g, piece))
+        })
+    }
+}
+
+/// A component whose box `b` some region boundary crosses: each touching region is cut
+/// to the (padded) box without an overlay, the land measured in each piece and outside
+/// them all, and every hazard goes to the region holding most of it.
+fn cut_by_regions(
+    c: &Component,
+    regions: &[Region],
+    index: &RegionIndex,
+    land: &ComponentLayers,
+    b: &Rect<f64>,
+) -> ComponentResult {
+    let (members, hazards) = (c.members, c.hazards);
+    let mut findings = Vec::new();
+    let mut by_place = Vec::new();
+    let mut best: Vec<(f64, Place)> = vec![(0.0, Place::Outside); members.len()];
+    let clip_box = padded_rect(b);
     let mut pieces = Vec::new();
     let mut with_land = Vec::new();
-    for gi in boxes_in(&index.boxes, &envelope(&b, 0.0, 0.0)) {
+    for gi in boxes_in(&index.boxes, &envelope(b, 0.0, 0.0)) {
         let piece = clip_to_rect(&regions[gi].geometry, &clip_box);
-        let land = land_in(&piece);
-        if land.original > 0.0 {
+        let here = land.land_in(&piece);
+        if here.original > 0.0 {
             with_land.push((Place::Region(gi), pieces.len()));
-            by_place.push((Place::Region(gi), land));
+            by_place.push((Place::Region(gi), here));
             for (k, &hi) in members.iter().enumerate() {
                 // A lone hazard's share is the component's original land there.
                 let share = if members.len() == 1 {
-                    land.original
+                    here.original
                 } else {
                     area_m2(&intersection(&hazards[hi].geometry, &piece))
                 };
@@ -411,14 +444,14 @@ fn component_land(c: &Component, regions: &[Region], index: &RegionIndex) -> Com
     // pieces that share boundaries could leave specks along them).
     let outside = pieces
         .iter()
-        .fold(layers.original.clone(), |rest, piece| {
+        .fold(land.layers.original.clone(), |rest, piece| {
             difference(&rest, piece)
         });
     // Cutting the land along boundaries that regions share can leave specks along them
     // (overlay precision ~1e-9°); land outside counts from 1 m².
     let has_outside = area_m2(&outside) >= MIN_OUTSIDE_M2;
     if has_outside {
-        by_place.push((Place::Outside, land_in(&outside)));
+        by_place.push((Place::Outside, land.land_in(&outside)));
         for &hi in members {
             let part = intersection(&hazards[hi].geometry, &outside);
             if area_m2(&part) >= MIN_OUTSIDE_M2 {
@@ -443,7 +476,7 @@ fn component_land(c: &Component, regions: &[Region], index: &RegionIndex) -> Com
     });
     ComponentResult {
         by_place,
-        national,
+        national: land.national,
         hazard_region,
         findings,
         ledger,

@@ -137,6 +137,7 @@ fn peel(
     }
 }
 
+/// R3–R4 for one hazard: its account and every release overlapping it.
 fn account_one(
     h: &Hazard,
     releases: &[Release],
@@ -144,6 +145,60 @@ fn account_one(
     tree: &crate::index::BoxTree,
     window_start: NaiveDate,
 ) -> (HazardAccount, Vec<Overlap>) {
+    let (applying, overlaps) = applying_releases(h, releases, release_points, tree, window_start);
+    let (remaining, cleared, reduced) = peel_by_method(&h.geometry, &applying);
+    let original_m2 = area_m2(&h.geometry);
+    // Without any applying release the remaining land is the hazard itself (same
+    // geometry, same area: no second measurement).
+    let remaining_m2 = if applying.is_empty() {
+        original_m2
+    } else {
+        area_m2(&remaining)
+    };
+    // When no applying release falls in the window, the past state is the present one:
+    // reuse it, so that identical land gives identical areas (no overlay noise in R10).
+    let past: Vec<&Applying> = applying.iter().filter(|a| a.before_window).collect();
+    let (remaining_past, remaining_past_m2) = if past.len() == applying.len() {
+        (remaining.clone(), remaining_m2)
+    } else {
+        let (g, _) = peel(&h.geometry, &past, false);
+        let a = area_m2(&g);
+        (g, a)
+    };
+    let released_m2 = (original_m2 - remaining_m2).max(0.0);
+    let split = MethodSplit::of(released_m2, area_m2(&cleared), area_m2(&reduced));
+    let mut applying_ids: Vec<usize> = overlaps
+        .iter()
+        .filter(|o| o.applies)
+        .map(|o| o.release)
+        .collect();
+    applying_ids.sort_unstable();
+    let account = HazardAccount {
+        remaining,
+        remaining_past,
+        cleared,
+        reduced,
+        original_m2,
+        remaining_m2,
+        remaining_past_m2,
+        released_m2,
+        cleared_m2: split.cleared_m2,
+        reduced_m2: split.reduced_m2,
+        cancelled_m2: split.cancelled_m2,
+        applying: applying_ids,
+    };
+    (account, overlaps)
+}
+
+/// R3: the releases whose overlap with `h` keeps some area, and of those the ones that
+/// apply (completed on or after the hazard was recorded), clipped to the hazard's box.
+fn applying_releases(
+    h: &Hazard,
+    releases: &[Release],
+    release_points: &[Option<InteriorDisk>],
+    tree: &crate::index::BoxTree,
+    window_start: NaiveDate,
+) -> (Vec<Applying>, Vec<Overlap>) {
     let mut overlaps = Vec::new();
     let mut applying: Vec<Applying> = Vec::new();
     if let Some(bbox) = crate::index::bbox(&h.geometry) {
@@ -170,18 +225,22 @@ fn account_one(
             }
         }
     }
-    let select = |keep: &dyn Fn(&Applying) -> bool| -> Vec<&Applying> {
-        applying.iter().filter(|a| keep(a)).collect()
-    };
-    // R4 by peeling the hazard method by method, two results per overlay: cleared(H) =
-    // H ∩ ∪cleared; of the rest, reduced(H) = (H − ∪cleared) ∩ ∪reduced; what is left
-    // after the cancellations is remaining(H) = H − ∪applying. Every step subtracts whole
-    // releases, never parts cut from the hazard (which can leave zero-width corridors
-    // where a release edge runs along the hazard edge).
-    let mut rest = h.geometry.clone();
+    (applying, overlaps)
+}
+
+/// R4 by peeling the hazard method by method, two results per overlay: cleared(H) =
+/// H ∩ ∪cleared; of the rest, reduced(H) = (H − ∪cleared) ∩ ∪reduced; what is left after
+/// the cancellations is remaining(H) = H − ∪applying. Every step subtracts whole
+/// releases, never parts cut from the hazard (which can leave zero-width corridors where
+/// a release edge runs along the hazard edge). Returns (remaining, cleared, reduced).
+fn peel_by_method(
+    h: &MultiPolygon<f64>,
+    applying: &[Applying],
+) -> (MultiPolygon<f64>, MultiPolygon<f64>, MultiPolygon<f64>) {
+    let mut rest = h.clone();
     let [mut cleared, mut reduced] = [MultiPolygon::new(vec![]), MultiPolygon::new(vec![])];
     for method in [Method::Cleared, Method::Reduced, Method::Cancelled] {
-        let set = select(&|a| a.method == method);
+        let set: Vec<&Applying> = applying.iter().filter(|a| a.method == method).collect();
         if set.is_empty() {
             continue;
         }
@@ -193,50 +252,7 @@ fn account_one(
         }
         rest = out;
     }
-    let remaining = rest;
-    let original_m2 = area_m2(&h.geometry);
-    // Without any applying release the remaining land is the hazard itself (same
-    // geometry, same area: no second measurement).
-    let remaining_m2 = if applying.is_empty() {
-        original_m2
-    } else {
-        area_m2(&remaining)
-    };
-    // When no applying release falls in the window, the past state is the present one:
-    // reuse it, so that identical land gives identical areas (no overlay noise in R10).
-    let past = select(&|a| a.before_window);
-    let (remaining_past, remaining_past_m2) = if past.len() == applying.len() {
-        (remaining.clone(), remaining_m2)
-    } else {
-        let (g, _) = peel(&h.geometry, &past, false);
-        let a = area_m2(&g);
-        (g, a)
-    };
-    let released_m2 = (original_m2 - remaining_m2).max(0.0);
-    let split = MethodSplit::of(released_m2, area_m2(&cleared), area_m2(&reduced));
-    let account = HazardAccount {
-        remaining,
-        remaining_past,
-        cleared,
-        reduced,
-        original_m2,
-        remaining_m2,
-        remaining_past_m2,
-        released_m2,
-        cleared_m2: split.cleared_m2,
-        reduced_m2: split.reduced_m2,
-        cancelled_m2: split.cancelled_m2,
-        applying: {
-            let mut ids: Vec<usize> = overlaps
-                .iter()
-                .filter(|o| o.applies)
-                .map(|o| o.release)
-                .collect();
-            ids.sort_unstable();
-            ids
-        },
-    };
-    (account, overlaps)
+    (rest, cleared, reduced)
 }
 
 /// Released land by method, as a written row shows it (SPEC R5's derived figures): the

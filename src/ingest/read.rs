@@ -5,7 +5,7 @@
 //! so the output is always (longitude, latitude) in EPSG:4326.
 
 use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
-use gdal::vector::{FieldValue, Geometry, LayerAccess};
+use gdal::vector::{FieldValue, Geometry, Layer, LayerAccess};
 use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
 use geo::{CoordsIter, MapCoordsInPlace};
 
@@ -50,216 +50,28 @@ fn layer_names(ds: &Dataset) -> Vec<String> {
 pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
     install_gdal_error_handler();
     take_gdal_errors();
-    let key = spec.kind.key();
-    if let Some(kind) = spec
-        .file
-        .as_deref()
-        .and_then(crate::config::special_file_kind)
-    {
-        // a FIFO would block GDAL's open forever while the output lock is held
-        return Err(IngestError::Open {
-            layer: key,
-            source_name: spec.source.clone(),
-            message: format!(
-                "it is a {kind}, not a regular file or directory; refusing to open it"
-            ),
-        });
-    }
-    let ds = open(&spec.source).map_err(|message| IngestError::Open {
-        layer: key,
-        source_name: spec.source.clone(),
-        message,
-    })?;
-    let names = layer_names(&ds);
-    let layer_error = |message: String| IngestError::Layer {
-        layer: key,
-        source_name: spec.source.clone(),
-        message,
-        available: names.join(", "),
-    };
-    let mut layer = match &spec.layer {
-        Some(name) => ds
-            .layer_by_name(name)
-            .map_err(|_| layer_error(format!("no layer named '{name}'")))?,
-        None if names.len() == 1 => ds
-            .layer(0)
-            .map_err(|e| layer_error(format!("cannot read its layer: {e}")))?,
-        None => {
-            return Err(layer_error(format!(
-                "has {} layers; name one with inputs.{key}.layer",
-                names.len()
-            )))
-        }
-    };
+    let ds = open_source(spec)?;
+    let (mut layer, declared_features) = pick_layer(&ds, spec)?;
     let layer_name = layer.name();
-    let where_error = |filter: &str, message: String| IngestError::Pipeline {
-        key: format!("inputs.{key}.where"),
-        message: format!("GDAL rejects the filter '{filter}': {message}"),
-    };
-    if let Some(filter) = &spec.where_clause {
-        layer
-            .set_attribute_filter(filter)
-            .map_err(|e| where_error(filter, e.to_string()))?;
-    }
-    // Counting also prepares the filter on drivers that defer it to the first read
-    // (GeoPackage, PostGIS): an error here is a bad filter, not an empty layer.
-    let declared_features = layer.feature_count();
-    layer.reset_feature_reading();
-    let count_errors = take_gdal_errors();
-    if let (Some(filter), false) = (&spec.where_clause, count_errors.is_empty()) {
-        return Err(where_error(filter, count_errors.join("; ")));
-    }
-
     let source_fields: Vec<String> = layer.defn().fields().map(|f| f.name()).collect();
-    let find = |name: &str| {
-        source_fields
-            .iter()
-            .position(|f| f.eq_ignore_ascii_case(name.trim()))
+    let plan = FieldPlan::new(spec, &layer_name, &source_fields)?;
+    let (srs, transform) = source_crs(spec, &layer)?;
+    let features: Vec<RawFeature> = layer
+        .features()
+        .map(|f| plan.read(spec, &f, transform.as_ref()))
+        .collect();
+    let key = spec.kind.key();
+    let crs_error = |message: String| IngestError::Crs {
+        layer: key,
+        source_name: spec.source.clone(),
+        message,
     };
-    let field_error = |field: &str, spec_field: &str| {
-        IngestError::Field(Box::new(MissingField {
-            layer: key,
-            source_name: spec.source.clone(),
-            layer_name: layer_name.clone(),
-            field: field.to_string(),
-            spec_field: spec_field.to_string(),
-            available: source_fields.join(", "),
-        }))
-    };
-    let mut used = vec![false; source_fields.len()];
-    let mut sources = Vec::new();
-    for field in spec.kind.fields() {
-        let name = field.name();
-        let mapped = spec.fields.get(name);
-        let wanted = mapped.map(String::as_str).unwrap_or(name);
-        let source = if wanted == "@fid" {
-            FieldSource::Fid
-        } else if let Some(i) = find(wanted) {
-            used[i] = true;
-            FieldSource::Index(i)
-        } else if mapped.is_some() {
-            // a mapping that names a missing column is a typo, never "field absent"
-            return Err(IngestError::Pipeline {
-                key: format!("inputs.{key}.fields.{name}"),
-                message: format!(
-                    "layer '{layer_name}' of '{}' has no field '{wanted}' (fields: {})",
-                    spec.source,
-                    source_fields.join(", ")
-                ),
-            });
-        } else if let Some(d) = spec.defaults.get(name) {
-            FieldSource::Constant(d.clone())
-        } else if field.required() {
-            return Err(field_error(wanted, name));
-        } else {
-            FieldSource::Absent
-        };
-        sources.push((source, spec.defaults.get(name).cloned()));
-    }
-    let mut geometry_columns = Vec::new();
-    match &spec.geometry {
-        GeometrySource::Native => {}
-        GeometrySource::XY { x, y } => {
-            for (name, what) in [(x, "x"), (y, "y")] {
-                let i = find(name).ok_or_else(|| field_error(name, what))?;
-                used[i] = true;
-                geometry_columns.push(i);
-            }
-        }
-        GeometrySource::Wkt(w) => {
-            let i = find(w).ok_or_else(|| field_error(w, "wkt"))?;
-            used[i] = true;
-            geometry_columns.push(i);
-        }
-    }
-    let extra_idx: Vec<usize> = if spec.kind == crate::config::LayerKind::Hazards {
-        (0..source_fields.len()).filter(|i| !used[*i]).collect()
-    } else {
-        Vec::new()
-    };
-
-    let srs = match &spec.crs {
-        Some(def) => Some(
-            SpatialRef::from_definition(def).map_err(|e| IngestError::Crs {
-                layer: key,
-                source_name: spec.source.clone(),
-                message: format!("bad crs '{def}': {e}"),
-            })?,
-        ),
-        None if matches!(spec.geometry, GeometrySource::Native) => layer.spatial_ref(),
-        None => None,
-    };
-    let transform = srs
-        .as_ref()
-        .map(make_transform)
-        .transpose()
-        .map_err(|message| IngestError::Crs {
-            layer: key,
-            source_name: spec.source.clone(),
-            message,
-        })?
-        .flatten();
-
-    let mut features = Vec::new();
-    for feature in layer.features() {
-        let values = sources
-            .iter()
-            .map(|(src, default)| {
-                let value = match src {
-                    FieldSource::Index(i) => field_value(&feature, *i),
-                    FieldSource::Fid => feature.fid().map(|f| AttrValue::Int(f as i64)),
-                    FieldSource::Constant(c) => Some(AttrValue::Text(c.clone())),
-                    FieldSource::Absent => None,
-                };
-                let blank = value.as_ref().is_none_or(|v| v.text().is_none());
-                match (blank, default) {
-                    (true, Some(d)) => Some(AttrValue::Text(d.clone())),
-                    _ => value,
-                }
-            })
-            .collect();
-        let extra = extra_idx
-            .iter()
-            .map(|i| field_value(&feature, *i).and_then(|v| v.text()))
-            .collect();
-        let (geometry, unclosed_rings) = match &spec.geometry {
-            GeometrySource::Native => native_geometry(feature.geometry()),
-            GeometrySource::XY { .. } => (
-                xy_geometry(
-                    field_value(&feature, geometry_columns[0]),
-                    field_value(&feature, geometry_columns[1]),
-                ),
-                0,
-            ),
-            GeometrySource::Wkt(_) => wkt_geometry(field_value(&feature, geometry_columns[0])),
-        };
-        let geometry = match (&transform, geometry) {
-            (Some(t), RawGeometry::Geo(g)) => transform_geometry(t, g),
-            (_, g) => g,
-        };
-        features.push(RawFeature {
-            fid: feature.fid(),
-            values,
-            extra,
-            geometry,
-            unclosed_rings,
-        });
-    }
-
     let (crs, crs_assumed) = match &srs {
         Some(s) => (describe_srs(s), false),
-        None => {
-            if !all_lon_lat(&features) {
-                return Err(IngestError::Crs {
-                    layer: key,
-                    source_name: spec.source.clone(),
-                    message: format!(
-                        "the layer has no CRS and its coordinates are not longitude/latitude; set inputs.{key}.crs"
-                    ),
-                });
-            }
-            ("EPSG:4326 (assumed)".to_string(), true)
-        }
+        None if all_lon_lat(&features) => ("EPSG:4326 (assumed)".to_string(), true),
+        None => return Err(crs_error(format!(
+            "the layer has no CRS and its coordinates are not longitude/latitude; set inputs.{key}.crs"
+        ))),
     };
     let mut read_errors = take_gdal_errors();
     read_errors.dedup();
@@ -282,7 +94,8 @@ pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
         source: spec.source.clone(),
         file: spec.file.clone(),
         layer_name,
-        extra_fields: extra_idx
+        extra_fields: plan
+            .extra
             .iter()
             .map(|i| source_fields[*i].clone())
             .collect(),
@@ -290,6 +103,237 @@ pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
         crs_assumed,
         crs,
     })
+}
+
+/// Opens the layer's source, refusing special files (a FIFO would block GDAL's open
+/// forever while the output lock is held).
+fn open_source(spec: &InputSpec) -> Result<Dataset, IngestError> {
+    let open_error = |message: String| IngestError::Open {
+        layer: spec.kind.key(),
+        source_name: spec.source.clone(),
+        message,
+    };
+    if let Some(kind) = spec
+        .file
+        .as_deref()
+        .and_then(crate::config::special_file_kind)
+    {
+        return Err(open_error(format!(
+            "it is a {kind}, not a regular file or directory; refusing to open it"
+        )));
+    }
+    open(&spec.source).map_err(open_error)
+}
+
+/// The configured layer (or the only one), with the `where` filter applied, and the
+/// number of features it declares.
+fn pick_layer<'d>(ds: &'d Dataset, spec: &InputSpec) -> Result<(Layer<'d>, u64), IngestError> {
+    let key = spec.kind.key();
+    let names = layer_names(ds);
+    let layer_error = |message: String| IngestError::Layer {
+        layer: key,
+        source_name: spec.source.clone(),
+        message,
+        available: names.join(", "),
+    };
+    let mut layer = match &spec.layer {
+        Some(name) => ds
+            .layer_by_name(name)
+            .map_err(|_| layer_error(format!("no layer named '{name}'")))?,
+        None if names.len() == 1 => ds
+            .layer(0)
+            .map_err(|e| layer_error(format!("cannot read its layer: {e}")))?,
+        None => {
+            return Err(layer_error(format!(
+                "has {} layers; name one with inputs.{key}.layer",
+                names.len()
+            )))
+        }
+    };
+    let where_error = |filter: &str, message: String| IngestError::Pipeline {
+        key: format!("inputs.{key}.where"),
+        message: format!("GDAL rejects the filter '{filter}': {message}"),
+    };
+    if let Some(filter) = &spec.where_clause {
+        layer
+            .set_attribute_filter(filter)
+            .map_err(|e| where_error(filter, e.to_string()))?;
+    }
+    // Counting also prepares the filter on drivers that defer it to the first read
+    // (GeoPackage, PostGIS): an error here is a bad filter, not an empty layer.
+    let declared_features = layer.feature_count();
+    layer.reset_feature_reading();
+    let count_errors = take_gdal_errors();
+    if let (Some(filter), false) = (&spec.where_clause, count_errors.is_empty()) {
+        return Err(where_error(filter, count_errors.join("; ")));
+    }
+    Ok((layer, declared_features))
+}
+
+/// The source's CRS (configured, or the layer's own for native geometry) and the
+/// transformation to EPSG:4326 (none when the source already is).
+fn source_crs(
+    spec: &InputSpec,
+    layer: &Layer,
+) -> Result<(Option<SpatialRef>, Option<CoordTransform>), IngestError> {
+    let crs_error = |message: String| IngestError::Crs {
+        layer: spec.kind.key(),
+        source_name: spec.source.clone(),
+        message,
+    };
+    let srs = match &spec.crs {
+        Some(def) => Some(
+            SpatialRef::from_definition(def)
+                .map_err(|e| crs_error(format!("bad crs '{def}': {e}")))?,
+        ),
+        None if matches!(spec.geometry, GeometrySource::Native) => layer.spatial_ref(),
+        None => None,
+    };
+    let transform = srs
+        .as_ref()
+        .map(make_transform)
+        .transpose()
+        .map_err(crs_error)?
+        .flatten();
+    Ok((srs, transform))
+}
+
+/// Where each SPEC field, the geometry and the carried-through fields come from in the
+/// source layer.
+struct FieldPlan {
+    /// Per SPEC field (in [`crate::config::LayerKind::fields`] order): its source and the
+    /// default that replaces a blank value.
+    fields: Vec<(FieldSource, Option<String>)>,
+    /// Source columns of the geometry (x and y, or the WKT column); empty for native.
+    geometry_columns: Vec<usize>,
+    /// Source columns carried through to the outputs (hazards only).
+    extra: Vec<usize>,
+}
+
+impl FieldPlan {
+    /// Maps the SPEC fields to `source_fields`; a missing required field or a mapping to
+    /// a missing column is an error naming the key to fix.
+    fn new(
+        spec: &InputSpec,
+        layer_name: &str,
+        source_fields: &[String],
+    ) -> Result<FieldPlan, IngestError> {
+        let key = spec.kind.key();
+        let find = |name: &str| {
+            source_fields
+                .iter()
+                .position(|f| f.eq_ignore_ascii_case(name.trim()))
+        };
+        let field_error = |field: &str, spec_field: &str| {
+            IngestError::Field(Box::new(MissingField {
+                layer: key,
+                source_name: spec.source.clone(),
+                layer_name: layer_name.to_string(),
+                field: field.to_string(),
+                spec_field: spec_field.to_string(),
+                available: source_fields.join(", "),
+            }))
+        };
+        let mut used = vec![false; source_fields.len()];
+        let mut fields = Vec::new();
+        for field in spec.kind.fields() {
+            let name = field.name();
+            let mapped = spec.fields.get(name);
+            let wanted = mapped.map(String::as_str).unwrap_or(name);
+            let source = if wanted == "@fid" {
+                FieldSource::Fid
+            } else if let Some(i) = find(wanted) {
+                used[i] = true;
+                FieldSource::Index(i)
+            } else if mapped.is_some() {
+                // a mapping that names a missing column is a typo, never "field absent"
+                return Err(IngestError::Pipeline {
+                    key: format!("inputs.{key}.fields.{name}"),
+                    message: format!(
+                        "layer '{layer_name}' of '{}' has no field '{wanted}' (fields: {})",
+                        spec.source,
+                        source_fields.join(", ")
+                    ),
+                });
+            } else if let Some(d) = spec.defaults.get(name) {
+                FieldSource::Constant(d.clone())
+            } else if field.required() {
+                return Err(field_error(wanted, name));
+            } else {
+                FieldSource::Absent
+            };
+            fields.push((source, spec.defaults.get(name).cloned()));
+        }
+        let columns: Vec<(&String, &str)> = match &spec.geometry {
+            GeometrySource::Native => vec![],
+            GeometrySource::XY { x, y } => vec![(x, "x"), (y, "y")],
+            GeometrySource::Wkt(w) => vec![(w, "wkt")],
+        };
+        let mut geometry_columns = Vec::new();
+        for (name, what) in columns {
+            let i = find(name).ok_or_else(|| field_error(name, what))?;
+            used[i] = true;
+            geometry_columns.push(i);
+        }
+        let extra = if spec.kind == crate::config::LayerKind::Hazards {
+            (0..source_fields.len()).filter(|i| !used[*i]).collect()
+        } else {
+            Vec::new()
+        };
+        Ok(FieldPlan {
+            fields,
+            geometry_columns,
+            extra,
+        })
+    }
+
+    /// One feature as a raw record, its geometry in EPSG:4326.
+    fn read(
+        &self,
+        spec: &InputSpec,
+        feature: &gdal::vector::Feature,
+        transform: Option<&CoordTransform>,
+    ) -> RawFeature {
+        let values = self
+            .fields
+            .iter()
+            .map(|(src, default)| {
+                let value = match src {
+                    FieldSource::Index(i) => field_value(feature, *i),
+                    FieldSource::Fid => feature.fid().map(|f| AttrValue::Int(f as i64)),
+                    FieldSource::Constant(c) => Some(AttrValue::Text(c.clone())),
+                    FieldSource::Absent => None,
+                };
+                let blank = value.as_ref().is_none_or(|v| v.text().is_none());
+                match (blank, default) {
+                    (true, Some(d)) => Some(AttrValue::Text(d.clone())),
+                    _ => value,
+                }
+            })
+            .collect();
+        let extra = self
+            .extra
+            .iter()
+            .map(|i| field_value(feature, *i).and_then(|v| v.text()))
+            .collect();
+        let column = |k: usize| field_value(feature, self.geometry_columns[k]);
+        let (geometry, unclosed_rings) = match &spec.geometry {
+            GeometrySource::Native => native_geometry(feature.geometry()),
+            GeometrySource::XY { .. } => (xy_geometry(column(0), column(1)), 0),
+            GeometrySource::Wkt(_) => wkt_geometry(column(0)),
+        };
+        let geometry = match (transform, geometry) {
+            (Some(t), RawGeometry::Geo(g)) => transform_geometry(t, g),
+            (_, g) => g,
+        };
+        RawFeature {
+            fid: feature.fid(),
+            values,
+            extra,
+            geometry,
+            unclosed_rings,
+        }
+    }
 }
 
 fn describe_srs(srs: &SpatialRef) -> String {

@@ -132,7 +132,6 @@ fn repair_all(layer: &RawLayer) -> Vec<Option<Repaired>> {
         .collect()
 }
 
-
 impl LayerCheck<'_> {
     fn key(&self) -> &'static str {
         self.layer.kind.key()
@@ -467,7 +466,9 @@ impl LayerCheck<'_> {
                 continue;
             };
             out.push(Region {
-                name: self.text(f, Field::RegionName).unwrap_or_else(|| id.clone()),
+                name: self
+                    .text(f, Field::RegionName)
+                    .unwrap_or_else(|| id.clone()),
                 region_id: id,
                 parent_id: self.text(f, Field::ParentId),
                 geometry,
