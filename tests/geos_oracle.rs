@@ -157,14 +157,14 @@ fn per_hazard_and_national_land_agree_with_geos() {
         let m = geos_union(geos_remaining.into_iter()).map_or(0.0, |g| geos_area(&g));
         let tol = 1e-4 * geos_area(&u) + 0.01;
         assert!(
-            (land.national[regions::layer::ORIGINAL] - geos_area(&u)).abs() <= tol,
+            (land.national.original - geos_area(&u)).abs() <= tol,
             "seed {seed}: union"
         );
         assert!(
-            (land.national[regions::layer::REMAINING] - m).abs() <= tol,
+            (land.national.remaining - m).abs() <= tol,
             "seed {seed}: remaining land"
         );
         // Without regions every bit of land is outside.
-        assert!((land.outside[regions::layer::ORIGINAL] - geos_area(&u)).abs() <= tol);
+        assert!((land.outside.original - geos_area(&u)).abs() <= tol);
     }
 }

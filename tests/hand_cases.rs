@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use geo::{MultiPolygon, Point, Rect};
 use minefree::analysis::priority::{prioritise, score_and_rank, Priority};
-use minefree::analysis::regions::{land_by_region, layer};
+use minefree::analysis::regions::land_by_region;
 use minefree::analysis::release::account_hazards;
 use minefree::config::{Parameters, Weights};
 use minefree::geom::area::area_m2;
@@ -180,11 +180,11 @@ fn overlapping_hazards_released_once_count_land_once_and_cha_wins() {
     let (a, _) = account_hazards(&h, &r, day("2019-01-01"));
     let land = land_by_region(&h, &a, &[]);
     let n = land.national;
-    close(n[layer::ORIGINAL], area_m2(&rect(0., 0., 4., 2.)));
-    close(n[layer::REMAINING], area_m2(&rect(1., 0., 3., 2.)));
-    close(n[layer::REMAINING_CHA], area_m2(&rect(2., 0., 3., 2.)));
-    close(n[layer::CLEARED], area_m2(&rect(3., 0., 4., 2.)));
-    close(n[layer::REDUCED], 0.0);
+    close(n.original, area_m2(&rect(0., 0., 4., 2.)));
+    close(n.remaining, area_m2(&rect(1., 0., 3., 2.)));
+    close(n.remaining_cha, area_m2(&rect(2., 0., 3., 2.)));
+    close(n.cleared, area_m2(&rect(3., 0., 4., 2.)));
+    close(n.reduced, 0.0);
     // Per record the cleared strip counts in both, as the SPEC's per-hazard rule says.
     close(a[0].cleared_m2, area_m2(&rect(3., 0., 4., 2.)));
     close(a[1].cleared_m2, area_m2(&rect(3., 0., 4., 2.)));
@@ -212,18 +212,12 @@ fn hazard_across_a_boundary_is_split_and_land_outside_goes_to_outside() {
     ];
     let (a, _) = account_hazards(&h, &[], day("2019-01-01"));
     let land = land_by_region(&h, &a, &regions);
+    close(land.regions[0].original, area_m2(&rect(0., 0., 1., 1.)));
     close(
-        land.regions[0][layer::ORIGINAL],
-        area_m2(&rect(0., 0., 1., 1.)),
-    );
-    close(
-        land.regions[1][layer::ORIGINAL],
+        land.regions[1].original,
         area_m2(&rect(1., 0., 3., 1.)) + area_m2(&rect(9., 0., 10., 1.)),
     );
-    close(
-        land.outside[layer::ORIGINAL],
-        area_m2(&rect(10., 0., 12., 1.)),
-    );
+    close(land.outside.original, area_m2(&rect(10., 0., 12., 1.)));
     use minefree::analysis::regions::Place;
     assert_eq!(land.hazard_region, vec![Place::Region(1), Place::Region(1)]);
     assert!(land
@@ -511,7 +505,7 @@ fn land_ledger_of_a_story_by_hand() {
     assert_eq!(span, (2018, 2024), "R0 does not apply");
     let a = |x0: f64, x1: f64| area_m2(&rect(x0, 0., x1, 2.));
     let u = area_m2(&rect(20., 0., 21., 1.));
-    let remaining = land.regions[0][layer::REMAINING];
+    let remaining = land.regions[0].remaining;
     close(remaining, a(2., 5.));
     let rows = land.ledger.as_ref().unwrap().regions[0].rows(remaining);
     let want: Vec<Want> = vec![
@@ -595,8 +589,8 @@ fn land_ledger_split_by_a_region_boundary_by_hand() {
     let (land, _) = ledger_of(&hazards, &releases, &regions, "2024-06-30");
     let a = |x0: f64, x1: f64| area_m2(&rect(x0, 0., x1, 2.));
     let ledger = land.ledger.as_ref().unwrap();
-    let east = ledger.regions[0].rows(land.regions[0][layer::REMAINING]);
-    let west = ledger.regions[1].rows(land.regions[1][layer::REMAINING]);
+    let east = ledger.regions[0].rows(land.regions[0].remaining);
+    let west = ledger.regions[1].rows(land.regions[1].remaining);
     let e0 = a(3., 4.);
     assert_ledger(
         &east,
@@ -666,7 +660,7 @@ fn land_ledger_mixed_methods_and_a_release_that_applies_to_one_record_only() {
     let (land, span) = ledger_of(&hazards, &releases, &[region], "2020-06-30");
     assert_eq!(span, (2018, 2020));
     let a = |x0: f64, x1: f64| area_m2(&rect(x0, 0., x1, 2.));
-    let remaining = land.regions[0][layer::REMAINING];
+    let remaining = land.regions[0].remaining;
     close(remaining, 0.0);
     let rows = land.ledger.as_ref().unwrap().regions[0].rows(remaining);
     assert_ledger(

@@ -150,25 +150,7 @@ fn check_input(
         .table("defaults", problems)
         .map(|t| string_map(t, &s.key("defaults"), &known, false, problems))
         .unwrap_or_default();
-    let x = s.string("x", problems);
-    let y = s.string("y", problems);
-    let wkt = s.string("wkt", problems);
-    let geometry = match (x, y, wkt) {
-        (None, None, None) => GeometrySource::Native,
-        (Some(x), Some(y), None) => GeometrySource::XY { x, y },
-        (None, None, Some(w)) => GeometrySource::Wkt(w),
-        (_, _, Some(_)) => {
-            problems.push(problem(
-                &s.key("wkt"),
-                "give either wkt or x and y, not both",
-            ));
-            GeometrySource::Native
-        }
-        _ => {
-            problems.push(problem(&s.key("x"), "x and y must be given together"));
-            GeometrySource::Native
-        }
-    };
+    let geometry = geometry_source(&mut s, problems);
     if let Some(def) = &crs {
         if let Err(message) = check_crs(def) {
             problems.push(problem(&s.key("crs"), message));
@@ -211,6 +193,29 @@ fn check_input(
         defaults,
         geometry,
     })
+}
+
+/// Where the layer's geometry comes from: native, `x` + `y`, or `wkt`.
+fn geometry_source(s: &mut Section, problems: &mut Vec<Problem>) -> GeometrySource {
+    let x = s.string("x", problems);
+    let y = s.string("y", problems);
+    let wkt = s.string("wkt", problems);
+    match (x, y, wkt) {
+        (None, None, None) => GeometrySource::Native,
+        (Some(x), Some(y), None) => GeometrySource::XY { x, y },
+        (None, None, Some(w)) => GeometrySource::Wkt(w),
+        (_, _, Some(_)) => {
+            problems.push(problem(
+                &s.key("wkt"),
+                "give either wkt or x and y, not both",
+            ));
+            GeometrySource::Native
+        }
+        _ => {
+            problems.push(problem(&s.key("x"), "x and y must be given together"));
+            GeometrySource::Native
+        }
+    }
 }
 
 /// A table of SPEC field name → text; keys must be SPEC fields of the layer.
@@ -372,38 +377,7 @@ fn check_scenarios(
         let factor = s.number("rate_factor", problems);
         let finish_by = s.date("finish_by", problems);
         s.finish(problems);
-        let rate = match (factor, finish_by) {
-            (Some(f), None) if f > 0.0 && f.is_finite() => Some(ScenarioRate::Factor(f)),
-            (Some(f), None) => {
-                problems.push(problem(
-                    &format!("{key}.rate_factor"),
-                    format!("{f} must be a number above 0"),
-                ));
-                None
-            }
-            (None, Some(d)) if d > as_of => Some(ScenarioRate::FinishBy(d)),
-            (None, Some(d)) => {
-                problems.push(problem(
-                    &format!("{key}.finish_by"),
-                    format!("{d} is not after the as-of date {as_of}"),
-                ));
-                None
-            }
-            (Some(_), Some(_)) => {
-                problems.push(problem(
-                    &key,
-                    "give either rate_factor or finish_by, not both",
-                ));
-                None
-            }
-            (None, None) => {
-                let given = t.contains_key("rate_factor") || t.contains_key("finish_by");
-                if !given {
-                    problems.push(problem(&key, "missing: give rate_factor or finish_by"));
-                }
-                None
-            }
-        };
+        let rate = scenario_rate(&key, t, factor, finish_by, as_of, problems);
         if let (true, Some(rate)) = (valid && name != CURRENT_SCENARIO, rate) {
             out.push(Scenario {
                 name: name.clone(),
@@ -414,6 +388,49 @@ fn check_scenarios(
     all.finish(problems);
     out.sort_by(|a, b| a.name.cmp(&b.name));
     out
+}
+
+/// A scenario's rate from its `rate_factor` or `finish_by` (exactly one, valid).
+fn scenario_rate(
+    key: &str,
+    t: &Table,
+    factor: Option<f64>,
+    finish_by: Option<NaiveDate>,
+    as_of: NaiveDate,
+    problems: &mut Vec<Problem>,
+) -> Option<ScenarioRate> {
+    match (factor, finish_by) {
+        (Some(f), None) if f > 0.0 && f.is_finite() => Some(ScenarioRate::Factor(f)),
+        (Some(f), None) => {
+            problems.push(problem(
+                &format!("{key}.rate_factor"),
+                format!("{f} must be a number above 0"),
+            ));
+            None
+        }
+        (None, Some(d)) if d > as_of => Some(ScenarioRate::FinishBy(d)),
+        (None, Some(d)) => {
+            problems.push(problem(
+                &format!("{key}.finish_by"),
+                format!("{d} is not after the as-of date {as_of}"),
+            ));
+            None
+        }
+        (Some(_), Some(_)) => {
+            problems.push(problem(
+                key,
+                "give either rate_factor or finish_by, not both",
+            ));
+            None
+        }
+        (None, None) => {
+            let given = t.contains_key("rate_factor") || t.contains_key("finish_by");
+            if !given {
+                problems.push(problem(key, "missing: give rate_factor or finish_by"));
+            }
+            None
+        }
+    }
 }
 
 /// Checks that GDAL understands a CRS definition (`EPSG:32642`, WKT, PROJ string…).
