@@ -9,6 +9,8 @@ use minefree::cli::{Cli, Command, LogFormat};
 use minefree::config::{load_pipeline, Overrides};
 use minefree::pipeline::{run, Mode};
 
+mod synth;
+
 fn init_logging(cli: &Cli) {
     let level = match (cli.quiet, cli.verbose) {
         (true, _) => "warn",
@@ -57,7 +59,7 @@ fn main() -> ExitCode {
             };
         }
         Command::Synth { scale, seed, out } => {
-            return match minefree::synth::generate(scale, seed, &out) {
+            return match synth::generate(scale, seed, &out) {
                 Ok(()) => {
                     println!(
                         "minefree: synthetic data in {}; run it with: minefree run {}",
