@@ -29,8 +29,8 @@
 //! * [`geography`]: the country frame (metres ↔ lon/lat), provinces, front line,
 //!   valleys, and the shapes records are drawn with (local frames, star-shaped rings).
 //! * [`records`]: hazards, releases, settlements and accidents.
-//! * [`write`]: the records as [`Table`](minefree::report::Table)s, the GeoPackage and
-//!   `pipeline.toml`.
+//! * [`write`](mod@write): the records as [`Table`](minefree::report::Table)s, the
+//!   GeoPackage and `pipeline.toml`.
 
 mod geography;
 mod records;

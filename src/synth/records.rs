@@ -4,7 +4,7 @@
 //!
 //! Input: the scale and seed; output: a [`Gen`] holding the [`Country`] and the records,
 //! in country metres (centres) and lon/lat degrees (geometries). Dates lie in 2004 … the
-//! as-of date [`AS_OF`](super::AS_OF), a few deliberately missing or in the future.
+//! as-of date [`AS_OF`], a few deliberately missing or in the future.
 //! Every draw comes from the one RNG in a fixed order (see [`super`]); a helper
 //! that takes `rng` draws exactly where the code it came from did.
 
