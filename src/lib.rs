@@ -38,4 +38,3 @@ pub mod pipeline;
 pub mod progress;
 pub mod qa;
 pub mod report;
-pub mod synth;

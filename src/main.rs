@@ -1,13 +1,19 @@
 //! The `minefree` binary: parse the command line, start logging, call the library, and
 //! map the outcome to the SPEC §6 exit status (0 ok, 1 run failed, 2 bad invocation or
 //! pipeline file, 3 QA errors with `fail_on = "error"`).
+//!
+//! It also holds [`synth`], the generator behind `minefree synth`: benchmarks and trials
+//! need it, the pipeline does not, so it is not part of the library.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
 use minefree::cli::{Cli, Command, LogFormat};
 use minefree::config::{load_pipeline, Overrides};
-use minefree::pipeline::{run, Mode};
+use minefree::pipeline::{run, Mode, Outcome, RunError};
+
+mod synth;
 
 fn init_logging(cli: &Cli) {
     let level = match (cli.quiet, cli.verbose) {
@@ -43,48 +49,59 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let (path, overrides, mode) = match cli.command {
-        Command::Inspect { source } => {
-            return match minefree::ingest::inspect(&source) {
-                Ok(text) => {
-                    print!("{text}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("minefree: {e}");
-                    ExitCode::from(1)
-                }
-            };
-        }
-        Command::Synth { scale, seed, out } => {
-            return match minefree::synth::generate(scale, seed, &out) {
-                Ok(()) => {
-                    println!(
-                        "minefree: synthetic data in {}; run it with: minefree run {}",
-                        out.display(),
-                        out.join("pipeline.toml").display()
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("minefree: {e}");
-                    ExitCode::from(1)
-                }
-            };
-        }
+    match cli.command {
+        Command::Inspect { source } => inspect_source(&source),
+        Command::Synth { scale, seed, out } => generate_synthetic(scale, seed, &out),
         Command::Run {
             pipeline,
             as_of,
             output,
-        } => (pipeline, Overrides { as_of, output }, Mode::Run),
+        } => run_pipeline(&pipeline, Overrides { as_of, output }, Mode::Run),
         Command::Validate {
             pipeline,
             as_of,
             output,
-        } => (pipeline, Overrides { as_of, output }, Mode::Validate),
-    };
+        } => run_pipeline(&pipeline, Overrides { as_of, output }, Mode::Validate),
+    }
+}
+
+/// `minefree inspect`: the source's layers on stdout (1 when it cannot be read).
+fn inspect_source(source: &str) -> ExitCode {
+    match minefree::ingest::inspect(source) {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("minefree: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `minefree synth`: a synthetic data set in `out` (1 when it cannot be written).
+fn generate_synthetic(scale: f64, seed: u64, out: &Path) -> ExitCode {
+    match synth::generate(scale, seed, out) {
+        Ok(()) => {
+            println!(
+                "minefree: synthetic data in {}; run it with: minefree run {}",
+                out.display(),
+                out.join("pipeline.toml").display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("minefree: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `minefree run` and `minefree validate`: load and check the pipeline file (2 when it
+/// is wrong), run it, and print where the outputs are and what they say.
+fn run_pipeline(path: &Path, overrides: Overrides, mode: Mode) -> ExitCode {
     let today = chrono::Local::now().date_naive();
-    let mut pipeline = match load_pipeline(&path, &overrides, today) {
+    let mut pipeline = match load_pipeline(path, &overrides, today) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("minefree: {e}");
@@ -102,52 +119,63 @@ fn main() -> ExitCode {
     }
     match run(&pipeline, mode) {
         Ok(outcome) => {
-            let errors = outcome
-                .findings
-                .iter()
-                .filter(|f| f.severity == minefree::model::Severity::Error)
-                .count();
-            let output = outcome
-                .output
-                .canonicalize()
-                .unwrap_or(outcome.output.clone());
-            println!("minefree: outputs in {}", output.display());
-            for f in &outcome.files {
-                println!("  {}", output.join(f).display());
-            }
-            let stages: Vec<String> = outcome
-                .timings_s
-                .iter()
-                .map(|(name, secs)| format!("{name} {secs:.2}s"))
-                .collect();
-            println!("minefree: stages: {}", stages.join(", "));
-            if let Some(n) = &outcome.national {
-                let f = &n.figures;
-                println!(
-                    "minefree: land: {:.0} m² recorded, {:.0} m² remaining ({:.0} CHA), {:.0} m² released ({:.0} cleared, {:.0} reduced, {:.0} cancelled); {} hazards to clear",
-                    f.original_m2, f.remaining_m2, f.remaining_cha_m2, f.released_m2, f.cleared_m2, f.reduced_m2, f.cancelled_m2, n.hazards
-                );
-            }
-            println!(
-                "minefree: {} QA finding(s), {errors} error(s); exit status {}",
-                outcome.findings.len(),
-                outcome.exit_status
-            );
+            print_summary(&outcome);
             ExitCode::from(outcome.exit_status as u8)
         }
         Err(e) => {
-            let mut message = format!("minefree: run failed, previous outputs left untouched: {e}");
-            let mut source = std::error::Error::source(&e);
-            while let Some(s) = source {
-                // thiserror messages often print their cause already ("X: X" otherwise)
-                let cause = s.to_string();
-                if !message.contains(&cause) {
-                    message.push_str(&format!(": {cause}"));
-                }
-                source = s.source();
-            }
-            eprintln!("{message}");
+            eprintln!("{}", failure_message(&e));
             ExitCode::from(if e.is_pipeline_mistake() { 2 } else { 1 })
         }
     }
+}
+
+/// The end-of-run lines on stdout: output files, stage times, national land figures and
+/// QA counts.
+fn print_summary(outcome: &Outcome) {
+    let errors = outcome
+        .findings
+        .iter()
+        .filter(|f| f.severity == minefree::model::Severity::Error)
+        .count();
+    let output = outcome
+        .output
+        .canonicalize()
+        .unwrap_or(outcome.output.clone());
+    println!("minefree: outputs in {}", output.display());
+    for f in &outcome.files {
+        println!("  {}", output.join(f).display());
+    }
+    let stages: Vec<String> = outcome
+        .timings_s
+        .iter()
+        .map(|(name, secs)| format!("{name} {secs:.2}s"))
+        .collect();
+    println!("minefree: stages: {}", stages.join(", "));
+    if let Some(n) = &outcome.national {
+        let f = &n.figures;
+        println!(
+            "minefree: land: {:.0} m² recorded, {:.0} m² remaining ({:.0} CHA), {:.0} m² released ({:.0} cleared, {:.0} reduced, {:.0} cancelled); {} hazards to clear",
+            f.original_m2, f.remaining_m2, f.remaining_cha_m2, f.released_m2, f.cleared_m2, f.reduced_m2, f.cancelled_m2, n.hazards
+        );
+    }
+    println!(
+        "minefree: {} QA finding(s), {errors} error(s); exit status {}",
+        outcome.findings.len(),
+        outcome.exit_status
+    );
+}
+
+/// A failed run in one line: the error and each cause it does not already print.
+fn failure_message(e: &RunError) -> String {
+    let mut message = format!("minefree: run failed, previous outputs left untouched: {e}");
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        // thiserror messages often print their cause already ("X: X" otherwise)
+        let cause = s.to_string();
+        if !message.contains(&cause) {
+            message.push_str(&format!(": {cause}"));
+        }
+        source = s.source();
+    }
+    message
 }

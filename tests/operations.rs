@@ -336,7 +336,12 @@ fn changes_since_the_last_run_list_what_moved() {
 fn synthetic_country_gives_identical_csvs_on_one_and_two_threads() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("synth");
-    minefree::synth::generate(0.5, 3, &data).expect("synthetic data");
+    let synth = Command::new(bin())
+        .args(["--quiet", "synth", "--scale", "0.5", "--seed", "3", "--out"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(synth.status.success(), "{synth:?}");
     let pipeline = data.join("pipeline.toml");
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     assert_eq!(
