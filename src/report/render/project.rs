@@ -7,13 +7,8 @@
 //! geometry kind) and the data extent (the union of their geometries' bounding boxes,
 //! [`data_extent`]). Nothing here reads the pipeline or the clock.
 //!
-//! Output: one row in `qgis_projects(name TEXT PRIMARY KEY, metadata BLOB, content
-//! BLOB)`, the table QGIS 3.22 creates with plain SQLite (`QgsGeoPackageProjectStorage`;
-//! it is not registered in `gpkg_contents` nor `gpkg_extensions`, and neither is it
-//! here): `name` = `minefree`; `metadata` = the JSON text QGIS writes
-//! (`last_modified_time`, `last_modified_user`); `content` = the `.qgz` archive as
-//! lower-case hex *text* (QGIS writes `QByteArray::toHex()` and reads the column back
-//! with `sqlite3_column_text` + `fromHex`). The archive holds one `minefree.qgs`.
+//! Output: the `.qgs` document ([`project_xml`]); `report::write::project` stores it,
+//! zipped, in the GeoPackage's `qgis_projects` table.
 //!
 //! The `.qgs` follows what QGIS 3.22 itself writes (learned by saving such a project with
 //! PyQGIS into a GeoPackage), trimmed to the elements that carry something; QGIS fills
@@ -37,14 +32,13 @@
 //! (when `region_summary` is among the tables); `validate` writes none.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use chrono::NaiveDate;
-use gdal::vector::sql::Dialect;
 use geo::BoundingRect;
 
 use super::html::esc;
-use super::{styles, zip, GeometryKind, ReportError, Table};
+use super::qml as styles;
+use crate::report::{GeometryKind, Table};
 
 /// The project's name in `qgis_projects` (the `projectName` of its URI).
 pub const PROJECT_NAME: &str = "minefree";
@@ -188,68 +182,15 @@ impl<'a> ProjectInputs<'a> {
             .collect()
     }
 
-    fn has(&self, name: &str) -> bool {
+    /// Whether the table `name` is among the layers.
+    pub fn has(&self, name: &str) -> bool {
         self.layers.iter().any(|l| l.0 == name)
     }
 }
 
-/// Writes the project into the GeoPackage at `path` (closed, with its layers and styles
-/// written); returns whether one was written (only for `run` outputs).
-pub fn write_project(path: &Path, inputs: &ProjectInputs) -> Result<bool, ReportError> {
-    if !inputs.has("region_summary") {
-        return Ok(false);
-    }
-    let qgs = project_xml(inputs);
-    let qgz = zip::stored_zip(
-        &[(&format!("{PROJECT_NAME}.qgs"), qgs.as_bytes())],
-        inputs.origin.as_of,
-    );
-    let what = format!("the QGIS project in {}", path.display());
-    let err = super::gpkg::gdal_err(&what);
-    let ds = super::gpkg::open_for_update(path).map_err(&err)?;
-    let statements = [
-        "CREATE TABLE qgis_projects(name TEXT PRIMARY KEY, metadata BLOB, content BLOB)"
-            .to_string(),
-        format!(
-            "INSERT INTO qgis_projects VALUES ({}, {}, '{}')",
-            sql_text(PROJECT_NAME),
-            sql_text(&metadata_json(inputs.origin.as_of)),
-            hex(&qgz)
-        ),
-    ];
-    for sql in &statements {
-        // Neither statement returns rows; GDAL hands them to SQLite as they are.
-        ds.execute_sql(sql, None, Dialect::DEFAULT).map_err(&err)?;
-    }
-    ds.close().map_err(&err)?;
-    Ok(true)
-}
-
-/// The `metadata` column as QGIS writes it (its spacing included).
-fn metadata_json(as_of: NaiveDate) -> String {
-    format!(
-        r#"{{"last_modified_time": "{}", "last_modified_user": "minefree" }}"#,
-        timestamp(as_of)
-    )
-}
-
 /// The fixed time stamp of every date in the project: the as-of day at midnight.
-fn timestamp(as_of: NaiveDate) -> String {
+pub(crate) fn timestamp(as_of: NaiveDate) -> String {
     format!("{}T00:00:00", as_of.format("%Y-%m-%d"))
-}
-
-/// An SQL string literal.
-fn sql_text(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
-}
-
-/// Lower-case hex, as `QByteArray::toHex`.
-fn hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
 }
 
 // ---------------------------------------------------------------------------------------
@@ -912,7 +853,7 @@ mod tests {
     }
 
     #[test]
-    fn same_inputs_same_bytes_and_qgis_metadata() {
+    fn same_inputs_same_bytes() {
         let a = project_xml(&inputs(vec![(
             "region_summary",
             GeometryKind::MultiPolygon,
@@ -923,12 +864,5 @@ mod tests {
         )]));
         assert_eq!(a, b);
         assert!(a.contains(r#"saveDateTime="2026-06-30T00:00:00""#));
-        let as_of = NaiveDate::from_ymd_opt(2026, 6, 30).expect("date");
-        assert_eq!(
-            metadata_json(as_of),
-            r#"{"last_modified_time": "2026-06-30T00:00:00", "last_modified_user": "minefree" }"#
-        );
-        assert_eq!(hex(&[0, 0xab, 0x10]), "00ab10");
-        assert_eq!(sql_text("it's"), "'it''s'");
     }
 }

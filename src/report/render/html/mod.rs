@@ -28,12 +28,12 @@ use geo::{BoundingRect, Coord, InteriorPoint, LineString, MultiPolygon, Rect};
 
 mod outlook;
 
-use super::styles::{Rgb, CHA_RGB, SHA_RGB};
-use super::ReportError;
+use super::qml::{Rgb, CHA_RGB, SHA_RGB};
 use crate::analysis::priority::MIN_REMAINING_M2;
 use crate::analysis::{HazardRow, RegionRow, Summary};
 use crate::config::Pipeline;
 use crate::model::{Finding, Inputs, Severity, Status};
+use crate::report::ReportError;
 
 /// What the HTML report shows.
 pub struct ReportContext<'a> {

@@ -20,7 +20,7 @@ use super::{
 use crate::analysis::ledger::LedgerRow;
 use crate::analysis::plan::{ScenarioRow, NATIONAL};
 use crate::analysis::{RegionRow, Summary};
-use crate::report::styles::Rgb;
+use crate::report::render::qml::Rgb;
 
 /// Outline of the "land added" bars.
 const ADDED_RGB: Rgb = (120, 120, 120);
