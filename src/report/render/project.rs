@@ -350,20 +350,6 @@ fn layer_tree(
     s
 }
 
-/// The body of the default stored style of `layer` (the children of the QML's `<qgis>`
-/// element) and whether it enables labels; `None` for a layer without a style.
-fn embedded_style(layer: &str) -> Option<(String, bool)> {
-    let style = styles::styles_for(&[layer])
-        .into_iter()
-        .find(|s| s.default)?;
-    let qml = style.qml;
-    let start = qml.find("<qgis ")?;
-    let body_start = start + qml[start..].find('>')? + 1;
-    let body_end = qml.rfind("</qgis>")?;
-    let labels = qml[start..body_start].contains(r#"labelsEnabled="1""#);
-    Some((qml[body_start..body_end].trim().to_string(), labels))
-}
-
 /// One `<maplayer>`: the OGR layer `name` of the GeoPackage with its default style.
 fn map_layer(name: &str, kind: GeometryKind) -> String {
     let (geometry, wkb) = match kind {
@@ -373,7 +359,7 @@ fn map_layer(name: &str, kind: GeometryKind) -> String {
     };
     let spatial = kind != GeometryKind::None;
     let (style, labels) = if spatial {
-        embedded_style(name).unwrap_or_default()
+        styles::default_body(name).unwrap_or_default()
     } else {
         (String::new(), false)
     };

@@ -28,7 +28,10 @@ use geo::{BoundingRect, Coord, InteriorPoint, LineString, MultiPolygon, Rect};
 
 mod outlook;
 
-use super::qml::{Rgb, CHA_RGB, SHA_RGB};
+use super::palette::{
+    hex as rgb, Rgb, CANCELLED_RGB, CHA_OUTLINE_RGB, CHA_RGB, CLEARED_RGB, NO_LAND_RGB,
+    REDUCED_RGB, RELEASED_RAMP_PAGE as RELEASED_RAMP, SHA_OUTLINE_RGB, SHA_RGB,
+};
 use crate::analysis::priority::MIN_REMAINING_M2;
 use crate::analysis::{HazardRow, RegionRow, Summary};
 use crate::config::Pipeline;
@@ -60,23 +63,6 @@ const TOP_PRIORITIES: usize = 20;
 
 /// Width of every chart, pixels.
 const CHART_W: f64 = 960.0;
-
-/// Regions where no hazard land was ever recorded (neutral, not a % released class).
-const NO_LAND_RGB: Rgb = (224, 224, 224);
-
-/// Colours of released land by method (cancelled, reduced, cleared).
-const CANCELLED_RGB: Rgb = (166, 206, 227);
-const REDUCED_RGB: Rgb = (31, 120, 180);
-const CLEARED_RGB: Rgb = (51, 160, 44);
-
-/// Region shades by % released (same classes as the QGIS style, low → high).
-const RELEASED_RAMP: [Rgb; 5] = [
-    (244, 165, 130),
-    (253, 219, 199),
-    (254, 240, 190),
-    (209, 229, 170),
-    (166, 217, 106),
-];
 
 /// Writes `report.html` into `dir`.
 pub fn write_report(dir: &Path, ctx: &ReportContext) -> Result<(), ReportError> {
@@ -201,10 +187,6 @@ fn pct(x: Option<f64>) -> String {
 
 fn opt<T: std::fmt::Display>(x: Option<T>) -> String {
     x.map_or_else(|| "–".to_string(), |v| v.to_string())
-}
-
-fn rgb((r, g, b): Rgb) -> String {
-    format!("#{r:02x}{g:02x}{b:02x}")
 }
 
 /// A table cell: HTML (already escaped) and whether it is numeric.
@@ -533,8 +515,8 @@ fn map_section(ctx: &ReportContext) -> String {
     let status_of = |h: &HazardRow| ctx.inputs.hazards[h.index].status;
     for status in [Status::Sha, Status::Cha] {
         let (fill, stroke) = match status {
-            Status::Cha => (CHA_RGB, (120, 10, 10)),
-            Status::Sha => (SHA_RGB, (150, 80, 0)),
+            Status::Cha => (CHA_RGB, CHA_OUTLINE_RGB),
+            Status::Sha => (SHA_RGB, SHA_OUTLINE_RGB),
         };
         let style = format!(
             "fill=\"{}\" stroke=\"{}\" stroke-width=\"0.6\"",

@@ -15,28 +15,14 @@ use chrono::{Datelike, NaiveDate};
 
 use super::{
     classed, esc, legend, m2, nice_ceiling, num, opt, rgb, table, text, trim_number, Cell,
-    ReportContext, CANCELLED_RGB, CHART_W, CLEARED_RGB, REDUCED_RGB,
+    ReportContext, CHART_W,
 };
 use crate::analysis::ledger::LedgerRow;
 use crate::analysis::plan::{ScenarioRow, NATIONAL};
 use crate::analysis::{RegionRow, Summary};
-use crate::report::render::qml::Rgb;
-
-/// Outline of the "land added" bars.
-const ADDED_RGB: Rgb = (120, 120, 120);
-
-/// Line colours of the scenarios, in scenario order (`current` first when it sorts so).
-const SCENARIO_RGB: [Rgb; 6] = [
-    (31, 31, 31),
-    (217, 95, 2),
-    (117, 112, 179),
-    (27, 158, 119),
-    (231, 41, 138),
-    (166, 118, 29),
-];
-
-/// Deadline line colour.
-const DEADLINE_RGB: Rgb = (200, 0, 0);
+use crate::report::render::palette::{
+    Rgb, ADDED_RGB, CANCELLED_RGB, CLEARED_RGB, DEADLINE_RGB, PAST_RGB, REDUCED_RGB, SCENARIO_RGB,
+};
 
 /// The burn-down charts look this many years past D at most.
 const HORIZON_YEARS: i32 = 50;
@@ -264,7 +250,7 @@ pub(super) fn outlook_section(ctx: &ReportContext) -> String {
         .iter()
         .map(|name| (scenario_colour(&names, name), format!("scenario {name}")))
         .collect();
-    items.push(((90, 90, 90), "remaining at each year end".to_string()));
+    items.push((PAST_RGB, "remaining at each year end".to_string()));
     items.push((DEADLINE_RGB, "deadline".to_string()));
     let refs: Vec<(Rgb, &str)> = items.iter().map(|(c, t)| (*c, t.as_str())).collect();
     s.push_str(&legend(&refs));
