@@ -7,6 +7,7 @@
 
 pub mod area;
 pub mod distance;
+pub mod figures;
 pub mod interior;
 pub mod ledger;
 pub mod overlay;

@@ -36,9 +36,13 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 use geo::BoundingRect;
 
-use super::html::esc;
 use super::qml as styles;
 use crate::report::{GeometryKind, Table};
+
+/// XML-escapes `text` (quick-xml's escaper: `<`, `>`, `&`, `'`, `"`).
+fn esc(text: &str) -> std::borrow::Cow<'_, str> {
+    quick_xml::escape::escape(text)
+}
 
 /// The project's name in `qgis_projects` (the `projectName` of its URI).
 pub const PROJECT_NAME: &str = "minefree";
