@@ -145,9 +145,8 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
     }
 
-    /// A small run whose ids and names contain markup.
-    fn hostile_page() -> String {
-        let as_of = d("2026-06-30");
+    /// Inputs whose ids and names contain markup.
+    fn hostile_inputs() -> Inputs {
         let hazard = Hazard {
             hazard_id: "HZ-<1>&\"x\"".into(),
             status: Status::Cha,
@@ -173,7 +172,7 @@ mod tests {
             release_id: "R2".into(),
             ..r1.clone()
         };
-        let inputs = Inputs {
+        Inputs {
             hazards: vec![hazard],
             releases: vec![r1, r2],
             regions: vec![Region {
@@ -191,7 +190,16 @@ mod tests {
                 location: point!(x: 0.25, y: 0.15),
             }],
             ..Default::default()
-        };
+        }
+    }
+
+    /// The analysis of `inputs` as of `as_of` with the default parameters.
+    fn summary_of(
+        inputs: &Inputs,
+        as_of: NaiveDate,
+        deadlines: &Deadlines,
+        scenarios: &[crate::config::Scenario],
+    ) -> Summary {
         let params = Parameters::default();
         let window_start = as_of - chrono::Duration::days(730);
         let (accounts, _) =
@@ -216,6 +224,19 @@ mod tests {
             &params,
             as_of,
         );
+        let outlook = crate::analysis::Outlook {
+            as_of,
+            window_days: 730,
+            deadlines,
+            scenarios,
+        };
+        summarise(inputs, accounts, &land, prio, &outlook)
+    }
+
+    /// A small run whose ids and names contain markup.
+    fn hostile_page() -> String {
+        let as_of = d("2026-06-30");
+        let inputs = hostile_inputs();
         let deadlines = Deadlines {
             national: Some(d("2030-01-01")),
             ..Default::default()
@@ -224,13 +245,7 @@ mod tests {
             name: "current".into(),
             rate: crate::config::ScenarioRate::Factor(1.0),
         }];
-        let outlook = crate::analysis::Outlook {
-            as_of,
-            window_days: 730,
-            deadlines: &deadlines,
-            scenarios: &scenarios,
-        };
-        let summary = summarise(&inputs, accounts, &land, prio, &outlook);
+        let summary = summary_of(&inputs, as_of, &deadlines, &scenarios);
         let pipeline = Pipeline {
             path: "/somewhere/<evil>.toml".into(),
             sha256: "abc".into(),
@@ -238,7 +253,7 @@ mod tests {
             output: "/tmp/x".into(),
             fail_on: FailOn::Never,
             inputs: vec![],
-            parameters: params,
+            parameters: Parameters::default(),
             deadlines: deadlines.clone(),
             scenarios,
         };

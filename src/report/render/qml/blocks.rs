@@ -3,8 +3,8 @@
 //!
 //! A [`Symbol`] is a QGIS symbol (`fill`, `marker`, `line`) of symbol layers; a
 //! [`Renderer`] is a categorized, graduated or rule-based `renderer-v2` over symbols; a
-//! [`Labeling`] is QGIS's simple labeling. [`body`] writes a renderer and its labeling
-//! as the children of a `<qgis>` element (what a project embeds per layer) and
+//! [`Labeling`] is QGIS's simple labeling. [`write_body`] writes a renderer and its
+//! labeling as the children of a `<qgis>` element (what a project embeds per layer) and
 //! [`document`] writes the whole QML file around them.
 
 use std::io;
@@ -485,7 +485,9 @@ pub struct Style {
     pub labels: Option<Labeling>,
 }
 
-fn write_body(w: &mut Xml, style: &Style) -> io::Result<()> {
+/// Writes the children of the QML's `<qgis>` element (renderer, labeling, blending):
+/// what a QGIS project embeds in its `<maplayer>`.
+pub fn write_body(w: &mut Xml, style: &Style) -> io::Result<()> {
     write_renderer(w, &style.renderer)?;
     text(w, "\n")?;
     if let Some(labels) = &style.labels {
@@ -495,14 +497,6 @@ fn write_body(w: &mut Xml, style: &Style) -> io::Result<()> {
     element(w, "blendMode", &[], |w| text(w, "0"))?;
     element(w, "featureBlendMode", &[], |w| text(w, "0"))?;
     element(w, "layerOpacity", &[], |w| text(w, "1"))
-}
-
-/// The children of the QML's `<qgis>` element (renderer, labeling, blending): what a
-/// QGIS project embeds in its `<maplayer>`.
-pub fn body(style: &Style) -> String {
-    let mut w = Writer::new(Vec::new());
-    write_body(&mut w, style).expect("writing to a Vec cannot fail");
-    into_string(w)
 }
 
 /// A complete QML document.

@@ -102,12 +102,13 @@ pub fn styles_for(layers: &[&str]) -> Vec<StoredStyle> {
         .collect()
 }
 
-/// The body of the default style of `layer` (the children of the QML's `<qgis>`
-/// element) and whether it enables labels; `None` for a layer without a style.
-pub fn default_body(layer: &str) -> Option<(String, bool)> {
-    let &(.., build) = STYLES.iter().find(|s| s.0 == layer && s.3)?;
-    let style = build();
-    Some((blocks::body(&style), style.labels.is_some()))
+/// The default style of `layer` (what a QGIS project embeds); `None` for a layer
+/// without a style.
+pub fn default_style(layer: &str) -> Option<Style> {
+    STYLES
+        .iter()
+        .find(|s| s.0 == layer && s.3)
+        .map(|&(.., build)| build())
 }
 
 /// Five equal classes over `0..=100` with the colours of `ramp` (low → high).
@@ -388,13 +389,13 @@ mod tests {
                 .filter(|s| s.layer == layer && s.default)
                 .count();
             assert_eq!(n, 1, "{layer}");
-            assert!(default_body(layer).is_some(), "{layer}");
+            assert!(default_style(layer).is_some(), "{layer}");
         }
     }
 
     #[test]
     fn unknown_layers_get_no_style() {
         assert!(styles_for(&["something_else"]).is_empty());
-        assert!(default_body("something_else").is_none());
+        assert!(default_style("something_else").is_none());
     }
 }
