@@ -527,8 +527,16 @@ mod tests {
         roxmltree::Document::parse_with_options(xml, options).expect("well-formed XML")
     }
 
+    /// The texts of the elements named `tag`, in document order.
+    fn texts_of<'a>(doc: &'a roxmltree::Document, tag: &str) -> Vec<&'a str> {
+        doc.descendants()
+            .filter(|n| n.has_tag_name(tag))
+            .filter_map(|n| n.text())
+            .collect()
+    }
+
     #[test]
-    fn layers_come_top_first_with_relative_sources_and_their_styles() {
+    fn layers_come_top_first_with_relative_sources() {
         let xml = project_xml(&inputs(vec![
             ("remaining_hazards", GeometryKind::MultiPolygon),
             ("region_summary", GeometryKind::MultiPolygon),
@@ -538,12 +546,7 @@ mod tests {
             ("changes", GeometryKind::MultiPolygon),
         ]));
         let doc = parse(&xml);
-        let named = |tag: &str| -> Vec<&str> {
-            doc.descendants()
-                .filter(|n| n.has_tag_name(tag))
-                .filter_map(|n| n.text())
-                .collect()
-        };
+        let named = |tag: &str| texts_of(&doc, tag);
         let order = [
             "priority_tasks",
             "remaining_hazards",
@@ -570,6 +573,16 @@ mod tests {
             tree_layer("priority_tasks").attribute("checked"),
             Some("Qt::Checked")
         );
+    }
+
+    #[test]
+    fn layers_embed_their_styles_and_titles_are_escaped() {
+        let xml = project_xml(&inputs(vec![
+            ("remaining_hazards", GeometryKind::MultiPolygon),
+            ("region_summary", GeometryKind::MultiPolygon),
+        ]));
+        let doc = parse(&xml);
+        let named = |tag: &str| texts_of(&doc, tag);
         let absolute = doc.descendants().find(|n| n.has_tag_name("Absolute"));
         assert_eq!(absolute.and_then(|n| n.text()), Some("false"));
         let hazards = doc
