@@ -3,9 +3,11 @@
 //!
 //! `html` renders `report.html` from the templates in `templates/` (minijinja, HTML
 //! autoescape); `qml` renders the QGIS styles and `project` the QGIS project, both with
-//! an XML writer; `palette` holds every colour the page and the styles share.
+//! an XML writer (`xml`: quick-xml, shared); `palette` holds every colour the page and the
+//! styles share.
 
 pub mod html;
 pub mod palette;
 pub mod project;
 pub mod qml;
+pub mod xml;

@@ -235,6 +235,11 @@ mod tests {
 
     /// A small run whose ids and names contain markup.
     fn hostile_page() -> String {
+        hostile_page_with(None)
+    }
+
+    /// The same run with counts of changes since a previous one.
+    fn hostile_page_with(changes: Option<&BTreeMap<String, usize>>) -> String {
         let as_of = d("2026-06-30");
         let inputs = hostile_inputs();
         let deadlines = Deadlines {
@@ -269,7 +274,7 @@ mod tests {
             inputs: &inputs,
             summary: &summary,
             findings: &findings,
-            changes: None,
+            changes,
         })
     }
 
@@ -341,6 +346,17 @@ mod tests {
         for fetch in ["src=", "href=", "url(", "@import"] {
             assert!(!page.contains(fetch), "{fetch} would fetch a resource");
         }
+    }
+
+    #[test]
+    fn changes_since_the_last_run_are_listed_in_words() {
+        let none = hostile_page();
+        assert!(none.contains("<p>No previous run in this output directory.</p>"));
+        let same = hostile_page_with(Some(&BTreeMap::new()));
+        assert!(same.contains("<p>Nothing changed since the last run.</p>"));
+        let counts = BTreeMap::from([("hazard/area_changed".to_string(), 3)]);
+        let changed = hostile_page_with(Some(&counts));
+        assert!(changed.contains("<ul><li>hazard area changed: 3</li></ul>"));
     }
 
     #[test]

@@ -36,11 +36,10 @@ use std::io;
 
 use chrono::NaiveDate;
 use geo::BoundingRect;
-use quick_xml::events::{BytesText, Event};
 use quick_xml::Writer;
 
-use super::qml::blocks::{element, empty, into_string, text, Xml};
 use super::qml::{self, blocks};
+use super::xml::{doctype, element, empty, into_string, text, Xml};
 use crate::report::{GeometryKind, Table};
 
 mod layout;
@@ -254,9 +253,7 @@ pub fn project_xml(inputs: &ProjectInputs) -> String {
 fn document(w: &mut Xml, inputs: &ProjectInputs) -> io::Result<()> {
     let origin = inputs.origin;
     let stamp = timestamp(origin.as_of);
-    let doc = BytesText::from_escaped("qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'");
-    w.write_event(Event::DocType(doc))?;
-    text(w, "\n")?;
+    doctype(w)?;
     let attrs = [
         ("version", "3.22.0-Białowieża"),
         ("projectname", origin.file_name),
@@ -501,6 +498,7 @@ const MAP_LAYER_ATTRS: [(&str, &str); 16] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::render::xml::parse;
 
     fn inputs(layers: Vec<(&'static str, GeometryKind)>) -> ProjectInputs<'static> {
         ProjectInputs {
@@ -517,14 +515,6 @@ mod tests {
                 ymax: 39.5,
             }),
         }
-    }
-
-    fn parse(xml: &str) -> roxmltree::Document<'_> {
-        let options = roxmltree::ParsingOptions {
-            allow_dtd: true,
-            ..Default::default()
-        };
-        roxmltree::Document::parse_with_options(xml, options).expect("well-formed XML")
     }
 
     /// The texts of the elements named `tag`, in document order.

@@ -9,44 +9,10 @@
 
 use std::io;
 
-use quick_xml::events::{BytesText, Event};
 use quick_xml::Writer;
 
 use crate::report::render::palette::{Rgb, MARKER_OUTLINE_RGB};
-
-/// The XML writer every function here writes to.
-pub type Xml = Writer<Vec<u8>>;
-
-/// An element with `attrs` whose children `inner` writes.
-pub fn element(
-    w: &mut Xml,
-    name: &str,
-    attrs: &[(&str, &str)],
-    inner: impl FnOnce(&mut Xml) -> io::Result<()>,
-) -> io::Result<()> {
-    w.create_element(name)
-        .with_attributes(attrs.iter().copied())
-        .write_inner_content(inner)?;
-    Ok(())
-}
-
-/// An empty element with `attrs`.
-pub fn empty(w: &mut Xml, name: &str, attrs: &[(&str, &str)]) -> io::Result<()> {
-    w.create_element(name)
-        .with_attributes(attrs.iter().copied())
-        .write_empty()?;
-    Ok(())
-}
-
-/// Escaped text.
-pub fn text(w: &mut Xml, text: &str) -> io::Result<()> {
-    w.write_event(Event::Text(BytesText::new(text)))
-}
-
-/// The UTF-8 text of a finished writer.
-pub fn into_string(w: Xml) -> String {
-    String::from_utf8(w.into_inner()).expect("the writer is given only UTF-8 text")
-}
+use crate::report::render::xml::{doctype, element, empty, into_string, text, Xml};
 
 /// A QGIS colour string `r,g,b,a`.
 pub fn color((r, g, b): Rgb, alpha: u8) -> String {
@@ -508,9 +474,7 @@ pub fn document(style: &Style) -> String {
         ("styleCategories", "Symbology|Labeling"),
         ("labelsEnabled", enabled),
     ];
-    let doc = BytesText::from_escaped("qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'");
-    let written = w.write_event(Event::DocType(doc)).and_then(|()| {
-        text(&mut w, "\n")?;
+    let written = doctype(&mut w).and_then(|()| {
         element(&mut w, "qgis", &attrs, |w| {
             text(w, "\n")?;
             write_body(w, style)?;

@@ -272,6 +272,7 @@ fn findings_by_severity() -> Style {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::render::xml::parse;
 
     const LAYERS: [&str; 4] = [
         "remaining_hazards",
@@ -292,14 +293,7 @@ mod tests {
         let styles = styles_for(&LAYERS);
         assert_eq!(styles.len(), 5);
         for s in &styles {
-            let doc = roxmltree::Document::parse_with_options(
-                &s.qml,
-                roxmltree::ParsingOptions {
-                    allow_dtd: true,
-                    ..Default::default()
-                },
-            )
-            .unwrap_or_else(|e| panic!("{}: {e}", s.name));
+            let doc = parse(&s.qml);
             assert!(s.name.chars().count() <= 30, "{} too long", s.name);
             assert!(s.qml.starts_with("<!DOCTYPE qgis"));
             assert!(doc.root_element().has_tag_name("qgis"));
@@ -322,14 +316,6 @@ mod tests {
             .find(|s| s.default)
             .expect("one default per layer")
             .qml
-    }
-
-    fn parse(qml: &str) -> roxmltree::Document<'_> {
-        let options = roxmltree::ParsingOptions {
-            allow_dtd: true,
-            ..Default::default()
-        };
-        roxmltree::Document::parse_with_options(qml, options).expect("xml")
     }
 
     #[test]
