@@ -5,10 +5,10 @@
 //! `tables` turns analysis rows into [`Table`]s (the SPEC §5 columns, in order, with the
 //! rounding documented in the README) and `changes` compares them with the previous run.
 //! The rest is in two halves:
-//! * [`write`]: everything that puts bytes on disk: the GeoPackage (`gpkg`, and the
+//! * [`write`](mod@write): everything that puts bytes on disk: the GeoPackage (`gpkg`, and the
 //!   stored `styles` and `project`), CSV and Parquet (`files`), `run.json`, and the
 //!   staging directory and its swap (`output`). Only this half touches GDAL.
-//! * [`render`]: documents made from results that are already computed: `report.html`
+//! * [`render`](mod@render): documents made from results that are already computed: `report.html`
 //!   from templates (`html`), the QGIS styles (`qml`) and project (`project`) as XML,
 //!   and the one `palette` both use. Rendering computes no figure a user reads.
 //!

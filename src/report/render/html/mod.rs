@@ -8,7 +8,7 @@
 //! The page is rendered by minijinja from the templates in `../templates/`
 //! (`report.html`, which includes `outlook.html` and imports `macros.html`; CSS in
 //! `report.css`), compiled in with `include_str!`, with HTML autoescape on: every text
-//! from the data is escaped by the engine. The templates receive a [`page::Page`] of
+//! from the data is escaped by the engine. The templates receive a `page::Page` of
 //! plain text prepared here: `sections` (totals, regions, progress, priorities, changes,
 //! QA) and `outlook` (ledger, outlook) format the analysis' figures (`format`), `map`
 //! and `charts` render the SVG charts, escaping their text with the engine's escaper,
