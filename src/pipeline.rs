@@ -381,11 +381,9 @@ fn analyse(
 }
 
 fn log_qa(findings: &[Finding]) {
-    let mut by_check: std::collections::BTreeMap<(Severity, &str), usize> = Default::default();
-    for f in findings {
-        *by_check.entry((f.severity, f.check.as_str())).or_default() += 1;
-    }
+    let by_check = analysis::figures::qa_counts(findings).by_severity_and_check();
     for ((severity, check), n) in by_check.iter().rev() {
+        let check = check.as_str();
         match severity {
             Severity::Info => info!(check, count = n, "QA info"),
             _ => tracing::warn!(

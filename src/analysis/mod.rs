@@ -5,6 +5,7 @@
 //! (`distance`). The pipeline times each stage; this module only assembles the
 //! per-hazard and per-region rows that `report` writes.
 
+pub mod figures;
 pub mod ledger;
 pub mod plan;
 pub mod priority;

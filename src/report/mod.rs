@@ -3,19 +3,25 @@
 //! output directory in one step.
 //!
 //! `tables` turns analysis rows into [`Table`]s (the SPEC §5 columns, in order, with the
-//! rounding documented in the README); `gpkg` and `files` write them; `output` does the
-//! staging and the swap.
+//! rounding documented in the README) and `changes` compares them with the previous run.
+//! The rest is in two halves:
+//! * [`write`](mod@write): everything that puts bytes on disk: the GeoPackage (`gpkg`, and the
+//!   stored `styles` and `project`), CSV and Parquet (`files`), `run.json`, and the
+//!   staging directory and its swap (`output`). Only this half touches GDAL.
+//! * [`render`](mod@render): documents made from results that are already computed: `report.html`
+//!   from templates (`html`), the QGIS styles (`qml`) and project (`project`) as XML,
+//!   and the one `palette` both use. Rendering computes no figure a user reads.
+//!
+//! The modules are re-exported here under their old paths (`report::gpkg`,
+//! `report::html`, …) for the pipeline.
 
 pub mod changes;
-pub mod files;
-pub mod gpkg;
-pub mod html;
-pub mod output;
-pub mod project;
-pub mod run_json;
-pub mod styles;
+pub mod render;
 pub mod tables;
-pub mod zip;
+pub mod write;
+
+pub use render::html;
+pub use write::{files, gpkg, output, project, run_json, styles, zip};
 
 use chrono::NaiveDate;
 

@@ -10,6 +10,7 @@
 use super::{GeometryKind, Table, Values};
 use crate::analysis::ledger::LedgerRow;
 use crate::analysis::plan::PlanRow;
+use crate::analysis::priority::Priority;
 use crate::analysis::progress::Forecast;
 use crate::analysis::{HazardRow, RegionRow, Summary};
 use crate::model::{finding_order, Finding, Inputs};
@@ -72,78 +73,34 @@ pub fn priority_tasks(inputs: &Inputs, summary: &Summary) -> Table {
 fn hazard_table(name: &'static str, inputs: &Inputs, rows: &[&HazardRow]) -> Table {
     let mut t = Table::new(name, GeometryKind::MultiPolygon);
     let hazard = |r: &HazardRow| &inputs.hazards[r.index];
-    let text = |f: &dyn Fn(&HazardRow) -> Option<String>| {
-        Values::Text(rows.iter().map(|r| f(r)).collect())
-    };
-    let real =
-        |f: &dyn Fn(&HazardRow) -> Option<f64>| Values::Real(rows.iter().map(|r| f(r)).collect());
-    let int =
-        |f: &dyn Fn(&HazardRow) -> Option<i64>| Values::Int(rows.iter().map(|r| f(r)).collect());
-    t.push("hazard_id", text(&|r| Some(hazard(r).hazard_id.clone())));
+    t.push(
+        "hazard_id",
+        opt_texts(rows, |r| Some(hazard(r).hazard_id.clone())),
+    );
     t.push(
         "status",
-        text(&|r| Some(hazard(r).status.as_str().to_string())),
+        opt_texts(rows, |r| Some(hazard(r).status.as_str().to_string())),
     );
     t.push(
         "hazard_type",
-        text(&|r| hazard(r).hazard_type.map(|h| h.as_str().to_string())),
-    );
-    t.push("region_id", text(&|r| Some(r.region_id.clone())));
-    t.push("original_m2", real(&|r| area(r.account.original_m2)));
-    t.push("remaining_m2", real(&|r| area(r.account.remaining_m2)));
-    t.push("released_m2", real(&|r| area(r.account.released_m2)));
-    t.push("cleared_m2", real(&|r| area(r.account.cleared_m2)));
-    t.push("reduced_m2", real(&|r| area(r.account.reduced_m2)));
-    t.push("cancelled_m2", real(&|r| area(r.account.cancelled_m2)));
-    let settlement = |r: &HazardRow| {
-        r.priority
-            .as_ref()
-            .and_then(|p| p.nearest)
-            .map(|i| &inputs.settlements[i])
-    };
-    t.push(
-        "nearest_settlement_id",
-        text(&|r| settlement(r).map(|s| s.settlement_id.clone())),
-    );
-    t.push(
-        "nearest_settlement",
-        text(&|r| settlement(r).map(|s| s.name.clone())),
-    );
-    t.push(
-        "distance_m",
-        real(&|r| {
-            r.priority
-                .as_ref()
-                .and_then(|p| p.distance_m)
-                .map(|d| round_to(d, 2))
+        opt_texts(rows, |r| {
+            hazard(r).hazard_type.map(|h| h.as_str().to_string())
         }),
     );
+    t.push("region_id", opt_texts(rows, |r| Some(r.region_id.clone())));
+    t.push("original_m2", reals(rows, |r| area(r.account.original_m2)));
     t.push(
-        "settlements_within",
-        int(&|r| r.priority.as_ref().map(|p| p.settlements_within as i64)),
+        "remaining_m2",
+        reals(rows, |r| area(r.account.remaining_m2)),
     );
+    t.push("released_m2", reals(rows, |r| area(r.account.released_m2)));
+    t.push("cleared_m2", reals(rows, |r| area(r.account.cleared_m2)));
+    t.push("reduced_m2", reals(rows, |r| area(r.account.reduced_m2)));
     t.push(
-        "population_within",
-        int(&|r| r.priority.as_ref().map(|p| p.population_within as i64)),
+        "cancelled_m2",
+        reals(rows, |r| area(r.account.cancelled_m2)),
     );
-    t.push(
-        "accidents_within",
-        int(&|r| r.priority.as_ref().map(|p| p.accidents_within as i64)),
-    );
-    let factor = |f: fn(&crate::analysis::priority::Priority) -> f64| {
-        Values::Real(
-            rows.iter()
-                .map(|r| r.priority.as_ref().map(|p| round_to(f(p), 6)))
-                .collect(),
-        )
-    };
-    t.push("f_proximity", factor(|p| p.f_proximity));
-    t.push("f_people", factor(|p| p.f_people));
-    t.push("f_accidents", factor(|p| p.f_accidents));
-    t.push("f_status", factor(|p| p.f_status));
-    t.push("f_type", factor(|p| p.f_type));
-    t.push("score", real(&|r| r.priority.as_ref().map(|p| p.score)));
-    t.push("rank", int(&|r| r.priority.as_ref().map(|p| p.rank as i64)));
+    push_priority_columns(&mut t, inputs, rows);
     for (k, field) in inputs.hazard_extra_fields.iter().enumerate() {
         // The geometry and feature-id columns of the GeoPackage (`geom`, `fid`) and of
         // GeoParquet (`geometry`) are taken too.
@@ -156,7 +113,10 @@ fn hazard_table(name: &'static str, inputs: &Inputs, rows: &[&HazardRow]) -> Tab
         } else {
             field.clone()
         };
-        t.push(&name, text(&|r| hazard(r).extra.get(k).cloned().flatten()));
+        t.push(
+            &name,
+            opt_texts(rows, |r| hazard(r).extra.get(k).cloned().flatten()),
+        );
     }
     t.geometry = rows
         .iter()
@@ -166,6 +126,62 @@ fn hazard_table(name: &'static str, inputs: &Inputs, rows: &[&HazardRow]) -> Tab
         })
         .collect();
     t
+}
+
+/// A text column of `rows` (NULL where `f` gives `None`).
+fn opt_texts(rows: &[&HazardRow], f: impl Fn(&HazardRow) -> Option<String>) -> Values {
+    Values::Text(rows.iter().map(|r| f(r)).collect())
+}
+
+/// A real column of `rows`.
+fn reals(rows: &[&HazardRow], f: impl Fn(&HazardRow) -> Option<f64>) -> Values {
+    Values::Real(rows.iter().map(|r| f(r)).collect())
+}
+
+/// An integer column of `rows`.
+fn ints(rows: &[&HazardRow], f: impl Fn(&HazardRow) -> Option<i64>) -> Values {
+    Values::Int(rows.iter().map(|r| f(r)).collect())
+}
+
+/// The R8–R9 columns: nearest settlement, counts within the radius, factors, score, rank.
+fn push_priority_columns(t: &mut Table, inputs: &Inputs, rows: &[&HazardRow]) {
+    let settlement = |r: &HazardRow| {
+        r.priority
+            .as_ref()
+            .and_then(|p| p.nearest)
+            .map(|i| &inputs.settlements[i])
+    };
+    t.push(
+        "nearest_settlement_id",
+        opt_texts(rows, |r| settlement(r).map(|s| s.settlement_id.clone())),
+    );
+    t.push(
+        "nearest_settlement",
+        opt_texts(rows, |r| settlement(r).map(|s| s.name.clone())),
+    );
+    let priority =
+        |f: fn(&Priority) -> Option<f64>| reals(rows, move |r| r.priority.as_ref().and_then(f));
+    let count = |f: fn(&Priority) -> i64| ints(rows, move |r| r.priority.as_ref().map(f));
+    t.push(
+        "distance_m",
+        priority(|p| p.distance_m.map(|d| round_to(d, 2))),
+    );
+    t.push("settlements_within", count(|p| p.settlements_within as i64));
+    t.push("population_within", count(|p| p.population_within as i64));
+    t.push("accidents_within", count(|p| p.accidents_within as i64));
+    t.push(
+        "f_proximity",
+        priority(|p| Some(round_to(p.f_proximity, 6))),
+    );
+    t.push("f_people", priority(|p| Some(round_to(p.f_people, 6))));
+    t.push(
+        "f_accidents",
+        priority(|p| Some(round_to(p.f_accidents, 6))),
+    );
+    t.push("f_status", priority(|p| Some(round_to(p.f_status, 6))));
+    t.push("f_type", priority(|p| Some(round_to(p.f_type, 6))));
+    t.push("score", priority(|p| Some(p.score)));
+    t.push("rank", count(|p| p.rank as i64));
 }
 
 /// `region_summary` (by `region_id`).

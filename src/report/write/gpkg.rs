@@ -13,7 +13,7 @@ use gdal::vector::{
 };
 use gdal::DriverManager;
 
-use super::{GeometryKind, ReportError, Table, Values};
+use crate::report::{GeometryKind, ReportError, Table, Values};
 
 /// Turns a GDAL error while writing `what` into a [`ReportError`] (GDAL's words).
 pub(super) fn gdal_err(what: &str) -> impl Fn(gdal::errors::GdalError) -> ReportError + '_ {

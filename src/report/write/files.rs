@@ -13,7 +13,7 @@ use std::path::Path;
 use gdal::vector::ToGdal;
 use polars::prelude::*;
 
-use super::{ReportError, Table, Values};
+use crate::report::{GeometryKind, ReportError, Table, Values};
 
 fn table_error(path: &Path) -> impl Fn(PolarsError) -> ReportError + '_ {
     move |e| ReportError::Table {
@@ -137,7 +137,7 @@ pub fn geo_metadata(table: &Table) -> serde_json::Value {
         }
     }
     let types: Vec<&str> = match table.geometry_kind {
-        super::GeometryKind::MultiPolygon => vec!["MultiPolygon"],
+        GeometryKind::MultiPolygon => vec!["MultiPolygon"],
         _ => vec![],
     };
     let mut column = serde_json::json!({

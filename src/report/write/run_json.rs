@@ -36,13 +36,15 @@ pub fn qa_counts(findings: &[Finding]) -> Value {
     let mut by_severity: BTreeMap<&str, usize> = [("info", 0), ("warning", 0), ("error", 0)]
         .into_iter()
         .collect();
-    let mut by_check: BTreeMap<String, usize> = BTreeMap::new();
-    for f in findings {
-        *by_severity.entry(f.severity.as_str()).or_default() += 1;
-        *by_check
-            .entry(format!("{}/{}", f.severity.as_str(), f.check))
-            .or_default() += 1;
+    let counts = crate::analysis::figures::qa_counts(findings);
+    for (severity, n) in &counts.by_severity {
+        by_severity.insert(severity.as_str(), *n);
     }
+    let by_check: BTreeMap<String, usize> = counts
+        .by_severity_and_check()
+        .into_iter()
+        .map(|((severity, check), n)| (format!("{}/{check}", severity.as_str()), n))
+        .collect();
     json!({ "by_severity": by_severity, "by_check": by_check })
 }
 

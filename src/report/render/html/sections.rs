@@ -1,0 +1,258 @@
+//! The page's tables and figure cards, prepared from the analysis results: national
+//! totals, regions, progress, priorities, changes and QA. Every figure comes from
+//! `analysis` (the QA counts from `analysis::figures`); here it is only formatted.
+
+use std::collections::BTreeMap;
+
+use super::format::{km2, m2, opt, pct, thousands};
+use super::page::{
+    classed, num, text, Card, Cell, Change, Priorities, Progress, Qa, Table, Totals,
+};
+use super::ReportContext;
+use crate::analysis::figures::qa_counts;
+use crate::analysis::{HazardRow, RegionRow, Summary};
+use crate::model::{Finding, Severity};
+
+/// Rows in the priority table.
+pub const TOP_PRIORITIES: usize = 20;
+
+/// The words and class of a place's "on track" state.
+fn track(on_track: Option<bool>) -> (&'static str, &'static str) {
+    match on_track {
+        Some(true) => ("on track", "ok"),
+        Some(false) => ("behind", "late"),
+        None => ("no deadline", "none"),
+    }
+}
+
+/// National cards and the sentence on the rate.
+pub fn totals(ctx: &ReportContext) -> Totals {
+    let n = &ctx.summary.national;
+    let (f, p) = (&n.figures, &n.progress);
+    let cards = vec![
+        Card::new(km2(f.original_m2), "hazard land recorded"),
+        Card::new(km2(f.remaining_m2), "remaining"),
+        Card::new(km2(f.remaining_cha_m2), "remaining CHA (confirmed)"),
+        Card::new(km2(f.remaining_sha_m2), "remaining SHA (suspected)"),
+        Card::new(pct(f.pct_released()), "released"),
+        Card::new(km2(f.cleared_m2), "cleared"),
+        Card::new(km2(f.reduced_m2), "reduced"),
+        Card::new(km2(f.cancelled_m2), "cancelled"),
+        Card::new(thousands(n.hazards as f64), "hazards with land remaining"),
+        Card::new(
+            thousands(n.population_near_hazards as f64),
+            "people in settlements near them",
+        ),
+    ];
+    Totals {
+        cards,
+        window_days: ctx.pipeline.parameters.window_days,
+        window: km2(p.released_window_m2),
+        rate: km2(p.rate_m2_per_year),
+        projected: opt(p.forecast.projected_completion),
+        deadline: opt(p.deadline),
+        status: track(p.forecast.on_track).0,
+    }
+}
+
+/// Regions by remaining land, most first (ties by region_id), so the work is on top.
+pub fn regions_by_remaining(summary: &Summary) -> Vec<&RegionRow> {
+    let mut rows: Vec<&RegionRow> = summary.regions.iter().collect();
+    rows.sort_by(|a, b| {
+        b.figures
+            .remaining_m2
+            .total_cmp(&a.figures.remaining_m2)
+            .then_with(|| a.region_id.cmp(&b.region_id))
+    });
+    rows
+}
+
+/// The table under the region bars.
+pub fn regions_table(rows: &[&RegionRow]) -> Table {
+    let body = rows
+        .iter()
+        .map(|r| {
+            let f = &r.figures;
+            vec![
+                text(&r.region_id),
+                text(&r.name),
+                num(thousands(r.hazards as f64)),
+                num(m2(f.original_m2)),
+                num(m2(f.remaining_cha_m2)),
+                num(m2(f.remaining_sha_m2)),
+                num(m2(f.cleared_m2)),
+                num(m2(f.reduced_m2)),
+                num(m2(f.cancelled_m2)),
+                num(pct(f.pct_released())),
+            ]
+        })
+        .collect();
+    let headers = [
+        "Region",
+        "Name",
+        "Hazards#",
+        "Original#",
+        "Remaining CHA#",
+        "Remaining SHA#",
+        "Cleared#",
+        "Reduced#",
+        "Cancelled#",
+        "Released#",
+    ];
+    Table::new(&headers, body)
+}
+
+/// Projected completion of every region, then the nation.
+pub fn progress(ctx: &ReportContext) -> Progress {
+    let places = ctx.summary.regions.iter();
+    let rows = places
+        .chain(std::iter::once(&ctx.summary.national))
+        .map(|r| {
+            let p = &r.progress;
+            let (status, class) = track(p.forecast.on_track);
+            let years = p.forecast.years_to_complete.map(|y| format!("{y:.1}"));
+            vec![
+                text(&r.region_id),
+                text(&r.name),
+                num(m2(r.figures.remaining_m2)),
+                num(m2(p.released_window_m2)),
+                num(m2(p.rate_m2_per_year)),
+                num(opt(years)),
+                text(&opt(p.forecast.projected_completion)),
+                text(&opt(p.deadline)),
+                classed(status, class),
+            ]
+        })
+        .collect();
+    let headers = [
+        "Region",
+        "Name",
+        "Remaining#",
+        "Released in window#",
+        "Rate per year#",
+        "Years to complete#",
+        "Projected completion",
+        "Deadline",
+        "Status",
+    ];
+    Progress {
+        window_days: ctx.pipeline.parameters.window_days,
+        table: Table::new(&headers, rows),
+    }
+}
+
+/// Hazards with a rank, by rank.
+pub fn ranked(summary: &Summary) -> Vec<(u64, &HazardRow)> {
+    let mut out: Vec<(u64, &HazardRow)> = summary
+        .hazards
+        .iter()
+        .filter_map(|h| h.priority.as_ref().map(|p| (p.rank, h)))
+        .collect();
+    out.sort_by_key(|(rank, h)| (*rank, h.index));
+    out
+}
+
+/// One row of the priority table.
+fn priority_row(ctx: &ReportContext, rank: u64, h: &HazardRow) -> Option<Vec<Cell>> {
+    let p = h.priority.as_ref()?;
+    let hz = &ctx.inputs.hazards[h.index];
+    let nearest = p.nearest.map(|i| ctx.inputs.settlements[i].name.as_str());
+    let factor = |x: f64| num(format!("{x:.3}"));
+    Some(vec![
+        num(rank.to_string()),
+        text(&hz.hazard_id),
+        text(hz.status.as_str()),
+        text(hz.hazard_type.map_or("–", |t| t.as_str())),
+        text(&h.region_id),
+        num(m2(h.account.remaining_m2)),
+        text(nearest.unwrap_or("–")),
+        num(opt(p.distance_m.map(thousands))),
+        num(thousands(p.settlements_within as f64)),
+        num(thousands(p.population_within as f64)),
+        num(p.accidents_within.to_string()),
+        factor(p.f_proximity),
+        factor(p.f_people),
+        factor(p.f_accidents),
+        factor(p.f_status),
+        factor(p.f_type),
+        num(format!("{:.2}", p.score)),
+    ])
+}
+
+/// The top priorities with every factor.
+pub fn priorities(ctx: &ReportContext) -> Priorities {
+    let rows: Vec<Vec<Cell>> = ranked(ctx.summary)
+        .into_iter()
+        .take(TOP_PRIORITIES)
+        .filter_map(|(rank, h)| priority_row(ctx, rank, h))
+        .collect();
+    let headers = [
+        "Rank#",
+        "Hazard",
+        "Status",
+        "Type",
+        "Region",
+        "Remaining#",
+        "Nearest settlement",
+        "Distance (m)#",
+        "Settle\u{ad}ments within#",
+        "Popu\u{ad}lation within#",
+        "Acci\u{ad}dents within#",
+        "f_proximity#",
+        "f_people#",
+        "f_accidents#",
+        "f_status#",
+        "f_type#",
+        "Score#",
+    ];
+    let params = &ctx.pipeline.parameters;
+    let w = &params.weights;
+    Priorities {
+        top: TOP_PRIORITIES,
+        weights: [w.proximity, w.people, w.accidents, w.status, w.hazard_type]
+            .map(|x| x.to_string()),
+        radius_m: params.radius_m.to_string(),
+        table: (!rows.is_empty()).then(|| Table::new(&headers, rows)),
+    }
+}
+
+/// The counts of changes since the last run (`kind/change` → n), in words.
+pub fn changes(changes: &BTreeMap<String, usize>) -> Vec<Change> {
+    changes
+        .iter()
+        .map(|(what, n)| Change {
+            what: what.replace(['/', '_'], " "),
+            n: *n,
+        })
+        .collect()
+}
+
+/// QA finding counts by severity (cards) and by check (table).
+pub fn qa(findings: &[Finding]) -> Qa {
+    let counts = qa_counts(findings);
+    let cards = [Severity::Error, Severity::Warning, Severity::Info]
+        .into_iter()
+        .map(|sev| Card {
+            value: counts.of(sev).to_string(),
+            label: sev.as_str().to_string(),
+            class: sev.as_str(),
+        })
+        .collect();
+    let rows: Vec<Vec<Cell>> = counts
+        .by_check
+        .iter()
+        .map(|((sev, check, layer), n)| {
+            vec![
+                classed(sev.0.as_str(), sev.0.as_str()),
+                text(check.as_str()),
+                text(layer),
+                num(n.to_string()),
+            ]
+        })
+        .collect();
+    let headers = ["Severity", "Check", "Layer", "Findings#"];
+    Qa {
+        cards,
+        table: (!rows.is_empty()).then(|| Table::new(&headers, rows)),
+    }
+}
