@@ -3,7 +3,7 @@
 //! `ingest` (GDAL, one dataset per thread) → `qa` → `release` (R3–R4) → `regions`
 //! (R5–R6) → `priority` (R8–R9) → `progress` (R10) → `report`. `validate` stops after
 //! `qa` and writes only the QA outputs. Outputs are staged and swapped in at the end
-//! (`report::output`), so a failed run leaves the previous outputs untouched.
+//! (`report::write::output`), so a failed run leaves the previous outputs untouched.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -16,10 +16,10 @@ use crate::analysis::{self, ledger, priority, regions, release};
 use crate::config::{ConfigError, FailOn, Pipeline, Problem};
 use crate::ingest::{self, IngestError, RawLayer};
 use crate::model::{Finding, Inputs, Severity};
-use crate::report::run_json::{run_json, InputRecord};
-use crate::report::{
-    self, changes, files, gpkg, html, output, project, styles, tables, ReportError, Table,
-};
+use crate::report::render::{html, project};
+use crate::report::write::run_json::{run_json, InputRecord};
+use crate::report::write::{output, write_outputs, Output};
+use crate::report::{self, changes, tables, ReportError};
 
 /// Why a run failed (exit status 1).
 #[derive(Debug, thiserror::Error)]
@@ -181,7 +181,12 @@ pub fn run(pipeline: &Pipeline, mode: Mode) -> Result<Outcome, RunError> {
     let staging = output::begin(&pipeline.output)?;
     let result = run_staged(pipeline, mode, &staging.dir, &mut timer);
     match result {
-        Ok((files, findings, national, records)) => {
+        Ok(Staged {
+            files,
+            findings,
+            national,
+            records,
+        }) => {
             let exit_status = exit_status(pipeline.fail_on, &findings);
             let mut files = files;
             files.push("run.json".to_string());
@@ -231,12 +236,17 @@ fn exit_status(fail_on: FailOn, findings: &[Finding]) -> i32 {
     }
 }
 
-type Staged = (
-    Vec<String>,
-    Vec<Finding>,
-    Option<analysis::RegionRow>,
-    Vec<InputRecord>,
-);
+/// What a run leaves in the staging directory, for run.json.
+struct Staged {
+    /// The files written.
+    files: Vec<String>,
+    /// Every QA finding.
+    findings: Vec<Finding>,
+    /// The national row (none for `validate`).
+    national: Option<analysis::RegionRow>,
+    /// The inputs read, with the records used.
+    records: Vec<InputRecord>,
+}
 
 fn run_staged(
     pipeline: &Pipeline,
@@ -268,26 +278,30 @@ fn run_staged(
     // The raw features are no longer needed once checked: free them before the analysis.
     drop(layers);
 
-    let mut out_tables: Vec<(Table, bool)> = Vec::new();
+    let mut out_tables: Vec<Output> = Vec::new();
+    let csv = |table| Output { table, csv: true };
     if mode == Mode::Run {
         let (summary, analysis_findings) = analyse(pipeline, &inputs, timer);
         findings.extend(analysis_findings);
-        out_tables.push((tables::remaining_hazards(&inputs, &summary), false));
-        out_tables.push((tables::region_summary(&summary), true));
-        out_tables.push((tables::priority_tasks(&inputs, &summary), true));
-        out_tables.push((tables::qa_findings(&findings), true));
-        out_tables.push((tables::release_history(&summary), true));
-        out_tables.push((tables::scenarios(&summary), true));
-        out_tables.push((tables::work_plan(&summary), true));
+        out_tables.push(Output {
+            table: tables::remaining_hazards(&inputs, &summary),
+            csv: false,
+        });
+        out_tables.push(csv(tables::region_summary(&summary)));
+        out_tables.push(csv(tables::priority_tasks(&inputs, &summary)));
+        out_tables.push(csv(tables::qa_findings(&findings)));
+        out_tables.push(csv(tables::release_history(&summary)));
+        out_tables.push(csv(tables::scenarios(&summary)));
+        out_tables.push(csv(tables::work_plan(&summary)));
         log_qa(&findings);
         let previous = pipeline.output.join("minefree.gpkg");
-        let change_table = changes::changes(&previous, &out_tables[0].0, &out_tables[1].0);
+        let change_table = changes::changes(&previous, &out_tables[0].table, &out_tables[1].table);
         let change_counts = change_table.as_ref().map(changes::counts);
         if let Some(c) = &change_counts {
             info!(?c, "changes since the last run");
         }
         if let Some(t) = change_table {
-            out_tables.push((t, true));
+            out_tables.push(csv(t));
         }
         let ctx = html::ReportContext {
             pipeline,
@@ -297,20 +311,30 @@ fn run_staged(
             changes: change_counts.as_ref(),
         };
         let files = timer.stage("report", || {
-            write_tables(dir, &out_tables, origin(pipeline), || {
+            write_outputs(dir, &out_tables, origin(pipeline), || {
                 html::write_report(dir, &ctx)?;
                 Ok(Some("report.html".to_string()))
             })
         })?;
         let national = Some(summary.national);
-        return Ok((files, findings, national, used_counts(records, &inputs)));
+        return Ok(Staged {
+            files,
+            findings,
+            national,
+            records: used_counts(records, &inputs),
+        });
     }
-    out_tables.push((tables::qa_findings(&findings), true));
+    out_tables.push(csv(tables::qa_findings(&findings)));
     log_qa(&findings);
     let files = timer.stage("report", || {
-        write_tables(dir, &out_tables, origin(pipeline), || Ok(None))
+        write_outputs(dir, &out_tables, origin(pipeline), || Ok(None))
     })?;
-    Ok((files, findings, None, used_counts(records, &inputs)))
+    Ok(Staged {
+        files,
+        findings,
+        national: None,
+        records: used_counts(records, &inputs),
+    })
 }
 
 fn used_counts(mut records: Vec<InputRecord>, inputs: &Inputs) -> Vec<InputRecord> {
@@ -442,52 +466,4 @@ fn origin(pipeline: &Pipeline) -> project::Origin<'_> {
         name: name(pipeline.path.file_stem()),
         as_of: pipeline.as_of,
     }
-}
-
-/// Writes the GeoPackage (GDAL, on its own thread: layers, then their styles, then the
-/// QGIS project) while the CSV, Parquet and `extra` files (HTML) are written on this
-/// one; returns the file names.
-fn write_tables(
-    dir: &Path,
-    out: &[(Table, bool)],
-    origin: project::Origin<'_>,
-    extra: impl FnOnce() -> Result<Option<String>, ReportError>,
-) -> Result<Vec<String>, ReportError> {
-    let refs: Vec<&Table> = out.iter().map(|(t, _)| t).collect();
-    let gpkg_path = dir.join("minefree.gpkg");
-    let (gpkg_result, rest) = std::thread::scope(|scope| {
-        let writer = scope.spawn(|| {
-            gpkg::write_gpkg(&gpkg_path, &refs)?;
-            styles::write_styles(&gpkg_path, &refs)?;
-            project::write_project(&gpkg_path, &project::ProjectInputs::new(origin, &refs))
-        });
-        let rest = write_files(dir, out).and_then(|mut files| {
-            files.extend(extra()?);
-            Ok(files)
-        });
-        (writer.join(), rest)
-    });
-    gpkg_result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-    let mut files = vec!["minefree.gpkg".to_string()];
-    files.extend(rest?);
-    Ok(files)
-}
-
-/// CSV and (Geo)Parquet copies of the tables.
-fn write_files(dir: &Path, out: &[(Table, bool)]) -> Result<Vec<String>, ReportError> {
-    let mut files = Vec::new();
-    for (table, as_csv) in out {
-        let geo = matches!(table.name, "remaining_hazards" | "region_summary");
-        if *as_csv {
-            let name = format!("{}.csv", table.name);
-            files::write_csv(&dir.join(&name), table)?;
-            files.push(name);
-        }
-        if *as_csv || geo {
-            let name = format!("{}.parquet", table.name);
-            files::write_parquet(&dir.join(&name), table, geo)?;
-            files.push(name);
-        }
-    }
-    Ok(files)
 }

@@ -127,7 +127,7 @@ fn a_second_run_on_the_same_output_is_refused_while_one_holds_the_lock() {
     let tmp = tempfile::tempdir().unwrap();
     let p = sample_copy(tmp.path(), |t| t);
     let out = tmp.path().join("nightly");
-    let held = minefree::report::output::lock(&out).unwrap();
+    let held = minefree::report::write::output::lock(&out).unwrap();
     let o = minefree(&["run"], &p, &out);
     assert_eq!(o.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&o.stderr);

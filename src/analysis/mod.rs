@@ -31,8 +31,47 @@ use release::HazardAccount;
 /// and R12.
 pub const MIN_REMAINING_M2: f64 = 1.0;
 
-/// `region_id` of land outside every region.
-pub const OUTSIDE: &str = "_outside";
+/// Which place a row is about: a region, the land outside every region, or the whole
+/// run. [`RegionKey::as_str`] is the `region_id` written (`_outside` and `_national` for
+/// the two that are not regions); keys order by that text, as the SPEC's byte order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RegionKey {
+    /// A region, by its `region_id`.
+    Region(String),
+    /// Hazard land outside every region.
+    Outside,
+    /// The whole run (every point once).
+    National,
+}
+
+impl RegionKey {
+    /// The `region_id` written for this place.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RegionKey::Region(id) => id,
+            RegionKey::Outside => "_outside",
+            RegionKey::National => "_national",
+        }
+    }
+}
+
+impl std::fmt::Display for RegionKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Ord for RegionKey {
+    fn cmp(&self, other: &RegionKey) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for RegionKey {
+    fn partial_cmp(&self, other: &RegionKey) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 /// Area figures of a region or of the whole run, from land (not records), R5.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -87,8 +126,8 @@ impl Figures {
 /// One row of `region_summary` (or the national totals).
 #[derive(Debug, Clone)]
 pub struct RegionRow {
-    /// `region_id` (or `_outside`, or `national`).
-    pub region_id: String,
+    /// The region, the land outside every region, or the national total.
+    pub region_id: RegionKey,
     /// Region name.
     pub name: String,
     /// Region geometry (`None` for `_outside` and national).
@@ -114,8 +153,8 @@ pub struct RegionRow {
 pub struct HazardRow {
     /// Index into [`Inputs::hazards`].
     pub index: usize,
-    /// Region holding the largest part of the original hazard.
-    pub region_id: String,
+    /// Region holding the largest part of the original hazard (or outside every region).
+    pub region_id: RegionKey,
     /// R4 figures and geometries.
     pub account: HazardAccount,
     /// R8–R9 (`None` when fully released).
@@ -160,8 +199,8 @@ pub fn summarise(
     outlook: &Outlook,
 ) -> Summary {
     let region_of = |place: Place| match place {
-        Place::Region(i) => inputs.regions[i].region_id.clone(),
-        Place::Outside => OUTSIDE.to_string(),
+        Place::Region(i) => RegionKey::Region(inputs.regions[i].region_id.clone()),
+        Place::Outside => RegionKey::Outside,
     };
     let hazards: Vec<HazardRow> = accounts
         .into_iter()
@@ -187,11 +226,8 @@ pub fn summarise(
         .zip(&land.regions)
         .enumerate()
         .map(|(i, (r, l))| {
-            let at = (
-                Some(Place::Region(i)),
-                r.region_id.as_str(),
-                r.name.as_str(),
-            );
+            let key = RegionKey::Region(r.region_id.clone());
+            let at = (Some(Place::Region(i)), key, r.name.as_str());
             rows.row(
                 at,
                 Some(r.geometry.clone()),
@@ -201,10 +237,14 @@ pub fn summarise(
         })
         .collect();
     if land.outside.original > 0.0 {
-        let at = (Some(Place::Outside), OUTSIDE, "Outside every region");
+        let at = (
+            Some(Place::Outside),
+            RegionKey::Outside,
+            "Outside every region",
+        );
         regions.push(rows.row(at, None, &land.outside, ledgers.map(|x| &x.outside)));
     }
-    let at = (None, "national", "National total");
+    let at = (None, RegionKey::National, "National total");
     let national = rows.row(at, None, &land.national, ledgers.map(|x| &x.national));
     let now = |r: &RegionRow| PlaceNow {
         region_id: r.region_id.clone(),
@@ -239,7 +279,7 @@ impl Rows<'_> {
     /// duplicated id each count their own hazards.
     fn row(
         &self,
-        (place, region_id, name): (Option<Place>, &str, &str),
+        (place, region_id, name): (Option<Place>, RegionKey, &str),
         geometry: Option<MultiPolygon<f64>>,
         land: &Land,
         ledger: Option<&ledger::PlaceLedger>,
@@ -261,7 +301,7 @@ impl Rows<'_> {
         let deadline = if place.is_none() {
             o.deadlines.national
         } else {
-            o.deadlines.for_region(region_id)
+            o.deadlines.for_region(region_id.as_str())
         };
         let progress = progress::progress(
             figures.remaining_m2,
@@ -278,7 +318,7 @@ impl Rows<'_> {
         );
         let settlements = &self.inputs.settlements;
         RegionRow {
-            region_id: region_id.to_string(),
+            region_id,
             name: name.to_string(),
             geometry,
             hazards: count,

@@ -10,11 +10,8 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::progress::{forecast, Forecast};
-use super::MIN_REMAINING_M2;
+use super::{RegionKey, MIN_REMAINING_M2};
 use crate::config::{Scenario, ScenarioRate};
-
-/// `region_id` of the national rows of `scenarios`.
-pub const NATIONAL: &str = "_national";
 
 /// The work plan stops after this many years per region.
 pub const MAX_PLAN_YEARS: usize = 50;
@@ -45,8 +42,8 @@ pub fn required_rate(
 /// What a scenario's rows need to know of one place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlaceNow {
-    /// `region_id` (or `_outside`).
-    pub region_id: String,
+    /// A region or the land outside every region.
+    pub region_id: RegionKey,
     /// Remaining land at D.
     pub remaining_m2: f64,
     /// R10's rate.
@@ -60,8 +57,8 @@ pub struct PlaceNow {
 pub struct ScenarioRow {
     /// Scenario name.
     pub scenario: String,
-    /// `region_id`, `_outside` or `_national`.
-    pub region_id: String,
+    /// A region, the land outside every region, or the national row.
+    pub region_id: RegionKey,
     /// The scenario's rate for this place.
     pub rate_m2_per_year: f64,
     /// When it finishes, and whether that meets the deadline.
@@ -75,8 +72,8 @@ pub struct ScenarioRow {
 pub struct PlanRow {
     /// Scenario name.
     pub scenario: String,
-    /// `region_id` or `_outside`.
-    pub region_id: String,
+    /// A region or the land outside every region.
+    pub region_id: RegionKey,
     /// Calendar year.
     pub year: i32,
     /// Land remaining at the year's start (at D for the first year).
@@ -166,7 +163,7 @@ fn national_row(
     };
     ScenarioRow {
         scenario: scenario.to_string(),
-        region_id: NATIONAL.to_string(),
+        region_id: RegionKey::National,
         rate_m2_per_year: rate,
         forecast: Forecast {
             years_to_complete: years,
@@ -258,7 +255,7 @@ mod tests {
         // days → 999.315… m²; the 2 000 m² are gone during 2028.
         let row = ScenarioRow {
             scenario: "current".into(),
-            region_id: "R".into(),
+            region_id: RegionKey::Region("R".into()),
             rate_m2_per_year: 1000.0,
             forecast: forecast(2000.0, 1000.0, d("2026-06-30"), None),
             deadline: None,

@@ -11,17 +11,11 @@
 //! * [`render`](mod@render): documents made from results that are already computed: `report.html`
 //!   from templates (`html`), the QGIS styles (`qml`) and project (`project`) as XML,
 //!   and the one `palette` both use. Rendering computes no figure a user reads.
-//!
-//! The modules are re-exported here under their old paths (`report::gpkg`,
-//! `report::html`, …) for the pipeline.
 
 pub mod changes;
 pub mod render;
 pub mod tables;
 pub mod write;
-
-pub use render::html;
-pub use write::{files, gpkg, output, project, run_json, styles, zip};
 
 use chrono::NaiveDate;
 

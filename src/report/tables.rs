@@ -87,7 +87,10 @@ fn hazard_table(name: &'static str, inputs: &Inputs, rows: &[&HazardRow]) -> Tab
             hazard(r).hazard_type.map(|h| h.as_str().to_string())
         }),
     );
-    t.push("region_id", opt_texts(rows, |r| Some(r.region_id.clone())));
+    t.push(
+        "region_id",
+        opt_texts(rows, |r| Some(r.region_id.to_string())),
+    );
     t.push("original_m2", reals(rows, |r| area(r.account.original_m2)));
     t.push(
         "remaining_m2",
@@ -200,7 +203,7 @@ pub fn region_columns(name: &'static str, rows: &[&RegionRow]) -> Table {
     let mut t = Table::new(name, GeometryKind::MultiPolygon);
     let real =
         |f: &dyn Fn(&RegionRow) -> Option<f64>| Values::Real(rows.iter().map(|r| f(r)).collect());
-    t.push("region_id", texts(rows, |r| &r.region_id));
+    t.push("region_id", texts(rows, |r| r.region_id.as_str()));
     t.push("name", texts(rows, |r| &r.name));
     t.push(
         "hazards",
@@ -288,7 +291,7 @@ pub fn scenarios(summary: &Summary) -> Table {
     let rows = &summary.scenarios;
     let mut t = Table::new("scenarios", GeometryKind::None);
     t.push("scenario", texts(rows, |r| &r.scenario));
-    t.push("region_id", texts(rows, |r| &r.region_id));
+    t.push("region_id", texts(rows, |r| r.region_id.as_str()));
     t.push(
         "rate_m2_per_year",
         Values::Real(rows.iter().map(|r| area(r.rate_m2_per_year)).collect()),
@@ -303,7 +306,7 @@ pub fn work_plan(summary: &Summary) -> Table {
     let mut t = Table::new("work_plan", GeometryKind::None);
     let real = |f: fn(&PlanRow) -> f64| Values::Real(rows.iter().map(|r| area(f(r))).collect());
     t.push("scenario", texts(rows, |r| &r.scenario));
-    t.push("region_id", texts(rows, |r| &r.region_id));
+    t.push("region_id", texts(rows, |r| r.region_id.as_str()));
     t.push(
         "year",
         Values::Int(rows.iter().map(|r| Some(i64::from(r.year))).collect()),

@@ -83,7 +83,7 @@ fn write_pinned(gpkg: &Path, data: &Dataset) -> Result<(), ReportError> {
         })
     };
     pin(Some("2026-01-01T00:00:00Z"))?;
-    let written = minefree::report::gpkg::write_gpkg(
+    let written = minefree::report::write::gpkg::write_gpkg(
         gpkg,
         &[
             &data.hazards,

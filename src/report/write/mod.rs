@@ -13,3 +13,68 @@ pub mod project;
 pub mod run_json;
 pub mod styles;
 pub mod zip;
+
+use std::path::Path;
+
+use crate::report::render::project::{Origin, ProjectInputs};
+use crate::report::{ReportError, Table};
+
+/// One output table, and whether it is also written as CSV (and plain Parquet).
+/// `remaining_hazards` is not: its geometry is the point of it, so it goes to the
+/// GeoPackage and GeoParquet only.
+#[derive(Debug)]
+pub struct Output {
+    /// The table.
+    pub table: Table,
+    /// Also written as `<name>.csv` and `<name>.parquet`.
+    pub csv: bool,
+}
+
+/// Writes the GeoPackage (GDAL, on its own thread: layers, then their styles, then the
+/// QGIS project) while the CSV, Parquet and `extra` files (HTML) are written on this
+/// one; returns the file names.
+pub fn write_outputs(
+    dir: &Path,
+    out: &[Output],
+    origin: Origin<'_>,
+    extra: impl FnOnce() -> Result<Option<String>, ReportError>,
+) -> Result<Vec<String>, ReportError> {
+    let refs: Vec<&Table> = out.iter().map(|o| &o.table).collect();
+    let gpkg_path = dir.join("minefree.gpkg");
+    let (gpkg_result, rest) = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| {
+            gpkg::write_gpkg(&gpkg_path, &refs)?;
+            styles::write_styles(&gpkg_path, &refs)?;
+            project::write_project(&gpkg_path, &ProjectInputs::new(origin, &refs))
+        });
+        let rest = write_files(dir, out).and_then(|mut files| {
+            files.extend(extra()?);
+            Ok(files)
+        });
+        (writer.join(), rest)
+    });
+    gpkg_result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    let mut files = vec!["minefree.gpkg".to_string()];
+    files.extend(rest?);
+    Ok(files)
+}
+
+/// CSV and (Geo)Parquet copies of the tables.
+fn write_files(dir: &Path, out: &[Output]) -> Result<Vec<String>, ReportError> {
+    let mut files = Vec::new();
+    for Output { table, csv } in out {
+        let as_csv = csv;
+        let geo = matches!(table.name, "remaining_hazards" | "region_summary");
+        if *as_csv {
+            let name = format!("{}.csv", table.name);
+            files::write_csv(&dir.join(&name), table)?;
+            files.push(name);
+        }
+        if *as_csv || geo {
+            let name = format!("{}.parquet", table.name);
+            files::write_parquet(&dir.join(&name), table, geo)?;
+            files.push(name);
+        }
+    }
+    Ok(files)
+}

@@ -15,7 +15,8 @@ use super::page::{
 };
 use super::ReportContext;
 use crate::analysis::ledger::LedgerRow;
-use crate::analysis::plan::{ScenarioRow, NATIONAL};
+use crate::analysis::plan::ScenarioRow;
+use crate::analysis::RegionKey;
 use crate::analysis::{RegionRow, Summary};
 use crate::report::render::palette::{
     Rgb, CANCELLED_RGB, CLEARED_RGB, DEADLINE_RGB, PAST_RGB, REDUCED_RGB, SCENARIO_RGB,
@@ -32,7 +33,7 @@ pub fn ledger(summary: &Summary) -> Option<Ledger> {
         .regions
         .iter()
         .map(|r| RegionTable {
-            region_id: r.region_id.clone(),
+            region_id: r.region_id.to_string(),
             name: r.name.clone(),
             table: ledger_table(&r.ledger),
         })
@@ -80,11 +81,11 @@ fn ledger_table(rows: &[LedgerRow]) -> Table {
 }
 
 /// The scenario rows of one place (`region_id`), in scenario order.
-fn scenarios_of<'a>(summary: &'a Summary, region_id: &str) -> Vec<&'a ScenarioRow> {
+fn scenarios_of<'a>(summary: &'a Summary, region_id: &RegionKey) -> Vec<&'a ScenarioRow> {
     summary
         .scenarios
         .iter()
-        .filter(|s| s.region_id == region_id)
+        .filter(|s| &s.region_id == region_id)
         .collect()
 }
 
@@ -127,9 +128,8 @@ pub fn outlook(ctx: &ReportContext) -> Outlook {
         _ => None,
     };
     let names = scenario_names(summary);
-    // `key`: the place's region_id in the scenario rows (`NATIONAL` for the nation).
-    let chart = |key: &str, (id, title): (&str, &str), place: &RegionRow, size| {
-        let lines: Vec<Line> = scenarios_of(summary, key)
+    let chart = |(id, title): (&str, &str), place: &RegionRow, size| {
+        let lines: Vec<Line> = scenarios_of(summary, &place.region_id)
             .into_iter()
             .map(|scenario| Line {
                 scenario,
@@ -152,7 +152,7 @@ pub fn outlook(ctx: &ReportContext) -> Outlook {
                 format!("burndown-{}", r.region_id),
                 format!("{} — {}", r.region_id, r.name),
             );
-            chart(&r.region_id, (&id, &title), r, (CHART_W / 2.0 - 8.0, 200.0))
+            chart((&id, &title), r, (CHART_W / 2.0 - 8.0, 200.0))
         })
         .collect();
     let mut items: Vec<(Rgb, String)> = names
@@ -165,12 +165,7 @@ pub fn outlook(ctx: &ReportContext) -> Outlook {
         need,
         past_deadline,
         table: rate_table(summary, &names),
-        national_svg: chart(
-            NATIONAL,
-            ("burndown-national", "National"),
-            n,
-            (CHART_W, 300.0),
-        ),
+        national_svg: chart(("burndown-national", "National"), n, (CHART_W, 300.0)),
         legend: legend(&items),
         region_svgs,
     }
@@ -208,12 +203,15 @@ fn rate_table(summary: &Summary, names: &[&str]) -> Table {
     let places = summary
         .regions
         .iter()
-        .map(|r| (r, r.region_id.as_str()))
-        .chain(std::iter::once((&summary.national, NATIONAL)));
+        .chain(std::iter::once(&summary.national));
     let rows = places
-        .map(|(r, id)| {
+        .map(|r| {
+            let id = &r.region_id;
             let mut row = vec![
-                text(if id == NATIONAL { "National" } else { id }),
+                text(match id {
+                    RegionKey::National => "National",
+                    _ => id.as_str(),
+                }),
                 num(m2(r.figures.remaining_m2)),
                 text(&opt(r.progress.deadline)),
                 num(m2(r.progress.rate_m2_per_year)),

@@ -74,7 +74,7 @@ pub fn regions_table(rows: &[&RegionRow]) -> Table {
         .map(|r| {
             let f = &r.figures;
             vec![
-                text(&r.region_id),
+                text(r.region_id.as_str()),
                 text(&r.name),
                 num(thousands(r.hazards as f64)),
                 num(m2(f.original_m2)),
@@ -112,7 +112,7 @@ pub fn progress(ctx: &ReportContext) -> Progress {
             let (status, class) = track(p.forecast.on_track);
             let years = p.forecast.years_to_complete.map(|y| format!("{y:.1}"));
             vec![
-                text(&r.region_id),
+                text(r.region_id.as_str()),
                 text(&r.name),
                 num(m2(r.figures.remaining_m2)),
                 num(m2(p.released_window_m2)),
@@ -163,7 +163,7 @@ fn priority_row(ctx: &ReportContext, rank: u64, h: &HazardRow) -> Option<Vec<Cel
         text(&hz.hazard_id),
         text(hz.status.as_str()),
         text(hz.hazard_type.map_or("–", |t| t.as_str())),
-        text(&h.region_id),
+        text(h.region_id.as_str()),
         num(m2(h.account.remaining_m2)),
         text(nearest.unwrap_or("–")),
         num(opt(p.distance_m.map(thousands))),
