@@ -264,7 +264,7 @@ fn run_staged(
     for l in &layers {
         info!(layer = l.kind.key(), features = l.features.len(), crs = %l.crs, "read {}", l.source);
     }
-    let (mut inputs, mut findings) =
+    let (mut inputs, findings) =
         timer.stage("qa", || crate::qa::check_layers(&layers, pipeline.as_of));
     inputs.regions.sort_by(|a, b| a.region_id.cmp(&b.region_id));
     let unknown = unknown_deadline_regions(pipeline, &inputs);
@@ -278,53 +278,20 @@ fn run_staged(
     // The raw features are no longer needed once checked: free them before the analysis.
     drop(layers);
 
-    let mut out_tables: Vec<Output> = Vec::new();
-    let csv = |table| Output { table, csv: true };
     if mode == Mode::Run {
-        let (summary, analysis_findings) = analyse(pipeline, &inputs, timer);
-        findings.extend(analysis_findings);
-        out_tables.push(Output {
-            table: tables::remaining_hazards(&inputs, &summary),
-            csv: false,
-        });
-        out_tables.push(csv(tables::region_summary(&summary)));
-        out_tables.push(csv(tables::priority_tasks(&inputs, &summary)));
-        out_tables.push(csv(tables::qa_findings(&findings)));
-        out_tables.push(csv(tables::release_history(&summary)));
-        out_tables.push(csv(tables::scenarios(&summary)));
-        out_tables.push(csv(tables::work_plan(&summary)));
-        log_qa(&findings);
-        let previous = pipeline.output.join("minefree.gpkg");
-        let change_table = changes::changes(&previous, &out_tables[0].table, &out_tables[1].table);
-        let change_counts = change_table.as_ref().map(changes::counts);
-        if let Some(c) = &change_counts {
-            info!(?c, "changes since the last run");
-        }
-        if let Some(t) = change_table {
-            out_tables.push(csv(t));
-        }
-        let ctx = html::ReportContext {
-            pipeline,
-            inputs: &inputs,
-            summary: &summary,
-            findings: &findings,
-            changes: change_counts.as_ref(),
-        };
-        let files = timer.stage("report", || {
-            write_outputs(dir, &out_tables, origin(pipeline), || {
-                html::write_report(dir, &ctx)?;
-                Ok(Some("report.html".to_string()))
-            })
-        })?;
-        let national = Some(summary.national);
+        let (files, findings, national) =
+            analyse_and_report(pipeline, &inputs, findings, dir, timer)?;
         return Ok(Staged {
             files,
             findings,
-            national,
+            national: Some(national),
             records: used_counts(records, &inputs),
         });
     }
-    out_tables.push(csv(tables::qa_findings(&findings)));
+    let out_tables = vec![Output {
+        table: tables::qa_findings(&findings),
+        csv: true,
+    }];
     log_qa(&findings);
     let files = timer.stage("report", || {
         write_outputs(dir, &out_tables, origin(pipeline), || Ok(None))
@@ -335,6 +302,55 @@ fn run_staged(
         national: None,
         records: used_counts(records, &inputs),
     })
+}
+
+/// `run` after QA: the analysis stages, then every output (tables, the changes since
+/// the previous run, report.html) written into `dir`. Returns the files written, every
+/// finding and the national row.
+fn analyse_and_report(
+    pipeline: &Pipeline,
+    inputs: &Inputs,
+    mut findings: Vec<Finding>,
+    dir: &Path,
+    timer: &mut Timer,
+) -> Result<(Vec<String>, Vec<Finding>, analysis::RegionRow), RunError> {
+    let (summary, analysis_findings) = analyse(pipeline, inputs, timer);
+    findings.extend(analysis_findings);
+    let csv = |table| Output { table, csv: true };
+    let mut out_tables = vec![
+        Output {
+            table: tables::remaining_hazards(inputs, &summary),
+            csv: false,
+        },
+        csv(tables::region_summary(&summary)),
+        csv(tables::priority_tasks(inputs, &summary)),
+        csv(tables::qa_findings(&findings)),
+        csv(tables::release_history(&summary)),
+        csv(tables::scenarios(&summary)),
+        csv(tables::work_plan(&summary)),
+    ];
+    log_qa(&findings);
+    let previous = pipeline.output.join("minefree.gpkg");
+    let change_table = changes::changes(&previous, &out_tables[0].table, &out_tables[1].table);
+    let change_counts = change_table.as_ref().map(changes::counts);
+    if let Some(c) = &change_counts {
+        info!(?c, "changes since the last run");
+    }
+    out_tables.extend(change_table.map(csv));
+    let ctx = html::ReportContext {
+        pipeline,
+        inputs,
+        summary: &summary,
+        findings: &findings,
+        changes: change_counts.as_ref(),
+    };
+    let files = timer.stage("report", || {
+        write_outputs(dir, &out_tables, origin(pipeline), || {
+            html::write_report(dir, &ctx)?;
+            Ok(Some("report.html".to_string()))
+        })
+    })?;
+    Ok((files, findings, summary.national))
 }
 
 fn used_counts(mut records: Vec<InputRecord>, inputs: &Inputs) -> Vec<InputRecord> {

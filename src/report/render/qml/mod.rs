@@ -37,53 +37,57 @@ pub struct StoredStyle {
     pub qml: String,
 }
 
-/// A style minefree stores: layer, `styleName`, `description`, `useAsDefault` and the
-/// function that builds it.
-type StyleSpec = (
-    &'static str,
-    &'static str,
-    &'static str,
-    bool,
-    fn() -> Style,
-);
+/// A style minefree stores and the function that builds it.
+struct StyleSpec {
+    /// The styled layer.
+    layer: &'static str,
+    /// `styleName`.
+    name: &'static str,
+    /// `description`.
+    description: &'static str,
+    /// `useAsDefault`.
+    default: bool,
+    /// Builds the style.
+    build: fn() -> Style,
+}
 
 /// Every stored style, default first for each layer.
 const STYLES: [StyleSpec; 5] = [
-    (
-        "remaining_hazards",
-        "minefree: by status",
-        "CHA red, SHA orange (minefree default)",
-        true,
-        hazards_by_status,
-    ),
-    (
-        "remaining_hazards",
-        "minefree: by score",
-        "Graduated by priority score 0-100",
-        false,
-        hazards_by_score,
-    ),
-    (
-        "region_summary",
-        "minefree: % released",
-        "Graduated by pct_released, labelled with name (minefree default)",
-        true,
-        regions_by_pct_released,
-    ),
-    (
-        "priority_tasks",
-        "minefree: by rank",
-        "Graduated by rank, labelled with rank (minefree default)",
-        true,
-        tasks_by_rank,
-    ),
-    (
-        "qa_findings",
-        "minefree: by severity",
-        "Rule-based by severity and geometry type (minefree default)",
-        true,
-        findings_by_severity,
-    ),
+    StyleSpec {
+        layer: "remaining_hazards",
+        name: "minefree: by status",
+        description: "CHA red, SHA orange (minefree default)",
+        default: true,
+        build: hazards_by_status,
+    },
+    StyleSpec {
+        layer: "remaining_hazards",
+        name: "minefree: by score",
+        description: "Graduated by priority score 0-100",
+        default: false,
+        build: hazards_by_score,
+    },
+    StyleSpec {
+        layer: "region_summary",
+        name: "minefree: % released",
+        description: "Graduated by pct_released, labelled with name (minefree default)",
+        default: true,
+        build: regions_by_pct_released,
+    },
+    StyleSpec {
+        layer: "priority_tasks",
+        name: "minefree: by rank",
+        description: "Graduated by rank, labelled with rank (minefree default)",
+        default: true,
+        build: tasks_by_rank,
+    },
+    StyleSpec {
+        layer: "qa_findings",
+        name: "minefree: by severity",
+        description: "Rule-based by severity and geometry type (minefree default)",
+        default: true,
+        build: findings_by_severity,
+    },
 ];
 
 /// The styles stored for the layers named in `layers`, in that order (default first
@@ -91,13 +95,13 @@ const STYLES: [StyleSpec; 5] = [
 pub fn styles_for(layers: &[&str]) -> Vec<StoredStyle> {
     layers
         .iter()
-        .flat_map(|&layer| STYLES.iter().filter(move |s| s.0 == layer))
-        .map(|&(layer, name, description, default, build)| StoredStyle {
-            layer,
-            name,
-            description,
-            default,
-            qml: blocks::document(&build()),
+        .flat_map(|&layer| STYLES.iter().filter(move |s| s.layer == layer))
+        .map(|s| StoredStyle {
+            layer: s.layer,
+            name: s.name,
+            description: s.description,
+            default: s.default,
+            qml: blocks::document(&(s.build)()),
         })
         .collect()
 }
@@ -107,8 +111,8 @@ pub fn styles_for(layers: &[&str]) -> Vec<StoredStyle> {
 pub fn default_style(layer: &str) -> Option<Style> {
     STYLES
         .iter()
-        .find(|s| s.0 == layer && s.3)
-        .map(|&(.., build)| build())
+        .find(|s| s.layer == layer && s.default)
+        .map(|s| (s.build)())
 }
 
 /// Five equal classes over `0..=100` with the colours of `ramp` (low → high).
