@@ -95,13 +95,8 @@ mod tests {
     use super::*;
     use crate::geom::overlay::intersection;
     use crate::geom::ring::normalize;
+    use crate::geom::test_shapes::square;
     use geo::Area;
-
-    fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> MultiPolygon<f64> {
-        normalize(MultiPolygon::new(vec![
-            Rect::new((x0, y0), (x1, y1)).to_polygon()
-        ]))
-    }
 
     /// Against a full overlay on seeded random polygons with holes: clipping to the
     /// rectangle first leaves the same land inside it.

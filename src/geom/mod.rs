@@ -38,7 +38,15 @@ pub const WGS84_F: f64 = 1.0 / 298.257_223_563;
 /// Seeded random shapes shared by the unit tests of the kernel and of `analysis`.
 #[cfg(test)]
 pub(crate) mod test_shapes {
+    use geo::{MultiPolygon, Rect};
     use rand::Rng;
+
+    /// The rectangle [x0, x1] × [y0, y1], normalized (counter-clockwise).
+    pub fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> MultiPolygon<f64> {
+        super::ring::normalize(MultiPolygon::new(vec![
+            Rect::new((x0, y0), (x1, y1)).to_polygon()
+        ]))
+    }
 
     /// `n` vertices of a star-shaped ring around (`cx`, `cy`): one per sector of angle,
     /// at a radius between `min_factor·r` and `r`.

@@ -156,13 +156,8 @@ pub fn union<'a>(parts: impl IntoIterator<Item = &'a MultiPolygon<f64>>) -> Mult
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{Area, Rect};
-
-    fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> MultiPolygon<f64> {
-        normalize(MultiPolygon::new(vec![
-            Rect::new((x0, y0), (x1, y1)).to_polygon()
-        ]))
-    }
+    use crate::geom::test_shapes::square;
+    use geo::Area;
 
     #[test]
     fn split_by_gives_the_rest_and_the_part_inside() {
