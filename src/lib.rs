@@ -11,16 +11,22 @@
 //! pipelines/*.toml ─▶ config ─▶ ingest ─▶ qa ─▶ index ─▶ analysis ─▶ report
 //! ```
 //!
+//! * [`geom`]: the geometry kernel (repair, overlays, clipping, geodesic area and
+//!   distance), pure functions on `geo` types that know nothing of records.
 //! * [`config`]: pipeline file → checked [`config::Pipeline`] (every problem at once).
 //! * [`ingest`]: any GDAL/OGR source → raw records in EPSG:4326 (lon, lat).
 //! * [`qa`]: raw records → [`model`] types, repairing geometry (R1) and applying the
 //!   as-of date (R2); every problem becomes a [`model::Finding`].
 //! * [`index`]: `rstar` trees that find candidates.
-//! * [`analysis`]: R3–R10 on model types only (no GDAL).
-//! * [`report`]: GeoPackage, CSV, (Geo)Parquet and `run.json`, staged then swapped in.
+//! * [`analysis`]: R3–R12 on model types only (no GDAL).
+//! * [`report`]: tables, then `write` (GeoPackage, CSV, (Geo)Parquet, `run.json`, staged
+//!   then swapped in) and `render` (report.html, QGIS styles and project).
+//! * [`digest`]: SHA-256 of inputs and pipeline files.
 //! * [`pipeline`]: the stage order and timings.
 //! * [`progress`]: items done of the running stage, for the terminal's progress bar.
 //! * [`gdal_errors`]: GDAL's error messages, collected per thread and put in words.
+//!
+//! Which module may use which is ARCHITECTURE.md's rule, enforced by `tests/layers.rs`.
 //!
 //! Units: areas are geodesic square metres on WGS84 (`*_m2`), distances geodesic metres
 //! (`*_m`), dates are calendar dates without time zone.
