@@ -101,15 +101,18 @@ pub fn shares_disk(
     b: &MultiPolygon<f64>,
     b_point: Option<&InteriorDisk>,
 ) -> bool {
-    let fits = |ip: Option<&InteriorDisk>, other: &MultiPolygon<f64>| {
-        ip.is_some_and(|ip| {
-            ip.clearance_deg >= DISK_DEG && {
-                let (inside, clearance) = locate(ip.point, &other.0);
-                inside && clearance >= DISK_DEG
-            }
-        })
-    };
-    fits(a_point, b) || fits(b_point, a)
+    disk_fits(a_point, b) || disk_fits(b_point, a)
+}
+
+/// True when `ip` (an interior point of some polygon, with its clearance) has a disk of
+/// radius [`DISK_DEG`] inside that polygon and inside `other`.
+pub fn disk_fits(ip: Option<&InteriorDisk>, other: &MultiPolygon<f64>) -> bool {
+    ip.is_some_and(|ip| {
+        ip.clearance_deg >= DISK_DEG && {
+            let (inside, clearance) = locate(ip.point, &other.0);
+            inside && clearance >= DISK_DEG
+        }
+    })
 }
 
 #[cfg(test)]
