@@ -264,18 +264,24 @@ fn run_staged(
             problems: unknown,
         }));
     }
-    let records = input_records(&layers);
+    let records = used_counts(input_records(&layers), &inputs);
     // The raw features are no longer needed once checked: free them before the analysis.
     drop(layers);
+    return_freed_memory();
 
     let mut out_tables: Vec<(Table, bool)> = Vec::new();
     if mode == Mode::Run {
-        let (summary, analysis_findings) = analyse(pipeline, &inputs, timer);
+        let (summary, analysis_findings) = analyse(pipeline, &mut inputs, timer);
         findings.extend(analysis_findings);
         out_tables.push((tables::remaining_hazards(&inputs, &summary), false));
         out_tables.push((tables::region_summary(&summary), true));
         out_tables.push((tables::priority_tasks(&inputs, &summary), true));
         out_tables.push((tables::qa_findings(&findings), true));
+        // The findings' geometries live on in the qa_findings table only (peak memory).
+        for f in &mut findings {
+            f.geometry = None;
+        }
+        return_freed_memory();
         out_tables.push((tables::release_history(&summary), true));
         out_tables.push((tables::scenarios(&summary), true));
         out_tables.push((tables::work_plan(&summary), true));
@@ -303,14 +309,14 @@ fn run_staged(
             })
         })?;
         let national = Some(summary.national);
-        return Ok((files, findings, national, used_counts(records, &inputs)));
+        return Ok((files, findings, national, records));
     }
     out_tables.push((tables::qa_findings(&findings), true));
     log_qa(&findings);
     let files = timer.stage("report", || {
         write_tables(dir, &out_tables, origin(pipeline), || Ok(None))
     })?;
-    Ok((files, findings, None, used_counts(records, &inputs)))
+    Ok((files, findings, None, records))
 }
 
 fn used_counts(mut records: Vec<InputRecord>, inputs: &Inputs) -> Vec<InputRecord> {
@@ -326,9 +332,12 @@ fn used_counts(mut records: Vec<InputRecord>, inputs: &Inputs) -> Vec<InputRecor
     records
 }
 
+/// Runs R3–R12. The geometries of the hazards and releases, and the accounts' working
+/// geometries, are freed as soon as the regions stage has used them (peak memory): only
+/// the remaining land and the figures go on to the outputs.
 fn analyse(
     pipeline: &Pipeline,
-    inputs: &Inputs,
+    inputs: &mut Inputs,
     timer: &mut Timer,
 ) -> (analysis::Summary, Vec<Finding>) {
     let window_start =
@@ -346,6 +355,12 @@ fn analyse(
     for a in &mut accounts {
         a.drop_working_geometries();
     }
+    inputs.releases = Vec::new();
+    for h in &mut inputs.hazards {
+        h.geometry = geo::MultiPolygon::new(vec![]);
+    }
+    return_freed_memory();
+    let inputs: &Inputs = inputs;
     let priorities = timer.stage("priority", || {
         priority::prioritise(
             &inputs.hazards,
@@ -378,6 +393,17 @@ fn analyse(
         "analysis finished"
     );
     (summary, findings)
+}
+
+/// Hands memory freed by large drops back to the system: glibc keeps freed heap pages
+/// otherwise, and the resident set (what the benchmark's peak RSS measures) would not
+/// shrink before the next stage allocates.
+fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages of the allocator's own heap.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 fn log_qa(findings: &[Finding]) {
