@@ -125,9 +125,9 @@ pub fn prioritise(
                 settlements[i].location
             });
             let (nearest, distance_m) = match nearest(&settlement_chords, rem, &near, settlements) {
-                    Some((i, d)) => (Some(i), Some(d)),
-                    None => (None, None),
-                };
+                Some((i, d)) => (Some(i), Some(d)),
+                None => (None, None),
+            };
             let accidents_within =
                 within(&accident_tree, rem, params.radius_m, |i| recent[i].location).len() as u64;
             let within: Vec<usize> = near.iter().map(|(i, _)| *i).collect();
@@ -249,17 +249,16 @@ impl BoundaryBounds {
     fn of(mp: &geo::MultiPolygon<f64>, b: &geo::Rect<f64>) -> BoundaryBounds {
         let c = b.center();
         let centre = ecef(c.x, c.y);
-        let edges: Vec<([f64; 3], f64)> = mp
-            .0
-            .iter()
-            .flat_map(|polygon| std::iter::once(polygon.exterior()).chain(polygon.interiors()))
-            .flat_map(|ring| ring.lines())
-            .map(|seg| {
-                let (a, e) = (seg.start, seg.end);
-                let mid = ecef((a.x + e.x) / 2.0, (a.y + e.y) / 2.0);
-                (mid, half_extent_m(a, e))
-            })
-            .collect();
+        let edges: Vec<([f64; 3], f64)> =
+            mp.0.iter()
+                .flat_map(|polygon| std::iter::once(polygon.exterior()).chain(polygon.interiors()))
+                .flat_map(|ring| ring.lines())
+                .map(|seg| {
+                    let (a, e) = (seg.start, seg.end);
+                    let mid = ecef((a.x + e.x) / 2.0, (a.y + e.y) / 2.0);
+                    (mid, half_extent_m(a, e))
+                })
+                .collect();
         let reach_m = edges
             .iter()
             .map(|(mid, h)| chord_m(centre, *mid) + h)
@@ -441,10 +440,7 @@ mod tests {
                 (cx + rr * a.cos(), cy + rr * a.sin())
             })
             .collect();
-        geo::MultiPolygon::new(vec![geo::Polygon::new(
-            geo::LineString::from(pts),
-            vec![],
-        )])
+        geo::MultiPolygon::new(vec![geo::Polygon::new(geo::LineString::from(pts), vec![])])
     }
 
     fn settlement(k: usize, location: Point<f64>) -> Settlement {

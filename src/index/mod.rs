@@ -183,9 +183,15 @@ mod tests {
             );
             let chord = chord_m(ecef(a.x(), a.y()), ecef(b.x(), b.y()));
             let geodesic = crate::analysis::distance::geodesic_m(a, b);
-            assert!(chord <= geodesic + 1e-6, "{a:?} {b:?}: {chord} > {geodesic}");
+            assert!(
+                chord <= geodesic + 1e-6,
+                "{a:?} {b:?}: {chord} > {geodesic}"
+            );
             // the chord is shorter by about d³ / (24 R²): < 0.1 % within 350 km
-            assert!(chord >= geodesic * 0.999, "{a:?} {b:?}: {chord} vs {geodesic}");
+            assert!(
+                chord >= geodesic * 0.999,
+                "{a:?} {b:?}: {chord} vs {geodesic}"
+            );
         }
     }
 
