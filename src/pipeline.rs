@@ -267,6 +267,7 @@ fn run_staged(
     let records = used_counts(input_records(&layers), &inputs);
     // The raw features are no longer needed once checked: free them before the analysis.
     drop(layers);
+    compact_inputs(&mut inputs, &mut findings);
     return_freed_memory();
 
     let mut out_tables: Vec<(Table, bool)> = Vec::new();
@@ -295,16 +296,23 @@ fn run_staged(
         if let Some(t) = change_table {
             out_tables.push((t, true));
         }
-        let ctx = html::ReportContext {
-            pipeline,
-            inputs: &inputs,
-            summary: &summary,
-            findings: &findings,
-            changes: change_counts.as_ref(),
-        };
+        let mut summary = summary;
         let files = timer.stage("report", || {
             write_tables(dir, &out_tables, origin(pipeline), || {
+                let ctx = html::ReportContext {
+                    pipeline,
+                    inputs: &inputs,
+                    summary: &summary,
+                    findings: &findings,
+                    changes: change_counts.as_ref(),
+                };
                 html::write_report(dir, &ctx)?;
+                // The report was the last reader of the remaining land outside the
+                // tables (which hold their own copy): free it before the Parquet files.
+                for h in &mut summary.hazards {
+                    h.account.remaining = geo::MultiPolygon::new(vec![]);
+                }
+                return_freed_memory();
                 Ok(Some("report.html".to_string()))
             })
         })?;
@@ -343,7 +351,19 @@ fn analyse(
     let window_start =
         pipeline.as_of - chrono::Duration::days(i64::from(pipeline.parameters.window_days));
     let (mut accounts, mut findings) = timer.stage("release", || {
-        release::account_hazards(&inputs.hazards, &inputs.releases, window_start)
+        let (mut accounts, findings) =
+            release::account_hazards(&inputs.hazards, &inputs.releases, window_start);
+        accounts.par_iter_mut().for_each(|a| {
+            for g in [
+                &mut a.remaining,
+                &mut a.remaining_past,
+                &mut a.cleared,
+                &mut a.reduced,
+            ] {
+                compact(g);
+            }
+        });
+        (accounts, findings)
     });
     let span = ledger::LedgerSpan::of(&inputs.hazards, &accounts, &inputs.releases, pipeline.as_of);
     let land = timer.stage("regions", || {
@@ -393,6 +413,45 @@ fn analyse(
         "analysis finished"
     );
     (summary, findings)
+}
+
+/// Drops the spare capacity of a geometry's vectors (built by pushing, they hold up to
+/// twice their coordinates): the same coordinates in the same order, less memory.
+fn compact(mp: &mut geo::MultiPolygon<f64>) {
+    mp.0.shrink_to_fit();
+    mp.0.iter_mut().for_each(compact_polygon);
+}
+
+fn compact_polygon(p: &mut geo::Polygon<f64>) {
+    // (the rings stay as they are: `exterior_mut` only closes a ring that is open)
+    p.exterior_mut(|r| r.0.shrink_to_fit());
+    p.interiors_mut(|rings| {
+        for r in rings {
+            r.0.shrink_to_fit();
+        }
+    });
+}
+
+/// [`compact`] for every geometry the analysis keeps: the inputs' polygons and the
+/// findings' geometries (which live until the outputs are written).
+fn compact_inputs(inputs: &mut Inputs, findings: &mut [Finding]) {
+    inputs
+        .hazards
+        .par_iter_mut()
+        .for_each(|h| compact(&mut h.geometry));
+    inputs
+        .releases
+        .par_iter_mut()
+        .for_each(|r| compact(&mut r.geometry));
+    inputs
+        .regions
+        .iter_mut()
+        .for_each(|r| compact(&mut r.geometry));
+    findings.par_iter_mut().for_each(|f| match &mut f.geometry {
+        Some(geo::Geometry::MultiPolygon(mp)) => compact(mp),
+        Some(geo::Geometry::Polygon(p)) => compact_polygon(p),
+        _ => {}
+    });
 }
 
 /// Hands memory freed by large drops back to the system: glibc keeps freed heap pages
@@ -473,8 +532,8 @@ fn origin(pipeline: &Pipeline) -> project::Origin<'_> {
 }
 
 /// Writes the GeoPackage (GDAL, on its own thread: layers, then their styles, then the
-/// QGIS project) while the CSV, Parquet and `extra` files (HTML) are written on this
-/// one; returns the file names.
+/// QGIS project) while the `extra` file (HTML), then the CSV and Parquet files are
+/// written on this one; returns the file names.
 fn write_tables(
     dir: &Path,
     out: &[(Table, bool)],
@@ -489,8 +548,11 @@ fn write_tables(
             styles::write_styles(&gpkg_path, &refs)?;
             project::write_project(&gpkg_path, &project::ProjectInputs::new(origin, &refs))
         });
-        let rest = write_files(dir, out).and_then(|mut files| {
-            files.extend(extra()?);
+        // `extra` first: it may free what only it needs before the (Geo)Parquet copies
+        // are encoded; its file is still listed last.
+        let rest = extra().and_then(|name| {
+            let mut files = write_files(dir, out)?;
+            files.extend(name);
             Ok(files)
         });
         (writer.join(), rest)
