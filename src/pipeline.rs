@@ -264,7 +264,7 @@ fn run_staged(
     for l in &layers {
         info!(layer = l.kind.key(), features = l.features.len(), crs = %l.crs, "read {}", l.source);
     }
-    let (mut inputs, findings) =
+    let (mut inputs, mut findings) =
         timer.stage("qa", || crate::qa::check_layers(&layers, pipeline.as_of));
     inputs.regions.sort_by(|a, b| a.region_id.cmp(&b.region_id));
     let unknown = unknown_deadline_regions(pipeline, &inputs);
@@ -274,18 +274,20 @@ fn run_staged(
             problems: unknown,
         }));
     }
-    let records = input_records(&layers);
+    let records = used_counts(input_records(&layers), &inputs);
     // The raw features are no longer needed once checked: free them before the analysis.
     drop(layers);
+    compact_inputs(&mut inputs, &mut findings);
+    return_freed_memory();
 
     if mode == Mode::Run {
         let (files, findings, national) =
-            analyse_and_report(pipeline, &inputs, findings, dir, timer)?;
+            analyse_and_report(pipeline, &mut inputs, findings, dir, timer)?;
         return Ok(Staged {
             files,
             findings,
             national: Some(national),
-            records: used_counts(records, &inputs),
+            records,
         });
     }
     let out_tables = vec![Output {
@@ -300,7 +302,7 @@ fn run_staged(
         files,
         findings,
         national: None,
-        records: used_counts(records, &inputs),
+        records,
     })
 }
 
@@ -309,12 +311,13 @@ fn run_staged(
 /// finding and the national row.
 fn analyse_and_report(
     pipeline: &Pipeline,
-    inputs: &Inputs,
+    inputs: &mut Inputs,
     mut findings: Vec<Finding>,
     dir: &Path,
     timer: &mut Timer,
 ) -> Result<(Vec<String>, Vec<Finding>, analysis::RegionRow), RunError> {
-    let (summary, analysis_findings) = analyse(pipeline, inputs, timer);
+    let (mut summary, analysis_findings) = analyse(pipeline, inputs, timer);
+    let inputs: &Inputs = inputs;
     findings.extend(analysis_findings);
     let csv = |table| Output { table, csv: true };
     let mut out_tables = vec![
@@ -329,6 +332,11 @@ fn analyse_and_report(
         csv(tables::scenarios(&summary)),
         csv(tables::work_plan(&summary)),
     ];
+    // The findings' geometries live on in the qa_findings table only (peak memory).
+    for f in &mut findings {
+        f.geometry = None;
+    }
+    return_freed_memory();
     log_qa(&findings);
     let previous = pipeline.output.join("minefree.gpkg");
     let change_table = changes::changes(&previous, &out_tables[0].table, &out_tables[1].table);
@@ -337,16 +345,22 @@ fn analyse_and_report(
         info!(?c, "changes since the last run");
     }
     out_tables.extend(change_table.map(csv));
-    let ctx = html::ReportContext {
-        pipeline,
-        inputs,
-        summary: &summary,
-        findings: &findings,
-        changes: change_counts.as_ref(),
-    };
     let files = timer.stage("report", || {
         write_outputs(dir, &out_tables, origin(pipeline), || {
+            let ctx = html::ReportContext {
+                pipeline,
+                inputs,
+                summary: &summary,
+                findings: &findings,
+                changes: change_counts.as_ref(),
+            };
             html::write_report(dir, &ctx)?;
+            // The report was the last reader of the remaining land outside the tables
+            // (which hold their own copy): free it before the Parquet files.
+            for h in &mut summary.hazards {
+                h.account.remaining = geo::MultiPolygon::new(vec![]);
+            }
+            return_freed_memory();
             Ok(Some("report.html".to_string()))
         })
     })?;
@@ -366,15 +380,30 @@ fn used_counts(mut records: Vec<InputRecord>, inputs: &Inputs) -> Vec<InputRecor
     records
 }
 
+/// Runs R3–R12. The geometries of the hazards and releases, and the accounts' working
+/// geometries, are freed as soon as the regions stage has used them (peak memory): only
+/// the remaining land and the figures go on to the outputs.
 fn analyse(
     pipeline: &Pipeline,
-    inputs: &Inputs,
+    inputs: &mut Inputs,
     timer: &mut Timer,
 ) -> (analysis::Summary, Vec<Finding>) {
     let window_start =
         pipeline.as_of - chrono::Duration::days(i64::from(pipeline.parameters.window_days));
     let (mut accounts, mut findings) = timer.stage("release", || {
-        release::account_hazards(&inputs.hazards, &inputs.releases, window_start)
+        let (mut accounts, findings) =
+            release::account_hazards(&inputs.hazards, &inputs.releases, window_start);
+        accounts.par_iter_mut().for_each(|a| {
+            for g in [
+                &mut a.remaining,
+                &mut a.remaining_past,
+                &mut a.cleared,
+                &mut a.reduced,
+            ] {
+                compact(g);
+            }
+        });
+        (accounts, findings)
     });
     let span = ledger::LedgerSpan::of(&inputs.hazards, &accounts, &inputs.releases, pipeline.as_of);
     let land = timer.stage("regions", || {
@@ -386,6 +415,12 @@ fn analyse(
     for a in &mut accounts {
         a.drop_working_geometries();
     }
+    inputs.releases = Vec::new();
+    for h in &mut inputs.hazards {
+        h.geometry = geo::MultiPolygon::new(vec![]);
+    }
+    return_freed_memory();
+    let inputs: &Inputs = inputs;
     let priorities = timer.stage("priority", || {
         priority::prioritise(
             &inputs.hazards,
@@ -418,6 +453,56 @@ fn analyse(
         "analysis finished"
     );
     (summary, findings)
+}
+
+/// Drops the spare capacity of a geometry's vectors (built by pushing, they hold up to
+/// twice their coordinates): the same coordinates in the same order, less memory.
+fn compact(mp: &mut geo::MultiPolygon<f64>) {
+    mp.0.shrink_to_fit();
+    mp.0.iter_mut().for_each(compact_polygon);
+}
+
+fn compact_polygon(p: &mut geo::Polygon<f64>) {
+    // (the rings stay as they are: `exterior_mut` only closes a ring that is open)
+    p.exterior_mut(|r| r.0.shrink_to_fit());
+    p.interiors_mut(|rings| {
+        for r in rings {
+            r.0.shrink_to_fit();
+        }
+    });
+}
+
+/// [`compact`] for every geometry the analysis keeps: the inputs' polygons and the
+/// findings' geometries (which live until the outputs are written).
+fn compact_inputs(inputs: &mut Inputs, findings: &mut [Finding]) {
+    inputs
+        .hazards
+        .par_iter_mut()
+        .for_each(|h| compact(&mut h.geometry));
+    inputs
+        .releases
+        .par_iter_mut()
+        .for_each(|r| compact(&mut r.geometry));
+    inputs
+        .regions
+        .iter_mut()
+        .for_each(|r| compact(&mut r.geometry));
+    findings.par_iter_mut().for_each(|f| match &mut f.geometry {
+        Some(geo::Geometry::MultiPolygon(mp)) => compact(mp),
+        Some(geo::Geometry::Polygon(p)) => compact_polygon(p),
+        _ => {}
+    });
+}
+
+/// Hands memory freed by large drops back to the system: glibc keeps freed heap pages
+/// otherwise, and the resident set (what the benchmark's peak RSS measures) would not
+/// shrink before the next stage allocates.
+fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages of the allocator's own heap.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 fn log_qa(findings: &[Finding]) {

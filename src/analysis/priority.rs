@@ -3,8 +3,10 @@
 //!
 //! Candidates come from R-trees of settlement and accident points queried with a box that
 //! surely holds everything within the search distance (see `distance::margin_deg`); only
-//! those candidates are measured exactly. The nearest settlement is found by widening the
-//! search (×4) until the best candidate lies within the searched distance. Hazards with
+//! those candidates are measured exactly. When no settlement lies within the radius, the
+//! nearest one is found by a best-first walk of a tree of earth-centred settlement
+//! points, bounded by chords (never longer than geodesics): its cost does not grow with
+//! the distance to the nearest settlement (see [`nearest`]). Hazards with
 //! less than 1 m² remaining are fully released: all R8–R9 values stay `None`.
 
 use chrono::{Datelike, NaiveDate};
@@ -12,10 +14,15 @@ use geo::Point;
 use rayon::prelude::*;
 use rstar::RTree;
 
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
 use super::release::HazardAccount;
 use crate::config::{Parameters, Weights};
-use crate::geom::distance::{margin_deg, planar, planar_to_rect_m, planar_tolerance, Planar};
-use crate::index::{envelope, point_tree, IndexedPoint};
+use crate::geom::distance::{
+    margin_deg, metres_per_degree, planar, planar_to_rect_m, planar_tolerance, Planar,
+};
+use crate::index::{chord_m, ecef, ecef_tree, envelope, point_tree, IndexedEcef, IndexedPoint};
 use crate::model::{Accident, Hazard, HazardType, Settlement, Status};
 
 use super::MIN_REMAINING_M2;
@@ -103,6 +110,7 @@ pub fn prioritise(
         })
         .collect();
     let settlement_tree = point_tree(settlements.iter().map(|s| s.location));
+    let settlement_chords = ecef_tree(settlements.iter().map(|s| s.location));
     let accident_tree = point_tree(recent.iter().map(|a| a.location));
     let mut out: Vec<Option<Priority>> = hazards
         .par_iter()
@@ -115,11 +123,10 @@ pub fn prioritise(
             let near = within(&settlement_tree, rem, params.radius_m, |i| {
                 settlements[i].location
             });
-            let (nearest, distance_m) =
-                match nearest(&settlement_tree, rem, params.radius_m, &near, settlements) {
-                    Some((i, d)) => (Some(i), Some(d)),
-                    None => (None, None),
-                };
+            let (nearest, distance_m) = match nearest(&settlement_chords, rem, &near, settlements) {
+                Some((i, d)) => (Some(i), Some(d)),
+                None => (None, None),
+            };
             let accidents_within =
                 within(&accident_tree, rem, params.radius_m, |i| recent[i].location).len() as u64;
             let within: Vec<usize> = near.iter().map(|(i, _)| *i).collect();
@@ -226,91 +233,181 @@ fn candidates(tree: &RTree<IndexedPoint>, b: &geo::Rect<f64>, distance_m: f64) -
         .collect()
 }
 
-/// The local-plane views of the settlements `ids` that can still be the nearest: in
-/// order of their distance to the box of `rem` (a lower bound of the planar distance),
-/// stopping once that bound exceeds what [`nearest`]'s exact comparison would keep of
-/// the best seen so far (tolerances grow with distance, so `search_m` bounds them).
-fn nearest_views(
-    ids: Vec<usize>,
-    rem: &geo::MultiPolygon<f64>,
-    b: &geo::Rect<f64>,
-    search_m: f64,
-    settlements: &[Settlement],
-) -> Vec<(usize, Planar)> {
-    let mut by_bound: Vec<(f64, usize)> = ids
-        .into_iter()
-        .map(|i| (planar_to_rect_m(settlements[i].location, b), i))
-        .collect();
-    by_bound.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    // The largest tolerance of any candidate (it grows with latitude), so that the
-    // cut-off is never stricter than the comparison it stands in for.
-    let tol = by_bound
-        .iter()
-        .map(|&(_, i)| planar_tolerance(4.0 * search_m, settlements[i].location.y()))
-        .fold(0.0, f64::max);
-    let mut best = f64::INFINITY;
-    let mut views = Vec::new();
-    for (bound, i) in by_bound {
-        if bound > best * (1.0 + 2.0 * tol) + 1.0 {
-            break;
+/// Per edge of a polygon's boundary: its lon/lat midpoint in earth-centred coordinates
+/// and a bound (metres) of the chord from there to any point of the edge; and the same
+/// for the whole boundary around its box's centre. With them, a chord from a settlement
+/// minus the bound is a lower bound of the geodesic distance from that settlement to any
+/// point of the boundary (a chord is never longer than the geodesic, see [`ecef`]).
+struct BoundaryBounds {
+    centre: [f64; 3],
+    reach_m: f64,
+    edges: Vec<([f64; 3], f64)>,
+}
+
+impl BoundaryBounds {
+    fn of(mp: &geo::MultiPolygon<f64>, b: &geo::Rect<f64>) -> BoundaryBounds {
+        let c = b.center();
+        let centre = ecef(c.x, c.y);
+        let edges: Vec<([f64; 3], f64)> =
+            mp.0.iter()
+                .flat_map(|polygon| std::iter::once(polygon.exterior()).chain(polygon.interiors()))
+                .flat_map(|ring| ring.lines())
+                .map(|seg| {
+                    let (a, e) = (seg.start, seg.end);
+                    let mid = ecef((a.x + e.x) / 2.0, (a.y + e.y) / 2.0);
+                    (mid, half_extent_m(a, e))
+                })
+                .collect();
+        let reach_m = edges
+            .iter()
+            .map(|(mid, h)| chord_m(centre, *mid) + h)
+            .fold(0.0, f64::max);
+        BoundaryBounds {
+            centre,
+            reach_m,
+            edges,
         }
-        let view = planar(settlements[i].location, rem);
-        best = best.min(view.metres);
-        views.push((i, view));
     }
-    views
+
+    /// A lower bound of the geodesic distance from `p` (earth-centred) to every point
+    /// of the boundary; 0 for a boundary without edges.
+    fn lower_bound_m(&self, p: [f64; 3]) -> f64 {
+        if self.edges.is_empty() {
+            return 0.0;
+        }
+        self.edges
+            .iter()
+            .map(|(mid, h)| chord_m(p, *mid) - h)
+            .fold(f64::INFINITY, f64::min)
+            - SLACK_M
+    }
+}
+
+/// Rounding allowance (metres) of the chord bounds: far below what a distance is
+/// written with, far above the rounding of earth-centred coordinates.
+const SLACK_M: f64 = 1e-3;
+
+/// An upper bound of the chord (and of the geodesic) from the lon/lat midpoint of the
+/// straight lon/lat edge `a`–`b` to any point of it: along the meridian to the point's
+/// latitude, then along its parallel, each at the largest scale the edge reaches.
+fn half_extent_m(a: geo::Coord<f64>, b: geo::Coord<f64>) -> f64 {
+    let max_abs_lat = a.y.abs().max(b.y.abs()).min(90.0);
+    let min_abs_lat = if a.y * b.y <= 0.0 {
+        0.0
+    } else {
+        a.y.abs().min(b.y.abs())
+    };
+    // metres per degree: of latitude grows, of longitude shrinks towards the poles
+    let (_, ky) = metres_per_degree(max_abs_lat);
+    let (kx, _) = metres_per_degree(min_abs_lat);
+    let h = (b.y - a.y).abs() / 2.0 * ky + (b.x - a.x).abs() / 2.0 * kx;
+    h * (1.0 + 1e-9) + SLACK_M
+}
+
+/// `(index, distance)` pairs by distance, ties by `settlement_id`, then by index.
+fn by_distance(a: (usize, f64), b: (usize, f64), settlements: &[Settlement]) -> Ordering {
+    a.1.total_cmp(&b.1)
+        .then_with(|| {
+            settlements[a.0]
+                .settlement_id
+                .cmp(&settlements[b.0].settlement_id)
+        })
+        .then(a.0.cmp(&b.0))
 }
 
 /// The nearest settlement (ties: lowest `settlement_id`) and its geodesic distance.
-/// Candidates are compared by planar distance; the geodesic distance is computed for
-/// those within the planar tolerance of the best.
+///
+/// With settlements within the radius (`near`), candidates are compared by planar
+/// distance; the geodesic distance is computed for those within the planar tolerance of
+/// the best. Otherwise the settlements are visited in order of a lower bound of their
+/// geodesic distance to the boundary of `rem` (chords, [`BoundaryBounds`]; a best-first
+/// walk of the earth-centred tree), measuring each ([`Planar::geodesic_m`]) until the
+/// next bound exceeds the best distance measured: the work depends on how many
+/// settlements lie about as far as the nearest one, not on how far that is.
 fn nearest(
-    tree: &RTree<IndexedPoint>,
+    tree: &RTree<IndexedEcef>,
     rem: &geo::MultiPolygon<f64>,
-    radius_m: f64,
     near: &[(usize, Planar)],
     settlements: &[Settlement],
 ) -> Option<(usize, f64)> {
-    let exact_best = |views: Vec<(usize, Planar)>| -> Option<(usize, f64)> {
-        let best = views
+    if !near.is_empty() {
+        let best = near
             .iter()
             .map(|(_, v)| v.metres)
             .fold(f64::INFINITY, f64::min);
-        views
+        return near
             .iter()
             .filter(|(i, v)| {
                 let tol = planar_tolerance(v.metres.max(1.0), settlements[*i].location.y());
                 v.metres <= best * (1.0 + 2.0 * tol) + 1.0
             })
             .map(|(i, v)| (*i, v.geodesic_m(settlements[*i].location)))
-            .min_by(|a, b| {
-                a.1.total_cmp(&b.1)
-                    .then_with(|| {
-                        settlements[a.0]
-                            .settlement_id
-                            .cmp(&settlements[b.0].settlement_id)
-                    })
-                    .then(a.0.cmp(&b.0))
-            })
-    };
-    if !near.is_empty() {
-        return exact_best(near.to_vec());
+            .min_by(|&a, &b| by_distance(a, b, settlements));
     }
     // (`rem` has area here: fully released hazards get no priority at all.)
     let b = crate::index::bbox(rem)?;
-    let mut search_m = radius_m.max(1000.0) * 4.0;
+    let bounds = BoundaryBounds::of(rem, &b);
+    let measure = |i: usize| {
+        let p = settlements[i].location;
+        (i, planar(p, rem).geodesic_m(p))
+    };
+    // Settlements come out of the tree by chord to the box's centre; each gets its own
+    // (tighter) bound, and is measured once no other can have a smaller one.
+    let mut by_centre = tree
+        .nearest_neighbor_iter_with_distance_2(&bounds.centre)
+        .peekable();
+    let mut pending: BinaryHeap<Reverse<(OrdF64, usize)>> = BinaryHeap::new();
+    let mut best: Option<(usize, f64)> = None;
     loop {
-        let ids: Vec<usize> = if search_m > 4.0e7 {
-            (0..settlements.len()).collect()
-        } else {
-            candidates(tree, &b, search_m)
+        let next_centre = by_centre
+            .peek()
+            .map(|(_, d2)| d2.sqrt() - bounds.reach_m - SLACK_M);
+        let next_pending = pending.peek().map(|Reverse((OrdF64(lb), _))| *lb);
+        let from_pending = match (next_pending, next_centre) {
+            (Some(p), Some(c)) => p <= c,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return best,
         };
-        let best = exact_best(nearest_views(ids, rem, &b, search_m, settlements));
-        match best {
-            Some(b) if b.1 <= search_m || search_m > 4.0e7 => return Some(b),
-            None if search_m > 4.0e7 => return None,
-            _ => search_m *= 4.0,
+        let bound = if from_pending {
+            next_pending
+        } else {
+            next_centre
+        };
+        if let (Some(bound), Some((_, d))) = (bound, best) {
+            if bound > d {
+                return best;
+            }
         }
+        if from_pending {
+            let Some(Reverse((_, i))) = pending.pop() else {
+                return best;
+            };
+            let m = measure(i);
+            if best.is_none_or(|b| by_distance(m, b, settlements).is_lt()) {
+                best = Some(m);
+            }
+        } else if let Some((p, _)) = by_centre.next() {
+            pending.push(Reverse((OrdF64(bounds.lower_bound_m(*p.geom())), p.data)));
+        }
+    }
+}
+
+/// An `f64` ordered by `total_cmp`, for the heap of pending candidates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct OrdF64(f64);
+
+impl Eq for OrdF64 {}
+
+impl PartialOrd for OrdF64 {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for OrdF64 {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0)
     }
 }
 
@@ -330,6 +427,75 @@ mod tests {
             accident_window_start(d, 5),
             NaiveDate::from_ymd_opt(2021, 6, 30).unwrap()
         );
+    }
+
+    /// A star-shaped polygon of `n` vertices around (`cx`, `cy`), radius up to `r` degrees.
+    fn star(rng: &mut impl rand::Rng, cx: f64, cy: f64, r: f64) -> geo::MultiPolygon<f64> {
+        let n = rng.gen_range(5..40);
+        let pts: Vec<(f64, f64)> = (0..n)
+            .map(|k| {
+                let a = k as f64 / n as f64 * std::f64::consts::TAU;
+                let rr = r * rng.gen_range(0.3..1.0);
+                (cx + rr * a.cos(), cy + rr * a.sin())
+            })
+            .collect();
+        geo::MultiPolygon::new(vec![geo::Polygon::new(geo::LineString::from(pts), vec![])])
+    }
+
+    fn settlement(k: usize, location: Point<f64>) -> Settlement {
+        Settlement {
+            settlement_id: format!("ST-{:04}", (k * 7919) % 10_000),
+            name: String::new(),
+            population: 100,
+            location,
+        }
+    }
+
+    #[test]
+    fn nearest_far_settlement_matches_brute_force() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(17);
+        for case in 0..60 {
+            // sparse settlements (some duplicated), hazards near and far from them
+            let mut settlements: Vec<Settlement> = (0..rng.gen_range(1..400))
+                .map(|k| {
+                    let p = Point::new(rng.gen_range(60.0..80.0), rng.gen_range(25.0..55.0));
+                    settlement(k, p)
+                })
+                .collect();
+            for k in 0..settlements.len() / 10 {
+                let mut copy = settlements[k * 3 % settlements.len()].clone();
+                copy.settlement_id = format!("ST-D{k:03}");
+                settlements.push(copy);
+            }
+            let tree = ecef_tree(settlements.iter().map(|s| s.location));
+            for _ in 0..20 {
+                let (cx, cy) = if case % 3 == 0 {
+                    (rng.gen_range(40.0..100.0), rng.gen_range(-10.0..75.0))
+                } else {
+                    (rng.gen_range(60.0..80.0), rng.gen_range(25.0..55.0))
+                };
+                let r = rng.gen_range(0.001..0.05);
+                let rem = star(&mut rng, cx, cy, r);
+                let got = nearest(&tree, &rem, &[], &settlements);
+                let want = (0..settlements.len())
+                    .map(|i| {
+                        let p = settlements[i].location;
+                        (i, planar(p, &rem).geodesic_m(p))
+                    })
+                    .min_by(|&a, &b| by_distance(a, b, &settlements));
+                assert_eq!(got, want, "case {case} at ({cx}, {cy})");
+            }
+        }
+    }
+
+    #[test]
+    fn nearest_without_settlements_is_none() {
+        let tree = ecef_tree(std::iter::empty());
+        let rem = geo::MultiPolygon::new(vec![
+            geo::Rect::new((69.0, 38.0), (69.01, 38.01)).to_polygon()
+        ]);
+        assert_eq!(nearest(&tree, &rem, &[], &[]), None);
     }
 
     #[test]

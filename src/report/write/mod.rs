@@ -31,8 +31,8 @@ pub struct Output {
 }
 
 /// Writes the GeoPackage (GDAL, on its own thread: layers, then their styles, then the
-/// QGIS project) while the CSV, Parquet and `extra` files (HTML) are written on this
-/// one; returns the file names.
+/// QGIS project) while the `extra` file (HTML), then the CSV and Parquet files are
+/// written on this one; returns the file names.
 pub fn write_outputs(
     dir: &Path,
     out: &[Output],
@@ -47,8 +47,11 @@ pub fn write_outputs(
             styles::write_styles(&gpkg_path, &refs)?;
             project::write_project(&gpkg_path, &ProjectInputs::new(origin, &refs))
         });
-        let rest = write_files(dir, out).and_then(|mut files| {
-            files.extend(extra()?);
+        // `extra` first: it may free what only it needs before the (Geo)Parquet copies
+        // are encoded; its file is still listed last.
+        let rest = extra().and_then(|name| {
+            let mut files = write_files(dir, out)?;
+            files.extend(name);
             Ok(files)
         });
         (writer.join(), rest)
