@@ -291,7 +291,7 @@ fn run_staged(
         });
     }
     let out_tables = vec![Output {
-        table: tables::qa_findings(&findings),
+        table: tables::qa_findings(&mut findings),
         csv: true,
     }];
     log_qa(&findings);
@@ -320,23 +320,19 @@ fn analyse_and_report(
     let inputs: &Inputs = inputs;
     findings.extend(analysis_findings);
     let csv = |table| Output { table, csv: true };
+    let (remaining_hazards, priority_tasks) = tables::hazard_tables(inputs, &summary);
     let mut out_tables = vec![
         Output {
-            table: tables::remaining_hazards(inputs, &summary),
+            table: remaining_hazards,
             csv: false,
         },
         csv(tables::region_summary(&summary)),
-        csv(tables::priority_tasks(inputs, &summary)),
-        csv(tables::qa_findings(&findings)),
+        csv(priority_tasks),
+        csv(tables::qa_findings(&mut findings)),
         csv(tables::release_history(&summary)),
         csv(tables::scenarios(&summary)),
         csv(tables::work_plan(&summary)),
     ];
-    // The findings' geometries live on in the qa_findings table only (peak memory).
-    for f in &mut findings {
-        f.geometry = None;
-    }
-    return_freed_memory();
     log_qa(&findings);
     let previous = pipeline.output.join("minefree.gpkg");
     let change_table = changes::changes(&previous, &out_tables[0].table, &out_tables[1].table);
@@ -406,10 +402,10 @@ fn analyse(
         (accounts, findings)
     });
     let span = ledger::LedgerSpan::of(&inputs.hazards, &accounts, &inputs.releases, pipeline.as_of);
-    let land = timer.stage("regions", || {
+    let mut land = timer.stage("regions", || {
         regions::land_and_ledger_by_region(&inputs.hazards, &accounts, &inputs.regions, Some(&span))
     });
-    findings.extend(land.findings.iter().cloned());
+    findings.append(&mut land.findings);
     // Only the regions stage needs the cleared, reduced and past geometries: free them
     // before the outputs are built (peak memory).
     for a in &mut accounts {

@@ -109,6 +109,10 @@ pub enum GeometryKind {
     Any,
 }
 
+/// A row's geometry in an output table. Shared, not copied: `remaining_hazards` and
+/// `priority_tasks` hold the same remaining land (peak memory at national scale).
+pub type Shape = std::sync::Arc<geo::Geometry<f64>>;
+
 /// An output table.
 #[derive(Debug, Clone)]
 pub struct Table {
@@ -119,7 +123,7 @@ pub struct Table {
     /// Geometry kind.
     pub geometry_kind: GeometryKind,
     /// One geometry per row (empty when `geometry_kind` is `None`).
-    pub geometry: Vec<Option<geo::Geometry<f64>>>,
+    pub geometry: Vec<Option<Shape>>,
 }
 
 impl Table {

@@ -7,7 +7,7 @@
 //! `release_history` by (`region_id`, year), `scenarios` by (scenario, `region_id`),
 //! `work_plan` by (scenario, `region_id`, year); R12's capacity factor to 4 decimals.
 
-use super::{GeometryKind, Table, Values};
+use super::{GeometryKind, Shape, Table, Values};
 use crate::analysis::ledger::LedgerRow;
 use crate::analysis::plan::PlanRow;
 use crate::analysis::priority::Priority;
@@ -53,24 +53,36 @@ fn texts<R>(rows: &[R], f: impl Fn(&R) -> &str) -> Values {
     Values::Text(rows.iter().map(|r| Some(f(r).to_string())).collect())
 }
 
-/// `remaining_hazards` (every hazard existing as of D, input order).
-pub fn remaining_hazards(inputs: &Inputs, summary: &Summary) -> Table {
+/// `remaining_hazards` (every hazard existing as of D, input order) and `priority_tasks`
+/// (hazards with a rank, by rank), sharing each hazard's remaining land (one copy).
+pub fn hazard_tables(inputs: &Inputs, summary: &Summary) -> (Table, Table) {
+    let mut shapes: Vec<Option<Shape>> = vec![None; inputs.hazards.len()];
+    for r in &summary.hazards {
+        let g = &r.account.remaining;
+        shapes[r.index] =
+            (!g.0.is_empty()).then(|| Shape::new(geo::Geometry::MultiPolygon(g.clone())));
+    }
     let rows: Vec<&HazardRow> = summary.hazards.iter().collect();
-    hazard_table("remaining_hazards", inputs, &rows)
-}
-
-/// `priority_tasks` (hazards with a rank, by rank).
-pub fn priority_tasks(inputs: &Inputs, summary: &Summary) -> Table {
+    let remaining = hazard_table("remaining_hazards", inputs, &rows, &shapes);
     let mut rows: Vec<&HazardRow> = summary
         .hazards
         .iter()
         .filter(|h| h.priority.is_some())
         .collect();
     rows.sort_by_key(|h| h.priority.as_ref().map_or(u64::MAX, |p| p.rank));
-    hazard_table("priority_tasks", inputs, &rows)
+    (
+        remaining,
+        hazard_table("priority_tasks", inputs, &rows, &shapes),
+    )
 }
 
-fn hazard_table(name: &'static str, inputs: &Inputs, rows: &[&HazardRow]) -> Table {
+/// One row per hazard of `rows`; `shapes[i]` is hazard i's remaining land.
+fn hazard_table(
+    name: &'static str,
+    inputs: &Inputs,
+    rows: &[&HazardRow],
+    shapes: &[Option<Shape>],
+) -> Table {
     let mut t = Table::new(name, GeometryKind::MultiPolygon);
     let hazard = |r: &HazardRow| &inputs.hazards[r.index];
     t.push(
@@ -121,13 +133,7 @@ fn hazard_table(name: &'static str, inputs: &Inputs, rows: &[&HazardRow]) -> Tab
             opt_texts(rows, |r| hazard(r).extra.get(k).cloned().flatten()),
         );
     }
-    t.geometry = rows
-        .iter()
-        .map(|r| {
-            let g = &r.account.remaining;
-            (!g.0.is_empty()).then(|| geo::Geometry::MultiPolygon(g.clone()))
-        })
-        .collect();
+    t.geometry = rows.iter().map(|r| shapes[r.index].clone()).collect();
     t
 }
 
@@ -193,7 +199,11 @@ pub fn region_summary(summary: &Summary) -> Table {
     let mut t = region_columns("region_summary", &rows);
     t.geometry = rows
         .iter()
-        .map(|r| r.geometry.clone().map(geo::Geometry::MultiPolygon))
+        .map(|r| {
+            r.geometry
+                .clone()
+                .map(|g| Shape::new(geo::Geometry::MultiPolygon(g)))
+        })
         .collect();
     t
 }
@@ -317,11 +327,14 @@ pub fn work_plan(summary: &Summary) -> Table {
     t
 }
 
-/// `qa_findings`, sorted by (layer, feature_id, check).
-pub fn qa_findings(findings: &[Finding]) -> Table {
-    let mut sorted: Vec<&Finding> = findings.iter().collect();
-    sorted.sort_by(|a, b| finding_order(a, b));
+/// `qa_findings`, sorted by (layer, feature_id, check). The findings' geometries move
+/// into the table (peak memory: they are the largest part of a finding, and nothing
+/// after the table reads them); the findings keep everything else.
+pub fn qa_findings(findings: &mut [Finding]) -> Table {
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by(|&a, &b| finding_order(&findings[a], &findings[b]));
     let mut t = Table::new("qa_findings", GeometryKind::Any);
+    let sorted: Vec<&Finding> = order.iter().map(|&i| &findings[i]).collect();
     let text =
         |f: &dyn Fn(&Finding) -> String| Values::Text(sorted.iter().map(|x| Some(f(x))).collect());
     t.push("severity", text(&|f| f.severity.as_str().to_string()));
@@ -329,6 +342,9 @@ pub fn qa_findings(findings: &[Finding]) -> Table {
     t.push("layer", text(&|f| f.layer.clone()));
     t.push("feature_id", text(&|f| f.feature_id.clone()));
     t.push("message", text(&|f| f.message.clone()));
-    t.geometry = sorted.iter().map(|f| f.geometry.clone()).collect();
+    t.geometry = order
+        .iter()
+        .map(|&i| findings[i].geometry.take().map(Shape::new))
+        .collect();
     t
 }

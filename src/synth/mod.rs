@@ -142,7 +142,7 @@ mod tests {
         for t in [&d.hazards, &d.releases, &d.regions] {
             for (i, g) in t.geometry.iter().enumerate() {
                 let g = g.as_ref().expect("every polygon row has a geometry");
-                let Geometry::MultiPolygon(mp) = g else {
+                let Geometry::MultiPolygon(mp) = &**g else {
                     panic!("{} row {i} is not a MultiPolygon", t.name)
                 };
                 assert!(
@@ -157,7 +157,7 @@ mod tests {
             .hazards
             .geometry
             .iter()
-            .filter_map(|g| match g {
+            .filter_map(|g| match g.as_deref() {
                 Some(Geometry::MultiPolygon(mp)) => Some(mp),
                 _ => None,
             })

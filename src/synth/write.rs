@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use geo::{Coord, Geometry, MultiPolygon, Point};
-use minefree::report::{GeometryKind, ReportError, Table, Values};
+use minefree::report::{GeometryKind, ReportError, Shape, Table, Values};
 
 use super::geography::Province;
 use super::records::{Accident, Gen, Hazard, Release, Settlement};
@@ -153,9 +153,9 @@ fn int<T>(rows: &[T], value: impl Fn(&T) -> i64) -> Values {
 }
 
 /// One point geometry per row.
-fn points<T>(rows: &[T], location: impl Fn(&T) -> Coord<f64>) -> Vec<Option<Geometry<f64>>> {
+fn points<T>(rows: &[T], location: impl Fn(&T) -> Coord<f64>) -> Vec<Option<Shape>> {
     rows.iter()
-        .map(|r| Some(Geometry::Point(Point(location(r)))))
+        .map(|r| Some(Shape::new(Geometry::Point(Point(location(r))))))
         .collect()
 }
 
@@ -229,8 +229,8 @@ fn accidents(ac: &[Accident]) -> Table {
 }
 
 /// A polygon row's geometry.
-fn multi(mp: MultiPolygon<f64>) -> Option<Geometry<f64>> {
-    Some(Geometry::MultiPolygon(mp))
+fn multi(mp: MultiPolygon<f64>) -> Option<Shape> {
+    Some(Shape::new(Geometry::MultiPolygon(mp)))
 }
 
 #[cfg(test)]

@@ -67,26 +67,53 @@ pub fn write_csv(path: &Path, table: &Table) -> Result<(), ReportError> {
         .map_err(table_error(path))
 }
 
+/// Rows per row group of a GeoParquet file: its WKB is encoded one group at a time, so
+/// that the geometry is never held twice over in memory (once as geometry, once as WKB
+/// in the Arrow column) for the whole table at once.
+pub const GEO_ROWS_PER_GROUP: usize = 65_536;
+
 /// Writes `table` as Parquet at `path`; with `geo`, as GeoParquet 1.1 with a WKB
-/// `geometry` column.
+/// `geometry` column, written [`GEO_ROWS_PER_GROUP`] rows at a time.
 pub fn write_parquet(path: &Path, table: &Table, geo: bool) -> Result<(), ReportError> {
     let mut df = data_frame(table).map_err(table_error(path))?;
-    let mut metadata = None;
-    if geo {
-        let wkb = geometry_wkb(table).map_err(|message| ReportError::Table {
-            path: path.to_path_buf(),
-            message,
-        })?;
-        let column = Series::new("geometry".into(), wkb).into_column();
-        df.with_column(column).map_err(table_error(path))?;
-        metadata = Some(geo_key_values(&df, &geo_metadata(table).to_string()));
+    if !geo {
+        return ParquetWriter::new(create(path)?)
+            .finish(&mut df)
+            .map(|_| ())
+            .map_err(table_error(path));
     }
-    let file = create(path)?;
-    ParquetWriter::new(file)
-        .with_key_value_metadata(metadata)
-        .finish(&mut df)
-        .map(|_| ())
-        .map_err(table_error(path))
+    let geo_json = geo_metadata(table).to_string();
+    let rows = table.rows();
+    let mut writer = None;
+    for offset in (0..rows.max(1)).step_by(GEO_ROWS_PER_GROUP) {
+        let len = GEO_ROWS_PER_GROUP.min(rows - offset);
+        let wkb = geometry_wkb(&table.geometry[offset..offset + len]).map_err(|message| {
+            ReportError::Table {
+                path: path.to_path_buf(),
+                message,
+            }
+        })?;
+        let mut chunk = df.slice(offset as i64, len);
+        chunk
+            .with_column(Series::new("geometry".into(), wkb).into_column())
+            .map_err(table_error(path))?;
+        chunk.align_chunks();
+        if writer.is_none() {
+            let metadata = geo_key_values(&chunk, &geo_json);
+            let batched = ParquetWriter::new(create(path)?)
+                .with_key_value_metadata(Some(metadata))
+                .batched(chunk.schema())
+                .map_err(table_error(path))?;
+            writer = Some(batched);
+        }
+        if let Some(w) = writer.as_mut() {
+            w.write_batch(&chunk).map_err(table_error(path))?;
+        }
+    }
+    match writer {
+        Some(w) => w.finish().map(|_| ()).map_err(table_error(path)),
+        None => Ok(()),
+    }
 }
 
 /// The footer key-values of a GeoParquet file: `geo` (where the GeoParquet spec, DuckDB
@@ -104,10 +131,9 @@ fn geo_key_values(df: &DataFrame, geo: &str) -> KeyValueMetadata {
     ])
 }
 
-/// ISO WKB of each row's geometry (GDAL encodes it), NULL where there is none.
-fn geometry_wkb(table: &Table) -> Result<Vec<Option<Vec<u8>>>, String> {
-    table
-        .geometry
+/// ISO WKB of each geometry (GDAL encodes it), NULL where there is none.
+fn geometry_wkb(geometry: &[Option<crate::report::Shape>]) -> Result<Vec<Option<Vec<u8>>>, String> {
+    geometry
         .iter()
         .map(|g| {
             g.as_ref()
@@ -170,4 +196,56 @@ fn epsg_4326_projjson() -> serde_json::Value {
             .or_insert_with(|| serde_json::json!({"authority": "OGC", "code": "CRS84"}));
     }
     crs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Shape;
+
+    /// A table of more rows than one row group holds, written as GeoParquet and read back
+    /// with polars: every row keeps its attribute and its geometry (decoded by GDAL and
+    /// compared with the square it was built from), the row groups are as many as the
+    /// rows require, and the `geo` key is in the footer once.
+    #[test]
+    fn geoparquet_in_row_groups_keeps_every_row() {
+        let rows = 2 * GEO_ROWS_PER_GROUP + 3;
+        let corner = |i: usize| (i % 1000) as f64 * 0.001;
+        let mut t = Table::new("remaining_hazards", GeometryKind::MultiPolygon);
+        t.push(
+            "hazard_id",
+            Values::Text((0..rows).map(|i| Some(format!("H{i}"))).collect()),
+        );
+        t.geometry = (0..rows)
+            .map(|i| {
+                let (x, y) = (corner(i), (i / 1000) as f64 * 0.001);
+                let sq = crate::geom::test_shapes::square(x, y, x + 0.0005, y + 0.0005);
+                (i % 7 != 3).then(|| Shape::new(geo::Geometry::MultiPolygon(sq)))
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.parquet");
+        write_parquet(&path, &t, true).unwrap();
+
+        let meta = polars_parquet::read::read_metadata(&mut File::open(&path).unwrap()).unwrap();
+        assert_eq!(meta.row_groups.len(), 3);
+        let keys = meta.key_value_metadata().clone().unwrap_or_default();
+        assert_eq!(keys.iter().filter(|kv| kv.key == "geo").count(), 1);
+        let df = ParquetReader::new(File::open(&path).unwrap()).finish().unwrap();
+        assert_eq!(df.height(), rows);
+        let ids = df.column("hazard_id").unwrap().str().unwrap().clone();
+        let wkb = df.column("geometry").unwrap().binary().unwrap().clone();
+        for i in (0..rows).step_by(997).chain([rows - 1, GEO_ROWS_PER_GROUP]) {
+            assert_eq!(ids.get(i), Some(format!("H{i}").as_str()));
+            match wkb.get(i) {
+                None => assert_eq!(i % 7, 3, "row {i} lost its geometry"),
+                Some(bytes) => {
+                    let g = gdal::vector::Geometry::from_wkb(bytes).unwrap();
+                    let env = g.envelope();
+                    assert!((env.MinX - corner(i)).abs() < 1e-12, "row {i}");
+                    assert!((env.MaxY - ((i / 1000) as f64 * 0.001 + 0.0005)).abs() < 1e-12);
+                }
+            }
+        }
+    }
 }
