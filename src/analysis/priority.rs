@@ -432,13 +432,7 @@ mod tests {
     /// A star-shaped polygon of `n` vertices around (`cx`, `cy`), radius up to `r` degrees.
     fn star(rng: &mut impl rand::Rng, cx: f64, cy: f64, r: f64) -> geo::MultiPolygon<f64> {
         let n = rng.gen_range(5..40);
-        let pts: Vec<(f64, f64)> = (0..n)
-            .map(|k| {
-                let a = k as f64 / n as f64 * std::f64::consts::TAU;
-                let rr = r * rng.gen_range(0.3..1.0);
-                (cx + rr * a.cos(), cy + rr * a.sin())
-            })
-            .collect();
+        let pts = crate::geom::test_shapes::star_points(rng, (cx, cy), r, n, 0.3);
         geo::MultiPolygon::new(vec![geo::Polygon::new(geo::LineString::from(pts), vec![])])
     }
 

@@ -225,6 +225,14 @@ pub fn land_and_ledger_by_region(
     let mut findings = overlapping_regions(regions, &index.boxes);
     let (components, overlap_findings) = components(hazards);
     findings.extend(overlap_findings);
+    let sizes = |at_least: usize| components.iter().filter(|c| c.len() >= at_least).count();
+    tracing::debug!(
+        components = components.len(),
+        largest = components.iter().map(Vec::len).max().unwrap_or(0),
+        of_10_or_more = sizes(10),
+        of_100_or_more = sizes(100),
+        "hazard components"
+    );
     crate::progress::start(components.len());
     // The largest components first, so that one big cluster does not run alone at the
     // end while the other cores idle; results go back to component order (sums in that

@@ -178,13 +178,7 @@ mod tests {
     fn random_polygon(rng: &mut impl Rng, cx: f64, cy: f64) -> MultiPolygon<f64> {
         let n = rng.gen_range(5..12);
         let r = rng.gen_range(0.002..0.02);
-        let pts: Vec<(f64, f64)> = (0..n)
-            .map(|k| {
-                let a = k as f64 / n as f64 * std::f64::consts::TAU;
-                let rr = r * rng.gen_range(0.5..1.0);
-                (cx + rr * a.cos(), cy + rr * a.sin())
-            })
-            .collect();
+        let pts = crate::geom::test_shapes::star_points(rng, (cx, cy), r, n, 0.5);
         MultiPolygon::new(vec![Polygon::new(LineString::from(pts), vec![])])
     }
 

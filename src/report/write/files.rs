@@ -231,7 +231,9 @@ mod tests {
         assert_eq!(meta.row_groups.len(), 3);
         let keys = meta.key_value_metadata().clone().unwrap_or_default();
         assert_eq!(keys.iter().filter(|kv| kv.key == "geo").count(), 1);
-        let df = ParquetReader::new(File::open(&path).unwrap()).finish().unwrap();
+        let df = ParquetReader::new(File::open(&path).unwrap())
+            .finish()
+            .unwrap();
         assert_eq!(df.height(), rows);
         let ids = df.column("hazard_id").unwrap().str().unwrap().clone();
         let wkb = df.column("geometry").unwrap().binary().unwrap().clone();
