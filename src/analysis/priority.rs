@@ -6,7 +6,7 @@
 //! those candidates are measured exactly. When no settlement lies within the radius, the
 //! nearest one is found by a best-first walk of a tree of earth-centred settlement
 //! points, bounded by chords (never longer than geodesics): its cost does not grow with
-//! the distance to the nearest settlement (see [`nearest`]). Hazards with
+//! the distance to the nearest settlement (see `nearest`). Hazards with
 //! less than 1 m² remaining are fully released: all R8–R9 values stay `None`.
 
 use chrono::{Datelike, NaiveDate};
