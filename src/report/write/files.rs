@@ -82,10 +82,9 @@ pub fn write_parquet(path: &Path, table: &Table, geo: bool) -> Result<(), Report
             .map(|_| ())
             .map_err(table_error(path));
     }
-    let geo_json = geo_metadata(table).to_string();
     let rows = table.rows();
-    let mut writer = None;
-    for offset in (0..rows.max(1)).step_by(GEO_ROWS_PER_GROUP) {
+    // Rows `offset..` (at most one group) with their WKB geometry column.
+    let group_at = |offset: usize| -> Result<DataFrame, ReportError> {
         let len = GEO_ROWS_PER_GROUP.min(rows - offset);
         let wkb = geometry_wkb(&table.geometry[offset..offset + len]).map_err(|message| {
             ReportError::Table {
@@ -93,27 +92,28 @@ pub fn write_parquet(path: &Path, table: &Table, geo: bool) -> Result<(), Report
                 message,
             }
         })?;
-        let mut chunk = df.slice(offset as i64, len);
-        chunk
+        let mut group = df.slice(offset as i64, len);
+        group
             .with_column(Series::new("geometry".into(), wkb).into_column())
             .map_err(table_error(path))?;
-        chunk.align_chunks();
-        if writer.is_none() {
-            let metadata = geo_key_values(&chunk, &geo_json);
-            let batched = ParquetWriter::new(create(path)?)
-                .with_key_value_metadata(Some(metadata))
-                .batched(chunk.schema())
-                .map_err(table_error(path))?;
-            writer = Some(batched);
-        }
-        if let Some(w) = writer.as_mut() {
-            w.write_batch(&chunk).map_err(table_error(path))?;
-        }
+        group.align_chunks();
+        Ok(group)
+    };
+    // The first group (empty for an empty table) gives the schema and the `geo` key.
+    let first = group_at(0)?;
+    let metadata = geo_key_values(&first, &geo_metadata(table).to_string());
+    let mut writer = ParquetWriter::new(create(path)?)
+        .with_key_value_metadata(Some(metadata))
+        .batched(first.schema())
+        .map_err(table_error(path))?;
+    writer.write_batch(&first).map_err(table_error(path))?;
+    drop(first);
+    for offset in (GEO_ROWS_PER_GROUP..rows).step_by(GEO_ROWS_PER_GROUP) {
+        writer
+            .write_batch(&group_at(offset)?)
+            .map_err(table_error(path))?;
     }
-    match writer {
-        Some(w) => w.finish().map(|_| ()).map_err(table_error(path)),
-        None => Ok(()),
-    }
+    writer.finish().map(|_| ()).map_err(table_error(path))
 }
 
 /// The footer key-values of a GeoParquet file: `geo` (where the GeoParquet spec, DuckDB
