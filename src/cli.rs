@@ -78,7 +78,9 @@ pub enum Command {
     },
 }
 
+/// A `YYYY-MM-DD` date within [`crate::config::DATE_YEARS`] (clap exits 2 otherwise).
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| format!("'{s}' is not a date YYYY-MM-DD"))
+        .and_then(crate::config::check_date_years)
 }

@@ -38,6 +38,7 @@ pub fn describe(e: &GdalError) -> String {
     said.dedup();
     said.retain(|m| !m.trim().is_empty());
     if !said.is_empty() {
+        let said: Vec<String> = said.iter().map(|m| shorten(m)).collect();
         return said.join("; ");
     }
     match e {
@@ -50,7 +51,7 @@ pub fn describe(e: &GdalError) -> String {
         GdalError::CplError { msg, number, .. } if msg.trim().is_empty() => {
             format!("GDAL error number {number}, without a message")
         }
-        other => other.to_string(),
+        other => shorten(&other.to_string()),
     }
 }
 
@@ -69,4 +70,77 @@ fn ogr_error_name(code: gdal_sys::OGRErr::Type) -> String {
         _ => "unknown error",
     };
     format!("OGR error {code}: {name}")
+}
+
+/// The longest GDAL message kept whole; longer ones lose their middle.
+const MAX_MESSAGE_CHARS: usize = 300;
+
+/// `message` cut to a line a person reads: GDAL quotes the failed SQL statement whole
+/// ("sqlite3_exec(INSERT INTO … 91 KB of a QGIS project in hex …) failed: database or
+/// disk is full"), so a long message keeps its start and its reason (the end) and says
+/// how much was left out between them.
+pub fn shorten(message: &str) -> String {
+    let chars: Vec<char> = message.chars().collect();
+    if chars.len() <= MAX_MESSAGE_CHARS {
+        return message.to_string();
+    }
+    // the reason follows the last "failed:" (SQLite, GDAL drivers) or else the last ": "
+    let text: String = chars.iter().collect();
+    let tail_start = text
+        .rfind("failed:")
+        .or_else(|| text.rfind(": "))
+        .map(|byte| text[..byte].chars().count())
+        .filter(|&c| chars.len() - c <= MAX_MESSAGE_CHARS / 2)
+        .unwrap_or(chars.len() - MAX_MESSAGE_CHARS / 3);
+    let head_len = 80.min(tail_start);
+    let head: String = chars[..head_len].iter().collect();
+    let tail: String = chars[tail_start..].iter().collect();
+    format!(
+        "{head} … ({} characters left out) … {tail}",
+        tail_start - head_len
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shorten;
+
+    #[test]
+    fn sql_in_a_disk_full_message_is_cut_and_the_reason_kept() {
+        let sql = format!(
+            "INSERT INTO qgis_projects VALUES ('minefree', X'{}')",
+            "AB".repeat(45_000)
+        );
+        let message = format!("sqlite3_exec({sql}) failed: database or disk is full");
+        let short = shorten(&message);
+        assert!(short.chars().count() < 300, "{short}");
+        assert!(
+            short.starts_with("sqlite3_exec(INSERT INTO qgis_projects"),
+            "{short}"
+        );
+        assert!(
+            short.ends_with("failed: database or disk is full"),
+            "{short}"
+        );
+        // the count of characters left out is the difference in lengths, not made up
+        let left_out = message.chars().count() - (80 + "failed: database or disk is full".len());
+        assert!(
+            short.contains(&format!("({left_out} characters left out)")),
+            "{short}"
+        );
+    }
+
+    #[test]
+    fn short_messages_are_kept_whole() {
+        let m = "sqlite3_exec(CREATE TABLE x) failed: disk I/O error";
+        assert_eq!(shorten(m), m);
+    }
+
+    #[test]
+    fn long_message_without_a_reason_keeps_its_start_and_end() {
+        let m = "é".repeat(1000);
+        let short = shorten(&m);
+        assert!(short.chars().count() < 300);
+        assert!(short.starts_with("éé") && short.ends_with("éé"));
+    }
 }

@@ -38,7 +38,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "model",
         ],
     ),
-    ("cli", &[]),
+    ("cli", &["config"]),
     (
         "pipeline",
         &[

@@ -10,6 +10,7 @@ mod e2e_sample;
 mod formats;
 mod geos_oracle;
 mod hand_cases;
+mod invocation_safety;
 mod layers;
 mod operations;
 mod output_safety;

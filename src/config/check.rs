@@ -16,6 +16,19 @@ use super::{
     Problem, Scenario, ScenarioRate, Weights, CURRENT_SCENARIO,
 };
 
+/// The largest `radius_m`: half the earth's circumference (every point is nearer).
+const MAX_RADIUS_M: f64 = 20_037_509.0;
+
+/// The largest priority weight. Weights are relative, so a bound loses nothing, and it
+/// keeps the R9 sums (`100 × Σ w·f / Σ w`) finite: five weights of 1e308 overflow to
+/// infinity and every score became 0.
+const MAX_WEIGHT: f64 = 1e6;
+
+/// The capacity factors a scenario may apply to today's rate: beyond them the plan's
+/// figures leave f64's range (a factor of 1e308 wrote `inf`) or mean nothing (1e-300
+/// gave 4e300 years to complete).
+const RATE_FACTORS: std::ops::RangeInclusive<f64> = 0.001..=1000.0;
+
 /// Checks a parsed pipeline table; see the module docs.
 pub fn check_pipeline(
     table: &Table,
@@ -259,11 +272,11 @@ fn check_parameters(table: &Table, problems: &mut Vec<Problem>) -> Parameters {
     let mut s = Section::new(table, "parameters");
     let defaults = Parameters::default();
     let radius_m = match s.number("radius_m", problems) {
-        Some(r) if r.is_finite() && r >= 0.0 => r,
+        Some(r) if (0.0..=MAX_RADIUS_M).contains(&r) => r,
         Some(r) => {
             problems.push(problem(
                 &s.key("radius_m"),
-                format!("{r} must be a distance in metres, 0 or more"),
+                format!("{r} must be a distance in metres from 0 to {MAX_RADIUS_M} (half the earth's circumference)"),
             ));
             defaults.radius_m
         }
@@ -292,11 +305,11 @@ fn check_weights(table: &Table, problems: &mut Vec<Problem>) -> Weights {
     let mut s = Section::new(table, "parameters.weights");
     let d = Weights::default();
     let mut weight = |key: &str, default: f64, s: &mut Section| match s.number(key, problems) {
-        Some(w) if w.is_finite() && w >= 0.0 => w,
+        Some(w) if (0.0..=MAX_WEIGHT).contains(&w) => w,
         Some(w) => {
             problems.push(problem(
                 &s.key(key),
-                format!("{w} must be a number, 0 or more"),
+                format!("{w} must be a number from 0 to {MAX_WEIGHT} (weights are relative: 3 and 1 weigh as 3 000 and 1 000)"),
             ));
             default
         }
@@ -400,11 +413,15 @@ fn scenario_rate(
     problems: &mut Vec<Problem>,
 ) -> Option<ScenarioRate> {
     match (factor, finish_by) {
-        (Some(f), None) if f > 0.0 && f.is_finite() => Some(ScenarioRate::Factor(f)),
+        (Some(f), None) if RATE_FACTORS.contains(&f) => Some(ScenarioRate::Factor(f)),
         (Some(f), None) => {
             problems.push(problem(
                 &format!("{key}.rate_factor"),
-                format!("{f} must be a number above 0"),
+                format!(
+                    "{f} must be a capacity factor from {} to {} (today's rate times it)",
+                    RATE_FACTORS.start(),
+                    RATE_FACTORS.end()
+                ),
             ));
             None
         }

@@ -15,6 +15,25 @@ use chrono::NaiveDate;
 
 pub use check::check_pipeline;
 
+/// The years an as-of date, a deadline or a `finish_by` date may fall in (SPEC §5): a
+/// date outside them is a typo (`-2026-06-30`, `20260-06-30`), never a plan, and chrono
+/// arithmetic near its own limits (±262 143) would overflow.
+pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// `Err` with a message when `date` lies outside [`DATE_YEARS`].
+pub fn check_date_years(date: NaiveDate) -> Result<NaiveDate, String> {
+    use chrono::Datelike;
+    if DATE_YEARS.contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(format!(
+            "{date} lies outside the years {}–{} (a typo?)",
+            DATE_YEARS.start(),
+            DATE_YEARS.end()
+        ))
+    }
+}
+
 /// A pipeline file that could not be used; every problem is listed.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -393,6 +412,29 @@ pub fn special_file_kind(path: &std::path::Path) -> Option<&'static str> {
     }
 }
 
+/// The pipeline file's bytes as text, or where its first byte that is not UTF-8 lies
+/// (a file saved as Latin-1 or Windows-1252 by an editor: `é` is one byte there).
+fn utf8_text(bytes: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let before = &e.as_bytes()[..at];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
+        format!(
+            "line {line}, column {column}: byte 0x{:02X} is not UTF-8; save the file as UTF-8 \
+             (it looks like Latin-1 or Windows-1252)",
+            e.as_bytes()[at]
+        )
+    })
+}
+
 /// Reads and checks a pipeline file; `today` is the default as-of date.
 pub fn load_pipeline(
     path: &Path,
@@ -406,9 +448,13 @@ pub fn load_pipeline(
             source: std::io::Error::other(format!("it is a {kind}, not a regular file")),
         });
     }
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+    let bytes = std::fs::read(path).map_err(|source| ConfigError::Read {
         path: path.to_path_buf(),
         source,
+    })?;
+    let text = utf8_text(bytes).map_err(|message| ConfigError::Syntax {
+        path: path.to_path_buf(),
+        message,
     })?;
     let table = raw::parse(&text).map_err(|message| ConfigError::Syntax {
         path: path.to_path_buf(),

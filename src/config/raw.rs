@@ -77,7 +77,16 @@ impl<'a> Section<'a> {
             }
         };
         match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
-            Ok(d) => Some(d),
+            Ok(d) => match super::check_date_years(d) {
+                Ok(d) => Some(d),
+                Err(message) => {
+                    problems.push(Problem {
+                        key: self.key(key),
+                        message,
+                    });
+                    None
+                }
+            },
             Err(_) => {
                 problems.push(Problem {
                     key: self.key(key),
