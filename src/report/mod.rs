@@ -1,4 +1,4 @@
-//! Writing results: one in-memory [`Table`] per output, written to GeoPackage (GDAL),
+//! The outputs' content: one in-memory [`Table`] per output, written to GeoPackage (GDAL),
 //! CSV and Parquet (polars), plus `run.json`, into a staging directory that replaces the
 //! output directory in one step.
 //!
@@ -45,6 +45,20 @@ pub enum ReportError {
         path: std::path::PathBuf,
         /// Why it is not a minefree output directory.
         reason: String,
+    },
+    /// A figure is infinite or not a number: nothing is published (SPEC §5: minefree
+    /// never writes `inf` or `NaN`). The pipeline-file checks keep every formula finite,
+    /// so this is a defect to report, never a picture to publish.
+    #[error("refusing to publish {table}.{column}: row {row} is {value} (a defect in minefree; please report it with the pipeline file)")]
+    NonFinite {
+        /// The table.
+        table: &'static str,
+        /// The column.
+        column: String,
+        /// The row (0-based).
+        row: usize,
+        /// The value (`inf`, `-inf`, `NaN`).
+        value: f64,
     },
     /// polars failed to write a table.
     #[error("cannot write {path}: {message}")]
@@ -152,6 +166,29 @@ impl Table {
         });
     }
 
+    /// `Err` naming the first infinite or NaN value of a real column (see
+    /// [`ReportError::NonFinite`]).
+    pub fn check_finite(&self) -> Result<(), ReportError> {
+        for c in &self.columns {
+            let Values::Real(values) = &c.values else {
+                continue;
+            };
+            if let Some((row, value)) = values
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| v.filter(|x| !x.is_finite()).map(|x| (i, x)))
+            {
+                return Err(ReportError::NonFinite {
+                    table: self.name,
+                    column: c.name.clone(),
+                    row,
+                    value,
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// The column named `name`.
     pub fn column(&self, name: &str) -> Option<&Values> {
         self.columns
@@ -162,3 +199,32 @@ impl Table {
 }
 
 pub use crate::digest::{sha256_file, sha256_hex};
+
+#[cfg(test)]
+mod tests {
+    use super::{GeometryKind, ReportError, Table, Values};
+
+    #[test]
+    fn a_table_holding_inf_or_nan_is_refused_naming_the_cell() {
+        let mut t = Table::new("scenarios", GeometryKind::None);
+        t.push(
+            "scenario",
+            Values::Text(vec![Some("a".into()), Some("b".into())]),
+        );
+        t.push("years_to_complete", Values::Real(vec![Some(1.5), None]));
+        assert!(t.check_finite().is_ok(), "NULL is not infinite");
+        t.push(
+            "rate_m2_per_year",
+            Values::Real(vec![Some(2.0), Some(f64::INFINITY)]),
+        );
+        match t.check_finite() {
+            Err(ReportError::NonFinite { column, row, .. }) => {
+                assert_eq!((column.as_str(), row), ("rate_m2_per_year", 1));
+            }
+            other => panic!("{other:?}"),
+        }
+        let mut t = Table::new("work_plan", GeometryKind::None);
+        t.push("planned_release_m2", Values::Real(vec![Some(f64::NAN)]));
+        assert!(t.check_finite().is_err());
+    }
+}

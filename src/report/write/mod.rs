@@ -40,6 +40,9 @@ pub fn write_outputs(
     extra: impl FnOnce() -> Result<Option<String>, ReportError>,
 ) -> Result<Vec<String>, ReportError> {
     let refs: Vec<&Table> = out.iter().map(|o| &o.table).collect();
+    for table in &refs {
+        table.check_finite()?;
+    }
     let gpkg_path = dir.join("minefree.gpkg");
     let (gpkg_result, rest) = std::thread::scope(|scope| {
         let writer = scope.spawn(|| {
