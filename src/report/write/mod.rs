@@ -2,7 +2,8 @@
 //!
 //! `gpkg` writes the [`crate::report::Table`]s into one GeoPackage (one transaction),
 //! then `styles` and `project` store the rendered QGIS styles and project in it; `files`
-//! writes CSV and (Geo)Parquet with polars; `run_json` builds `run.json`; `output`
+//! writes CSV and (Geo)Parquet with polars, and `minefree.xlsx` is written from
+//! `render::workbook`'s bytes; `run_json` builds `run.json`; `output`
 //! stages all of it in a sibling directory and swaps it in; `zip` packs the `.qgz`.
 //! Only this half of `report` touches GDAL or the file system.
 
@@ -54,6 +55,7 @@ pub fn write_outputs(
         // are encoded; its file is still listed last.
         let rest = extra().and_then(|name| {
             let mut files = write_files(dir, out)?;
+            files.push(write_workbook(dir, &refs, &origin)?);
             files.extend(name);
             Ok(files)
         });
@@ -63,6 +65,24 @@ pub fn write_outputs(
     let mut files = vec!["minefree.gpkg".to_string()];
     files.extend(rest?);
     Ok(files)
+}
+
+/// `minefree.xlsx`: every table as a sheet (`render::workbook`); returns its name.
+fn write_workbook(
+    dir: &Path,
+    tables: &[&Table],
+    origin: &Origin<'_>,
+) -> Result<String, ReportError> {
+    let name = "minefree.xlsx";
+    let path = dir.join(name);
+    let bytes = crate::report::render::workbook::workbook(tables, origin).map_err(|e| {
+        ReportError::Table {
+            path: path.clone(),
+            message: e.to_string(),
+        }
+    })?;
+    std::fs::write(&path, bytes).map_err(|source| ReportError::Io { path, source })?;
+    Ok(name.to_string())
 }
 
 /// CSV and (Geo)Parquet copies of the tables.

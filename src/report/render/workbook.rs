@@ -1,0 +1,191 @@
+//! `minefree.xlsx` (SPEC §5): every output table as one sheet, for the people who work in
+//! spreadsheets, rendered in memory with `rust_xlsxwriter` (`write/` puts the bytes on
+//! disk).
+//!
+//! A first sheet `about` says which run the workbook belongs to and what each sheet
+//! holds. Each table sheet has its header row frozen and an autofilter; areas and money
+//! get thousands separators (`#,##0`), percentages one decimal with `%` (the values are
+//! already 0–100), ratios two decimals, dates are Excel dates (`yyyy-mm-dd`), booleans
+//! Excel booleans, NULL an empty cell. Geometry columns are left out. The values are the
+//! tables' own (only the display is rounded), so a cell equals its CSV field.
+//!
+//! The document's creation date is the as-of date, so the same run gives the same bytes.
+
+use chrono::{Datelike, NaiveDate};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+
+use super::project::Origin;
+use crate::report::{Table, Values};
+
+/// Excel's last row (1 048 576 rows, one of them the header).
+const MAX_DATA_ROWS: usize = 1_048_575;
+
+/// What each sheet holds, in the words of the `about` sheet.
+fn description(table: &str) -> &'static str {
+    match table {
+        "remaining_hazards" => "every hazard existing as of the as-of date: areas (m²), priority factors, score and rank",
+        "region_summary" => "per region (and _outside, _national): land recorded, remaining and released (m²), rate, completion, deadline",
+        "priority_tasks" => "the remaining hazards in rank order, with the five factors behind each score",
+        "qa_findings" => "every problem found in the inputs: severity, check, layer, record and what was done",
+        "release_history" => "the land ledger per region and calendar year (m²): remaining at the start, added, released by method, remaining at the end",
+        "scenarios" => "per capacity scenario and region: rate, years to complete, projected completion, on track",
+        "work_plan" => "per scenario, region and year: land remaining at the start, planned release, remaining at the end (m²)",
+        "release_by_organisation" => "land released per organisation, region and year (m², each point credited once)",
+        "funding" => "per scenario and year: planned cost, funding and the gap",
+        "targets" => "annual targets against the land released (m², %)",
+        "changes" => "what changed since the previous run, record by record",
+        _ => "an output table of this run",
+    }
+}
+
+/// The display format of a real or integer column, by its name.
+fn number_format(column: &str) -> &'static str {
+    if column.starts_with("pct_") {
+        "0.0\"%\""
+    } else if column.ends_with("_m2")
+        || column.ends_with("_m2_per_year")
+        || column.ends_with("_cost")
+        || matches!(column, "funding" | "gap" | "distance_m")
+        || column.starts_with("population")
+    {
+        "#,##0"
+    } else if matches!(
+        column,
+        "years_to_complete" | "capacity_factor_needed" | "score"
+    ) {
+        "0.00"
+    } else {
+        "General"
+    }
+}
+
+/// The workbook for `tables` of the run `origin`; see the module docs.
+pub fn workbook(tables: &[&Table], origin: &Origin<'_>) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let created = ExcelDateTime::from_ymd(
+        u16::try_from(origin.as_of.year()).unwrap_or(1900),
+        origin.as_of.month() as u8,
+        origin.as_of.day() as u8,
+    )?;
+    book.set_properties(
+        &DocProperties::new()
+            .set_title(format!(
+                "minefree: {} as of {}",
+                origin.file_name, origin.as_of
+            ))
+            .set_creation_datetime(&created),
+    );
+    let header = Format::new().set_bold();
+    about_sheet(book.add_worksheet(), tables, origin, &header)?;
+    for table in tables {
+        table_sheet(book.add_worksheet(), table, &header)?;
+    }
+    book.save_to_buffer()
+}
+
+fn about_sheet(
+    sheet: &mut Worksheet,
+    tables: &[&Table],
+    origin: &Origin<'_>,
+    header: &Format,
+) -> Result<(), XlsxError> {
+    sheet.set_name("about")?;
+    let title = format!(
+        "minefree outputs of {} as of {}",
+        origin.file_name, origin.as_of
+    );
+    sheet.write_string_with_format(0, 0, title, header)?;
+    sheet.write_string(
+        1,
+        0,
+        "Land figures are land, never a sum of records (SPEC R5–R13); the same tables are in the CSV, Parquet and GeoPackage files.",
+    )?;
+    for (col, name) in ["sheet", "what it holds", "rows"].into_iter().enumerate() {
+        sheet.write_string_with_format(3, col as u16, name, header)?;
+    }
+    for (i, table) in tables.iter().enumerate() {
+        let row = 4 + i as u32;
+        sheet.write_string(row, 0, table.name)?;
+        let mut what = description(table.name).to_string();
+        if table.rows() > MAX_DATA_ROWS {
+            what.push_str(&format!(
+                " — only the first {MAX_DATA_ROWS} of {} rows fit in a sheet: the CSV has them all",
+                table.rows()
+            ));
+        }
+        sheet.write_string(row, 1, what)?;
+        sheet.write_number(row, 2, table.rows() as f64)?;
+    }
+    sheet.set_column_width(0, 26)?;
+    sheet.set_column_width(1, 110)?;
+    Ok(())
+}
+
+fn table_sheet(sheet: &mut Worksheet, table: &Table, header: &Format) -> Result<(), XlsxError> {
+    sheet.set_name(table.name)?;
+    let rows = table.rows().min(MAX_DATA_ROWS);
+    for (col, column) in table.columns.iter().enumerate() {
+        let col = u16::try_from(col).unwrap_or(u16::MAX);
+        sheet.write_string_with_format(0, col, &column.name, header)?;
+        let width = column.name.chars().count().max(10) + 2;
+        sheet.set_column_width(col, width as f64)?;
+        let format = Format::new().set_num_format(number_format(&column.name));
+        write_values(sheet, col, &column.values, rows, &format)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    if !table.columns.is_empty() {
+        let last_col = u16::try_from(table.columns.len() - 1).unwrap_or(u16::MAX);
+        sheet.autofilter(0, 0, rows as u32, last_col)?;
+    }
+    Ok(())
+}
+
+/// The first `rows` values of a column from row 1 down; NULL stays an empty cell.
+fn write_values(
+    sheet: &mut Worksheet,
+    col: u16,
+    values: &Values,
+    rows: usize,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    let date_format = Format::new().set_num_format("yyyy-mm-dd");
+    for row in 0..rows {
+        let r = row as u32 + 1;
+        match values {
+            Values::Text(v) => {
+                if let Some(t) = &v[row] {
+                    sheet.write_string(r, col, t)?;
+                }
+            }
+            Values::Real(v) => {
+                if let Some(x) = v[row] {
+                    sheet.write_number_with_format(r, col, x, format)?;
+                }
+            }
+            Values::Int(v) => {
+                if let Some(x) = v[row] {
+                    sheet.write_number_with_format(r, col, x as f64, format)?;
+                }
+            }
+            Values::Date(v) => {
+                if let Some(d) = v[row] {
+                    sheet.write_datetime_with_format(r, col, excel_date(d)?, &date_format)?;
+                }
+            }
+            Values::Bool(v) => {
+                if let Some(b) = v[row] {
+                    sheet.write_boolean(r, col, b)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    ExcelDateTime::from_ymd(
+        u16::try_from(d.year()).map_err(|_| XlsxError::DateTimeRangeError(d.to_string()))?,
+        d.month() as u8,
+        d.day() as u8,
+    )
+}
