@@ -94,6 +94,16 @@ pub enum Mode {
     Validate,
 }
 
+impl Mode {
+    /// What the output directory is told (run.json's `command`).
+    fn kind(self) -> output::RunKind {
+        match self {
+            Mode::Run => output::RunKind::Run,
+            Mode::Validate => output::RunKind::Validate,
+        }
+    }
+}
+
 struct Timer {
     timings: Vec<(&'static str, f64)>,
     start: Instant,
@@ -178,7 +188,14 @@ pub fn run(pipeline: &Pipeline, mode: Mode) -> Result<Outcome, RunError> {
         "plan: {} input layer(s)",
         pipeline.inputs.len()
     );
-    let staging = output::begin(&pipeline.output)?;
+    let inside = crate::config::sources_inside_output(pipeline, &pipeline.output);
+    if !inside.is_empty() {
+        return Err(RunError::Pipeline(ConfigError::Invalid {
+            path: pipeline.path.clone(),
+            problems: inside,
+        }));
+    }
+    let staging = output::begin(&pipeline.output, mode.kind())?;
     let result = run_staged(pipeline, mode, &staging.dir, &mut timer);
     match result {
         Ok(Staged {
@@ -192,10 +209,7 @@ pub fn run(pipeline: &Pipeline, mode: Mode) -> Result<Outcome, RunError> {
             files.push("run.json".to_string());
             let timings = timer.total();
             let doc = run_json(
-                match mode {
-                    Mode::Run => "run",
-                    Mode::Validate => "validate",
-                },
+                mode.kind().as_str(),
                 pipeline,
                 &records,
                 &timings,
