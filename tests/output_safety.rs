@@ -456,50 +456,67 @@ fn analyst_file_named_like_a_new_output_is_refused_and_kept() {
     );
 }
 
-/// Mounts a tmpfs at `dir`; `false` (with a note) where this process may not mount.
-fn mount_tmpfs(dir: &Path) -> bool {
+/// Runs `mount` with `args`; `false` (with a note) where this process may not mount.
+fn mount(args: &[&std::ffi::OsStr]) -> bool {
     let ok = std::process::Command::new("mount")
-        .args(["-t", "tmpfs", "tmpfs"])
-        .arg(dir)
+        .args(args)
         .output()
         .is_ok_and(|o| o.status.success());
     if !ok {
-        eprintln!("note: cannot mount a tmpfs here (not root?): mount point test skipped");
+        eprintln!("note: `mount` is not allowed here (not root?): mount point test skipped");
     }
     ok
+}
+
+/// A run into the mount point `vol` is refused before anything is created beside it; a
+/// folder inside it works, twice (the second run replaces the first).
+fn assert_mount_point_refused(p: &Path, vol: &Path) {
+    let parent = vol.parent().unwrap();
+    let before = tree(parent);
+    let o = minefree(&["run"], p, vol);
+    let msg = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{msg}");
+    assert!(
+        msg.contains("mount point") && msg.contains("vol/minefree"),
+        "{msg}"
+    );
+    assert_eq!(tree(parent), before);
+    assert!(
+        !parent.join(".vol.lock").exists(),
+        "refused before the lock"
+    );
+    for _ in 0..2 {
+        let o = minefree(&["run"], p, &vol.join("minefree"));
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
 }
 
 #[test]
 fn output_directory_that_is_a_mount_point_is_refused_before_any_work() {
     let tmp = tempfile::tempdir().unwrap();
     let p = sample_copy(tmp.path(), |t| t);
-    let vol = tmp.path().join("vol");
-    std::fs::create_dir(&vol).unwrap();
-    if !mount_tmpfs(&vol) {
-        return;
-    }
-    let result = std::panic::catch_unwind(|| {
-        let before = tree(tmp.path());
-        let o = minefree(&["run"], &p, &vol);
-        let msg = stderr(&o);
-        assert_eq!(o.status.code(), Some(1), "{msg}");
-        assert!(
-            msg.contains("mount point") && msg.contains("vol/minefree"),
-            "{msg}"
-        );
-        assert_eq!(tree(tmp.path()), before);
-        assert!(
-            !tmp.path().join(".vol.lock").exists(),
-            "refused before the lock"
-        );
-        // a folder inside the mount works, twice (the second run replaces the first)
-        for _ in 0..2 {
-            let o = minefree(&["run"], &p, &vol.join("minefree"));
-            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // another file system (a tmpfs: another st_dev), and a bind mount of this one (same
+    // st_dev, another mount id), as docker volumes are
+    let elsewhere = tmp.path().join("elsewhere");
+    let bind_args = ["--bind".as_ref(), elsewhere.as_os_str()];
+    for (name, args) in [
+        (
+            "tmpfs",
+            &["-t".as_ref(), "tmpfs".as_ref(), "tmpfs".as_ref()][..],
+        ),
+        ("bind", &bind_args[..]),
+    ] {
+        let parent = tmp.path().join(name);
+        let vol = parent.join("vol");
+        std::fs::create_dir_all(&vol).unwrap();
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        if !mount(&[args, &[vol.as_os_str()]].concat()) {
+            return;
         }
-    });
-    let _ = std::process::Command::new("umount").arg(&vol).status();
-    result.unwrap();
+        let result = std::panic::catch_unwind(|| assert_mount_point_refused(&p, &vol));
+        let _ = std::process::Command::new("umount").arg(&vol).status();
+        result.unwrap_or_else(|e| std::panic::resume_unwind(e));
+    }
 }
 
 /// Starts a run of the synthetic data set's pipeline into `out`, waits until its staging
@@ -561,8 +578,8 @@ fn output_path_with_dot_dot_leaves_no_stray_directory() {
     let tmp = tempfile::tempdir().unwrap();
     let p = sample_copy(tmp.path(), |t| t);
     let messy = format!("{}/out/../out/./sample2/..//sample", tmp.path().display());
-    for cmd in ["run", "run"] {
-        let o = minefree_args(&[cmd], &p, &["--output".as_ref(), messy.as_ref()]);
+    for _ in 0..2 {
+        let o = minefree_args(&["run"], &p, &["--output".as_ref(), messy.as_ref()]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     }
     assert!(tmp.path().join("out/sample/run.json").is_file());
@@ -570,11 +587,10 @@ fn output_path_with_dot_dot_leaves_no_stray_directory() {
         !tmp.path().join("out/sample2").exists(),
         "no stray directory"
     );
-    let names: Vec<_> = std::fs::read_dir(tmp.path().join("out"))
+    let mut names: Vec<_> = std::fs::read_dir(tmp.path().join("out"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    let mut names = names;
     names.sort();
     assert_eq!(names, [".sample.lock", "sample"]);
 }
