@@ -3,7 +3,8 @@
 //! `ingest` (GDAL, one dataset per thread) → `qa` → `release` (R3–R4) → `regions`
 //! (R5–R6) → `priority` (R8–R9) → `progress` (R10) → `report`. `validate` stops after
 //! `qa` and writes only the QA outputs. Outputs are staged and swapped in at the end
-//! (`report::write::output`), so a failed run leaves the previous outputs untouched.
+//! (`report::write::output`), so a failed run leaves the previous outputs untouched. An input
+//! inside the output directory is a pipeline-file mistake, found before the output is locked.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

@@ -480,7 +480,7 @@ fn carry_over(target: &Path, staging: &Path) -> Result<(), ReportError> {
         Err(e) => return Err(io_err(target)(e)),
     };
     // No run.json: the directory was empty when the run began, so nothing in it is ours.
-    let previous = PreviousRun::read(target).unwrap_or(PreviousRun {
+    let previous = PreviousRun::read(target).unwrap_or_else(|| PreviousRun {
         outputs: Some(Vec::new()),
         ..PreviousRun::default()
     });
