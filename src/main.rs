@@ -134,6 +134,10 @@ fn generate_synthetic(scale: f64, seed: u64, out: &Path) -> ExitCode {
 /// `minefree run` and `minefree validate`: load and check the pipeline file (2 when it
 /// is wrong), run it, and print where the outputs are and what they say.
 fn run_pipeline(path: &Path, overrides: Overrides, mode: Mode) -> ExitCode {
+    if let Err(e) = minefree::report::write::output::clean_up_on_signals() {
+        eprintln!("minefree: cannot handle SIGTERM/SIGINT: {e}");
+        return ExitCode::from(1);
+    }
     let today = chrono::Local::now().date_naive();
     let mut pipeline = match load_pipeline(path, &overrides, today) {
         Ok(p) => p,

@@ -3,7 +3,8 @@
 //! `ingest` (GDAL, one dataset per thread) → `qa` → `release` (R3–R4) → `regions`
 //! (R5–R6) → `priority` (R8–R9) → `progress` (R10) → `report`. `validate` stops after
 //! `qa` and writes only the QA outputs. Outputs are staged and swapped in at the end
-//! (`report::write::output`), so a failed run leaves the previous outputs untouched.
+//! (`report::write::output`), so a failed run leaves the previous outputs untouched. An input
+//! inside the output directory is a pipeline-file mistake, found before the output is locked.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -94,6 +95,16 @@ pub enum Mode {
     Validate,
 }
 
+impl Mode {
+    /// What the output directory is told (run.json's `command`).
+    fn kind(self) -> output::RunKind {
+        match self {
+            Mode::Run => output::RunKind::Run,
+            Mode::Validate => output::RunKind::Validate,
+        }
+    }
+}
+
 struct Timer {
     timings: Vec<(&'static str, f64)>,
     start: Instant,
@@ -178,7 +189,14 @@ pub fn run(pipeline: &Pipeline, mode: Mode) -> Result<Outcome, RunError> {
         "plan: {} input layer(s)",
         pipeline.inputs.len()
     );
-    let staging = output::begin(&pipeline.output)?;
+    let inside = crate::config::sources_inside_output(pipeline, &pipeline.output);
+    if !inside.is_empty() {
+        return Err(RunError::Pipeline(ConfigError::Invalid {
+            path: pipeline.path.clone(),
+            problems: inside,
+        }));
+    }
+    let staging = output::begin(&pipeline.output, mode.kind())?;
     let result = run_staged(pipeline, mode, &staging.dir, &mut timer);
     match result {
         Ok(Staged {
@@ -192,10 +210,7 @@ pub fn run(pipeline: &Pipeline, mode: Mode) -> Result<Outcome, RunError> {
             files.push("run.json".to_string());
             let timings = timer.total();
             let doc = run_json(
-                match mode {
-                    Mode::Run => "run",
-                    Mode::Validate => "validate",
-                },
+                mode.kind().as_str(),
                 pipeline,
                 &records,
                 &timings,

@@ -3,9 +3,11 @@
 //! `raw` parses the TOML syntax (one error, with its line); `check` walks the table,
 //! validating every key and value and collecting *all* problems, each naming its key
 //! (`inputs.hazards.crs`, `parameters.radius_m`, …). Paths are resolved relative to the
-//! pipeline file. The keys and their defaults are documented in `pipelines/README.md`.
+//! pipeline file; the output path is normalised by text (`paths`), and `paths` also tells
+//! whether an input lies inside the output directory. The keys and their defaults are documented in `pipelines/README.md`.
 
 mod check;
+mod paths;
 mod raw;
 
 use std::collections::BTreeMap;
@@ -14,6 +16,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 pub use check::check_pipeline;
+pub use paths::{normalise, real_path, sources_inside_output};
 
 /// The years an as-of date, a deadline or a `finish_by` date may fall in (SPEC §5): a
 /// date outside them is a typo (`-2026-06-30`, `20260-06-30`), never a plan, and chrono
@@ -464,6 +467,7 @@ pub fn load_pipeline(
     check_pipeline(&table, base, overrides, today)
         .map(|mut p| {
             p.path = path.to_path_buf();
+            p.output = paths::output_path(&p.output);
             p.sha256 = crate::digest::sha256_hex(text.as_bytes());
             p
         })

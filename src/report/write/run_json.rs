@@ -3,6 +3,11 @@
 //! Holds the as-of date, every input with its SHA-256 and feature counts, the pipeline
 //! file's path and hash, the program version, seconds per stage, QA counts by severity and
 //! by check, national totals, the output files and the exit status.
+//!
+//! Two fields are read back by the next run (`output`): `command` (`run` or `validate`:
+//! a validate never replaces a full run's directory) and `outputs` (the files this run
+//! wrote, run.json included: the only files the next run replaces; anything else in the
+//! directory is carried over).
 
 use std::collections::BTreeMap;
 
