@@ -78,6 +78,19 @@ fn sample_regions_match_the_oracle() {
             w["hazards"].as_i64().unwrap(),
             "{id}.hazards"
         );
+        // hazards_cha / hazards_sha: the oracle's hazards with land left in this region,
+        // by status (anything but CHA counts as SHA, R2)
+        for (col, cha) in [("hazards_cha", true), ("hazards_sha", false)] {
+            let oracle = want["hazards"]
+                .as_object()
+                .unwrap()
+                .values()
+                .filter(|h| h["region_id"] == id.as_str())
+                .filter(|h| h["remaining_m2"].as_f64().unwrap() >= 1.0)
+                .filter(|h| (h["status"] == "CHA") == cha)
+                .count();
+            assert_eq!(real(g, col) as usize, oracle, "{id}.{col}");
+        }
         assert_eq!(
             real(g, "population_near_hazards") as i64,
             w["population_near_hazards"].as_i64().unwrap(),
@@ -308,12 +321,22 @@ fn keyed_rows(out: &std::path::Path, layer: &str, keys: &[&str]) -> BTreeMap<Str
         .collect()
 }
 
-/// The oracle's rows of `table` keyed like [`keyed_rows`].
+/// The oracle's rows of `table` keyed like [`keyed_rows`]. `release_history` gains the
+/// `_national` rows: the oracle's ledger of the whole country (each point once).
 fn oracle_rows(want: &Value, table: &str, keys: &[&str]) -> BTreeMap<String, Value> {
-    want[table]
-        .as_array()
-        .unwrap()
-        .iter()
+    let mut rows = want[table].as_array().unwrap().clone();
+    if table == "release_history" {
+        for row in want["release_history_national"]
+            .as_object()
+            .unwrap()
+            .values()
+        {
+            let mut row = row.clone();
+            row["region_id"] = Value::String("_national".into());
+            rows.push(row);
+        }
+    }
+    rows.iter()
         .map(|w| {
             let k: Vec<String> = keys
                 .iter()
@@ -344,6 +367,10 @@ fn paired(
     keys: &[&str],
 ) -> Vec<(String, Row, Value, f64)> {
     let mut got = keyed_rows(out, table, keys);
+    if table == "work_plan" {
+        // checked against the oracle's regional rows in `national_work_plan_sums_…`
+        got.retain(|k, _| !k.contains("/_national/"));
+    }
     let wanted = oracle_rows(want, table, keys);
     assert_eq!(
         got.keys().collect::<Vec<_>>(),
@@ -453,5 +480,79 @@ fn sample_required_rates_scenarios_and_work_plan_match_the_oracle() {
                 &format!("{k}.{col}"),
             );
         }
+    }
+}
+
+#[test]
+fn national_work_plan_sums_the_oracles_regional_rows_and_levels_off() {
+    let (_tmp, out) = run_sample();
+    let want = expected();
+    let got = keyed_rows(&out, "work_plan", &["scenario", "region_id", "year"]);
+    let regional = want["work_plan"].as_array().unwrap();
+    let remaining_now: BTreeMap<&str, f64> = want["regions"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(id, r)| (id.as_str(), r["remaining_m2"].as_f64().unwrap()))
+        .collect();
+    let national_original = want["national"]["original_m2"].as_f64().unwrap();
+    let scenarios: std::collections::BTreeSet<&str> = regional
+        .iter()
+        .map(|r| r["scenario"].as_str().unwrap())
+        .collect();
+    for scenario in scenarios {
+        let rows: Vec<&Value> = regional
+            .iter()
+            .filter(|r| r["scenario"] == scenario)
+            .collect();
+        let last = rows
+            .iter()
+            .map(|r| r["year"].as_i64().unwrap())
+            .max()
+            .unwrap();
+        for year in 2026..=last {
+            // each region: its row of that year, or the land it has left (a finished plan,
+            // or none at a rate of 0) with nothing planned
+            let (mut start, mut planned) = (0.0, 0.0);
+            for (id, now) in &remaining_now {
+                let mine: Vec<&&Value> = rows.iter().filter(|r| r["region_id"] == *id).collect();
+                match mine.iter().find(|r| r["year"].as_i64() == Some(year)) {
+                    Some(r) => {
+                        start += r["remaining_start_m2"].as_f64().unwrap();
+                        planned += r["planned_release_m2"].as_f64().unwrap();
+                    }
+                    None => {
+                        start += mine
+                            .last()
+                            .map_or(*now, |r| r["remaining_end_m2"].as_f64().unwrap())
+                    }
+                }
+            }
+            let key = format!("{scenario}/_national/{year}");
+            let g = got.get(&key).unwrap_or_else(|| panic!("no row {key}"));
+            close_area(
+                real(g, "remaining_start_m2"),
+                start,
+                national_original,
+                &key,
+            );
+            close_area(
+                real(g, "planned_release_m2"),
+                planned,
+                national_original,
+                &key,
+            );
+            close_area(
+                real(g, "remaining_end_m2"),
+                start - planned,
+                national_original,
+                &key,
+            );
+        }
+        let rows_written = got
+            .keys()
+            .filter(|k| k.starts_with(&format!("{scenario}/_national/")))
+            .count();
+        assert_eq!(rows_written as i64, last - 2026 + 1, "{scenario}");
     }
 }

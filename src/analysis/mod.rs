@@ -134,6 +134,10 @@ pub struct RegionRow {
     pub geometry: Option<MultiPolygon<f64>>,
     /// Hazards with remaining ≥ 1 m² whose `region_id` is this region.
     pub hazards: u64,
+    /// Of them, those whose status is CHA.
+    pub hazards_cha: u64,
+    /// Of them, those whose status is SHA (an unknown or missing status counts as SHA, R2).
+    pub hazards_sha: u64,
     /// Land figures.
     pub figures: Figures,
     /// R10 figures.
@@ -289,9 +293,12 @@ impl Rows<'_> {
                 && h.account.remaining_m2 >= MIN_REMAINING_M2
         });
         let mut near = BTreeSet::new();
-        let mut count = 0;
+        let (mut count, mut cha) = (0, 0);
         for h in members {
             count += 1;
+            if self.inputs.hazards[h.index].status == crate::model::Status::Cha {
+                cha += 1;
+            }
             if let Some(p) = &h.priority {
                 near.extend(p.within.iter().copied());
             }
@@ -322,6 +329,8 @@ impl Rows<'_> {
             name: name.to_string(),
             geometry,
             hazards: count,
+            hazards_cha: cha,
+            hazards_sha: count - cha,
             progress,
             population_near_hazards: near.iter().map(|&i| settlements[i].population).sum(),
             required_rate_m2_per_year,

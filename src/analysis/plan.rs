@@ -113,9 +113,13 @@ pub fn scenarios(
                 }
             })
             .collect();
-        for (row, p) in these.iter().zip(places) {
-            plan.extend(work_plan(row, p.remaining_m2, as_of));
-        }
+        let place_plans: Vec<(f64, Vec<PlanRow>)> = these
+            .iter()
+            .zip(places)
+            .map(|(row, p)| (p.remaining_m2, work_plan(row, p.remaining_m2, as_of)))
+            .collect();
+        plan.extend(national_plan(&s.name, &place_plans, as_of));
+        plan.extend(place_plans.into_iter().flat_map(|(_, rows)| rows));
         these.push(national_row(&s.name, &these, places, national, as_of));
         these.sort_by(|a, b| a.region_id.cmp(&b.region_id));
         rows.extend(these);
@@ -209,6 +213,51 @@ fn work_plan(row: &ScenarioRow, remaining_m2: f64, as_of: NaiveDate) -> Vec<Plan
     out
 }
 
+/// The `_national` work plan of one scenario: per calendar year from the year of D to the
+/// last year of any place's plan, the sums of the places' rows. A place whose plan ended
+/// (or that has none: rate 0) keeps its land in `remaining_start_m2`/`remaining_end_m2`
+/// with nothing planned, so the national burn-down levels off at the land of the places
+/// that never finish instead of vanishing. No rows when no place has a plan.
+fn national_plan(scenario: &str, places: &[(f64, Vec<PlanRow>)], as_of: NaiveDate) -> Vec<PlanRow> {
+    let Some(last_year) = places
+        .iter()
+        .filter_map(|(_, rows)| rows.last())
+        .map(|r| r.year)
+        .max()
+    else {
+        return Vec::new();
+    };
+    (as_of.year()..=last_year)
+        .map(|year| {
+            let mut sums = [0.0; 3];
+            for (remaining_m2, rows) in places {
+                let (start, planned, end) = match rows.iter().find(|r| r.year == year) {
+                    Some(r) => (
+                        r.remaining_start_m2,
+                        r.planned_release_m2,
+                        r.remaining_end_m2,
+                    ),
+                    None => {
+                        let left = rows.last().map_or(*remaining_m2, |r| r.remaining_end_m2);
+                        (left, 0.0, left)
+                    }
+                };
+                sums[0] += start;
+                sums[1] += planned;
+                sums[2] += end;
+            }
+            PlanRow {
+                scenario: scenario.to_string(),
+                region_id: RegionKey::National,
+                year,
+                remaining_start_m2: sums[0],
+                planned_release_m2: sums[1],
+                remaining_end_m2: sums[2],
+            }
+        })
+        .collect()
+}
+
 /// Days of D's year after D (D's own releases are in the data).
 fn days_after_in_year(as_of: NaiveDate) -> i64 {
     let last = NaiveDate::from_ymd_opt(as_of.year(), 12, 31).expect("valid date");
@@ -246,6 +295,46 @@ mod tests {
         assert_eq!(
             required_rate(8000.0, 10.0, d("2026-06-30"), None),
             (None, None)
+        );
+    }
+
+    #[test]
+    fn national_plan_sums_the_places_and_keeps_the_land_that_never_finishes() {
+        // A: 2 000 m² at 1 000 m²/yr (plan until 2028, as in work_plan_by_hand);
+        // B: 500 m² at 0 m²/yr (no plan): its 500 m² stay in every national row.
+        let scenario = Scenario {
+            name: "current".into(),
+            rate: ScenarioRate::Factor(1.0),
+        };
+        let place = |id: &str, remaining_m2: f64, rate: f64| PlaceNow {
+            region_id: RegionKey::Region(id.into()),
+            remaining_m2,
+            rate_m2_per_year: rate,
+            deadline: None,
+        };
+        let places = [place("A", 2000.0, 1000.0), place("B", 500.0, 0.0)];
+        let national = place("_", 2500.0, 1000.0);
+        let (_, plan) = scenarios(&[scenario], &places, &national, d("2026-06-30"));
+        let nat: Vec<&PlanRow> = plan
+            .iter()
+            .filter(|r| r.region_id == RegionKey::National)
+            .collect();
+        assert_eq!(
+            nat.iter().map(|r| r.year).collect::<Vec<_>>(),
+            [2026, 2027, 2028]
+        );
+        let first = 1000.0 * 184.0 / 365.25;
+        assert!((nat[0].remaining_start_m2 - 2500.0).abs() < 1e-9);
+        assert!((nat[0].planned_release_m2 - first).abs() < 1e-9);
+        assert!((nat[1].remaining_start_m2 - (2500.0 - first)).abs() < 1e-9);
+        // the burn-down levels off at B's land
+        assert!((nat[2].remaining_end_m2 - 500.0).abs() < 1e-9);
+        // A's three rows beside them, none for B
+        assert_eq!(
+            plan.iter()
+                .filter(|r| r.region_id != RegionKey::National)
+                .count(),
+            3
         );
     }
 

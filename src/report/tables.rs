@@ -215,10 +215,11 @@ pub fn region_columns(name: &'static str, rows: &[&RegionRow]) -> Table {
         |f: &dyn Fn(&RegionRow) -> Option<f64>| Values::Real(rows.iter().map(|r| f(r)).collect());
     t.push("region_id", texts(rows, |r| r.region_id.as_str()));
     t.push("name", texts(rows, |r| &r.name));
-    t.push(
-        "hazards",
-        Values::Int(rows.iter().map(|r| Some(r.hazards as i64)).collect()),
-    );
+    let count =
+        |f: fn(&RegionRow) -> u64| Values::Int(rows.iter().map(|r| Some(f(r) as i64)).collect());
+    t.push("hazards", count(|r| r.hazards));
+    t.push("hazards_cha", count(|r| r.hazards_cha));
+    t.push("hazards_sha", count(|r| r.hazards_sha));
     t.push("original_m2", real(&|r| area(r.figures.original_m2)));
     t.push("remaining_m2", real(&|r| area(r.figures.remaining_m2)));
     t.push(
@@ -267,12 +268,13 @@ pub fn region_columns(name: &'static str, rows: &[&RegionRow]) -> Table {
     t
 }
 
-/// `release_history` (R11): every region's ledger (then `_outside`'s), by (`region_id`,
-/// year).
+/// `release_history` (R11): every region's ledger, `_outside`'s and `_national`'s (the
+/// whole run's land, each point once), by (`region_id`, year).
 pub fn release_history(summary: &Summary) -> Table {
     let mut rows: Vec<(&str, &LedgerRow)> = summary
         .regions
         .iter()
+        .chain(std::iter::once(&summary.national))
         .flat_map(|r| r.ledger.iter().map(move |l| (r.region_id.as_str(), l)))
         .collect();
     rows.sort_by(|a, b| (a.0, a.1.year).cmp(&(b.0, b.1.year)));
