@@ -16,3 +16,4 @@ mod output_safety;
 mod properties;
 mod qa_cases;
 mod qgis_project;
+mod reading_safety;

@@ -68,6 +68,9 @@ pub enum IngestError {
         /// What is wrong.
         message: String,
     },
+    /// GDAL cannot work with CRSs at all (PROJ's database is missing).
+    #[error("{0}")]
+    Proj(String),
     /// Reading failed part-way.
     #[error("{layer} source '{source_name}': {message}")]
     Read {
