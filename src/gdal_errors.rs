@@ -34,9 +34,13 @@ pub fn take_gdal_errors() -> Vec<String> {
 
 /// `e` in words: what GDAL said on this thread (taken), else what the code means.
 pub fn describe(e: &GdalError) -> String {
-    let mut said = take_gdal_errors();
+    // on one line: libpq's messages, for one, span several lines and end in newlines
+    let mut said: Vec<String> = take_gdal_errors()
+        .iter()
+        .map(|m| m.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|m| !m.is_empty())
+        .collect();
     said.dedup();
-    said.retain(|m| !m.trim().is_empty());
     if !said.is_empty() {
         return said.join("; ");
     }

@@ -3,6 +3,7 @@
 //! database that never answers, and sources or environments whose old messages could not
 //! be acted on. Each test runs the real binary on real files written with GDAL.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -71,6 +72,15 @@ fn gdal_fields(source: &Path) -> Vec<String> {
     names
 }
 
+/// The field names of `layer` in `source`, as GDAL reads them.
+fn gdal_fields_of(source: &Path, layer: &str) -> Vec<String> {
+    use gdal::vector::LayerAccess;
+    let ds = gdal::Dataset::open(source).unwrap();
+    let layer = ds.layer_by_name(layer).unwrap();
+    let names = layer.defn().fields().map(|f| f.name()).collect();
+    names
+}
+
 /// The sample pipeline reading hazards from `geojson` (one layer: no `layer` key) with
 /// `fields` as its `[inputs.hazards.fields]` table.
 fn hazards_pipeline(dir: &Path, geojson: &Path, fields: &str) -> PathBuf {
@@ -86,18 +96,27 @@ fn hazards_pipeline(dir: &Path, geojson: &Path, fields: &str) -> PathBuf {
     })
 }
 
-/// hazard_id → status of the sample's hazards, read with GDAL.
-fn sample_statuses() -> std::collections::BTreeMap<String, String> {
+/// hazard_id → the statuses its records have in the sample (ids repeat there), as the
+/// output spells them: `CHA` or `SHA`, anything else counting as `SHA` (SPEC §3, R4).
+fn sample_statuses() -> BTreeMap<String, BTreeSet<String>> {
     use gdal::vector::LayerAccess;
     let ds = gdal::Dataset::open(root().join("sample-data/national.gpkg")).unwrap();
     let mut layer = ds.layer_by_name("hazards").unwrap();
-    layer
-        .features()
-        .map(|f| {
-            let get = |name: &str| f.field_as_string_by_name(name).unwrap().unwrap();
-            (get("hazard_id"), get("status"))
-        })
-        .collect()
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in layer.features() {
+        let get = |name: &str| {
+            let i = f.field_index(name).unwrap();
+            f.field_as_string(i).unwrap().unwrap_or_default()
+        };
+        let status = match get("status").trim().to_ascii_uppercase().as_str() {
+            "CHA" => "CHA",
+            _ => "SHA",
+        };
+        out.entry(get("hazard_id"))
+            .or_default()
+            .insert(status.to_string());
+    }
+    out
 }
 
 #[test]
@@ -116,22 +135,22 @@ fn field_differing_only_in_case_from_the_mapping_is_not_read() {
     let o = minefree(&["run"], &p, &out);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let want = sample_statuses();
-    assert!(want.values().any(|s| s.trim().eq_ignore_ascii_case("SHA")));
     let rows = read_layer(&out.join("minefree.gpkg"), "remaining_hazards");
-    assert!(!rows.is_empty());
+    let mut sha = 0;
     for (row, _) in &rows {
         let id = text(row, "hazard_id").unwrap();
-        // the output's status is the source's `status`, normalised (SPEC §3)
+        // the output's status is the source's `status`, not STATUS (all CHA)
         let got = text(row, "status").unwrap_or_default();
-        let source = want[&id].trim().to_ascii_uppercase();
-        if source == "CHA" || source == "SHA" {
-            assert_eq!(got, source, "{id}");
-        } else {
-            assert_ne!(got, "CHA", "{id}: '{source}' counts as SHA");
-        }
+        assert!(
+            want[&id].contains(&got),
+            "{id}: {got}, source {:?}",
+            want[&id]
+        );
+        sha += usize::from(got == "SHA");
         // STATUS is carried through, renamed since the output has a `status` column
         assert_eq!(text(row, "src_STATUS").as_deref(), Some("CHA"), "{id}");
     }
+    assert!(sha > 0 && rows.len() > 20, "{sha} SHA of {}", rows.len());
 }
 
 #[test]
@@ -158,17 +177,12 @@ fn three_case_variants_of_a_field_run_and_carry_each_through_once() {
         assert_eq!(text(row, "src_STATUS").as_deref(), Some("CHA"));
         assert_eq!(text(row, "src_Status_2").as_deref(), Some("SHA"));
     }
-    let csv = std::fs::read_to_string(out.join("remaining_hazards.csv")).unwrap();
-    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
-    let mut lower: Vec<String> = header.iter().map(|h| h.to_ascii_lowercase()).collect();
+    // no two columns differing only in case (SQLite would refuse them)
+    let columns = gdal_fields_of(&out.join("minefree.gpkg"), "remaining_hazards");
+    let mut lower: Vec<String> = columns.iter().map(|h| h.to_ascii_lowercase()).collect();
     lower.sort();
-    let before = lower.len();
     lower.dedup();
-    assert_eq!(
-        lower.len(),
-        before,
-        "columns differing only in case: {header:?}"
-    );
+    assert_eq!(lower.len(), columns.len(), "{columns:?}");
 }
 
 #[test]

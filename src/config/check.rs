@@ -205,7 +205,7 @@ fn missing_file(path: &Path, e: &std::io::Error) -> String {
     match (e.kind(), e.raw_os_error()) {
         (std::io::ErrorKind::NotFound, _) => format!("file not found: {}", path.display()),
         (_, Some(ELOOP)) => format!(
-            "symbolic link loop: {} (a link that leads back to itself)",
+            "symbolic link loop: {} (following its links never reaches a file)",
             path.display()
         ),
         _ => format!("cannot read {}: {e}", path.display()),

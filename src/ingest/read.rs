@@ -49,8 +49,10 @@ fn with_connect_timeout(source: &str) -> std::borrow::Cow<'_, str> {
 
 /// Opens a dataset read-only as vector data; the error says in words why not.
 fn open(spec_source: &str) -> Result<Dataset, String> {
+    let source = with_connect_timeout(spec_source);
+    let timeout_added = source != spec_source;
     Dataset::open_ex(
-        with_connect_timeout(spec_source).as_ref(),
+        source.as_ref(),
         DatasetOptions {
             open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY,
             ..Default::default()
@@ -63,6 +65,10 @@ fn open(spec_source: &str) -> Result<Dataset, String> {
             Ok(m) if m.is_file() && said.contains("without a reason") => {
                 "GDAL recognises no vector format in this file".to_string()
             }
+            _ if timeout_added && said.contains("timeout") => format!(
+                "{said} (after minefree's default connect_timeout of {PG_CONNECT_TIMEOUT_S} s; \
+                 set connect_timeout=<seconds> in the PG: string to wait longer)"
+            ),
             _ => said,
         }
     })
