@@ -34,9 +34,13 @@ pub fn take_gdal_errors() -> Vec<String> {
 
 /// `e` in words: what GDAL said on this thread (taken), else what the code means.
 pub fn describe(e: &GdalError) -> String {
-    let mut said = take_gdal_errors();
+    // on one line: libpq's messages, for one, span several lines and end in newlines
+    let mut said: Vec<String> = take_gdal_errors()
+        .iter()
+        .map(|m| m.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|m| !m.is_empty())
+        .collect();
     said.dedup();
-    said.retain(|m| !m.trim().is_empty());
     if !said.is_empty() {
         let said: Vec<String> = said.iter().map(|m| shorten(m)).collect();
         return said.join("; ");
@@ -98,6 +102,47 @@ pub fn shorten(message: &str) -> String {
     format!(
         "{head} … ({} characters left out) … {tail}",
         tail_start - head_len
+    )
+}
+
+/// Why GDAL cannot use PROJ's database (`proj.db`), or `None` when it can.
+///
+/// Without `proj.db` no EPSG code can be imported, and GDAL's own message is a bare
+/// "OSRImportFromEPSG returned error: '6'". So EPSG:4326 is imported once per process
+/// (the database does not come back while minefree runs); failing that, the message says
+/// what to set. Errors GDAL raised earlier on this thread are kept.
+pub fn proj_database_missing() -> Option<String> {
+    static MISSING: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    MISSING
+        .get_or_init(|| {
+            install_gdal_error_handler();
+            let earlier = take_gdal_errors();
+            let result = gdal::spatial_ref::SpatialRef::from_epsg(4326);
+            let said = take_gdal_errors();
+            GDAL_ERRORS.with(|e| *e.borrow_mut() = earlier);
+            result
+                .err()
+                .map(|e| proj_database_message(&said, &e.to_string()))
+        })
+        .clone()
+}
+
+/// The words for a failed import of EPSG:4326: GDAL's messages `said`, else `error`.
+fn proj_database_message(said: &[String], error: &str) -> String {
+    let gdal_said = said.first().map_or(error, String::as_str);
+    let env: Vec<String> = ["PROJ_DATA", "PROJ_LIB"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok().map(|value| format!("{v}={value}")))
+        .collect();
+    let env = if env.is_empty() {
+        "neither PROJ_DATA nor PROJ_LIB is set".to_string()
+    } else {
+        env.join(", ")
+    };
+    format!(
+        "PROJ's database (proj.db) was not found, so no CRS can be read ({env}; GDAL: \
+         {gdal_said}): set PROJ_DATA (PROJ_LIB before PROJ 9.1) to the folder holding \
+         proj.db, or install PROJ's data files (the proj-data package on Debian and Ubuntu)"
     )
 }
 

@@ -17,3 +17,4 @@ mod output_safety;
 mod properties;
 mod qa_cases;
 mod qgis_project;
+mod reading_safety;

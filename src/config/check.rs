@@ -183,15 +183,19 @@ fn check_input(
         ));
         return None;
     };
+    if source.trim().is_empty() {
+        problems.push(problem(
+            &source_key,
+            "empty: name a file or a GDAL/OGR dataset",
+        ));
+        return None;
+    }
     let (source, file) = if is_connection(&source) {
         (source, None)
     } else {
         let path = base.join(&source);
-        if !path.exists() {
-            problems.push(problem(
-                &source_key,
-                format!("file not found: {}", path.display()),
-            ));
+        if let Err(e) = std::fs::metadata(&path) {
+            problems.push(problem(&source_key, missing_file(&path, &e)));
         }
         (path.to_string_lossy().into_owned(), Some(path))
     };
@@ -206,6 +210,19 @@ fn check_input(
         defaults,
         geometry,
     })
+}
+
+/// Why the file at `path` cannot be found, in words (`e` from `std::fs::metadata`).
+fn missing_file(path: &Path, e: &std::io::Error) -> String {
+    const ELOOP: i32 = 40; // Linux: too many levels of symbolic links
+    match (e.kind(), e.raw_os_error()) {
+        (std::io::ErrorKind::NotFound, _) => format!("file not found: {}", path.display()),
+        (_, Some(ELOOP)) => format!(
+            "symbolic link loop: {} (following its links never reaches a file)",
+            path.display()
+        ),
+        _ => format!("cannot read {}: {e}", path.display()),
+    }
 }
 
 /// Where the layer's geometry comes from: native, `x` + `y`, or `wkt`.
@@ -452,7 +469,11 @@ fn scenario_rate(
 
 /// Checks that GDAL understands a CRS definition (`EPSG:32642`, WKT, PROJ string…).
 pub fn check_crs(definition: &str) -> Result<(), String> {
-    gdal::spatial_ref::SpatialRef::from_definition(definition)
-        .map(|_| ())
-        .map_err(|e| format!("'{definition}' is not a CRS GDAL understands: {e}"))
+    match gdal::spatial_ref::SpatialRef::from_definition(definition) {
+        Ok(_) => Ok(()),
+        // When not even EPSG:4326 can be made, PROJ's database is missing: not the
+        // pipeline's mistake; reading the inputs reports it in words (exit 1).
+        Err(_) if gdal::spatial_ref::SpatialRef::from_epsg(4326).is_err() => Ok(()),
+        Err(e) => Err(format!("'{definition}' is not a CRS GDAL understands: {e}")),
+    }
 }

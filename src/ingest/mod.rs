@@ -3,14 +3,17 @@
 //! Any dataset GDAL opens is accepted (GeoPackage, Shapefile, GeoJSON, FlatGeobuf, CSV,
 //! `PG:` connection strings…). For each configured layer this module opens the source,
 //! picks the layer, applies the `where` filter, maps the SPEC fields to source fields
-//! (case-insensitively; `@fid` is the feature id; defaults fill missing fields and NULL
-//! values), reads geometry from the geometry column, `x`/`y` columns or a `wkt` column,
-//! and transforms coordinates to WGS84 longitude/latitude (traditional GIS axis order,
-//! whatever the CRS's official axis order).
+//! (ignoring case, but an exact-case match wins; `@fid` is the feature id; defaults fill
+//! missing fields and NULL values), reads geometry from the geometry column, `x`/`y`
+//! columns or a `wkt` column, and transforms coordinates to WGS84 longitude/latitude
+//! (traditional GIS axis order, whatever the CRS's official axis order). `PG:` sources
+//! get a connect timeout (30 s) unless they set one.
 //!
 //! Nothing here judges the data: a NULL, empty or unreadable geometry is passed on as
 //! such for `qa` to report. Only problems that make the whole layer unusable (cannot open,
-//! no such layer, a required field missing, no CRS) are errors.
+//! no such layer, a required field missing or ambiguous, no CRS, no PROJ database) or
+//! that would make a partial picture (fewer features read than the layer declares, a
+//! shapefile whose `.dbf` lacks records) are errors.
 
 mod read;
 
@@ -68,6 +71,9 @@ pub enum IngestError {
         /// What is wrong.
         message: String,
     },
+    /// GDAL cannot work with CRSs at all (PROJ's database is missing).
+    #[error("{0}")]
+    Proj(String),
     /// Reading failed part-way.
     #[error("{layer} source '{source_name}': {message}")]
     Read {

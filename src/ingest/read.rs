@@ -11,7 +11,9 @@ use geo::{CoordsIter, MapCoordsInPlace};
 
 use super::{AttrValue, IngestError, MissingField, RawFeature, RawGeometry, RawLayer};
 use crate::config::{GeometrySource, InputSpec};
-use crate::gdal_errors::{describe, install_gdal_error_handler, take_gdal_errors};
+use crate::gdal_errors::{
+    describe, install_gdal_error_handler, proj_database_missing, take_gdal_errors,
+};
 
 /// Where a SPEC field's value comes from.
 enum FieldSource {
@@ -21,10 +23,36 @@ enum FieldSource {
     Absent,
 }
 
+/// Seconds a PostgreSQL source may take to connect (libpq's `connect_timeout`, which
+/// covers the TCP connection and the startup exchange) unless its `PG:` string sets one.
+const PG_CONNECT_TIMEOUT_S: u32 = 30;
+
+/// `source` with libpq's `connect_timeout` added when it is a `PG:` connection string that
+/// sets none, so that a database that accepts the connection and never answers fails the
+/// run instead of blocking it forever (SPEC §4 "never waits forever").
+fn with_connect_timeout(source: &str) -> std::borrow::Cow<'_, str> {
+    let is_pg = source
+        .get(..3)
+        .is_some_and(|p| p.eq_ignore_ascii_case("PG:"));
+    if !is_pg || source.contains("connect_timeout") {
+        return source.into();
+    }
+    let rest = source[3..].trim_start();
+    let option = format!("connect_timeout={PG_CONNECT_TIMEOUT_S}");
+    if rest.starts_with("postgresql://") || rest.starts_with("postgres://") {
+        let separator = if rest.contains('?') { '&' } else { '?' };
+        format!("{source}{separator}{option}").into()
+    } else {
+        format!("{} {option}", source.trim_end()).into()
+    }
+}
+
 /// Opens a dataset read-only as vector data; the error says in words why not.
 fn open(spec_source: &str) -> Result<Dataset, String> {
+    let source = with_connect_timeout(spec_source);
+    let timeout_added = source != spec_source;
     Dataset::open_ex(
-        spec_source,
+        source.as_ref(),
         DatasetOptions {
             open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY,
             ..Default::default()
@@ -37,6 +65,10 @@ fn open(spec_source: &str) -> Result<Dataset, String> {
             Ok(m) if m.is_file() && said.contains("without a reason") => {
                 "GDAL recognises no vector format in this file".to_string()
             }
+            _ if timeout_added && said.contains("timeout") => format!(
+                "{said} (after minefree's default connect_timeout of {PG_CONNECT_TIMEOUT_S} s; \
+                 set connect_timeout=<seconds> in the PG: string to wait longer)"
+            ),
             _ => said,
         }
     })
@@ -49,6 +81,9 @@ fn layer_names(ds: &Dataset) -> Vec<String> {
 /// Reads one configured input layer; see the module docs of [`crate::ingest`].
 pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
     install_gdal_error_handler();
+    if let Some(message) = proj_database_missing() {
+        return Err(IngestError::Proj(message));
+    }
     take_gdal_errors();
     let ds = open_source(spec)?;
     let (mut layer, declared_features) = pick_layer(&ds, spec)?;
@@ -75,16 +110,21 @@ pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
     };
     let mut read_errors = take_gdal_errors();
     read_errors.dedup();
-    if !read_errors.is_empty() && (features.len() as u64) < declared_features {
-        // a partial input is a failed run, not a data-quality finding (issue 16)
+    let shapefile = ds.driver().short_name() == SHAPEFILE_DRIVER;
+    if is_partial_read(features.len(), declared_features, &read_errors, shapefile) {
+        // a partial input is a failed run, not a data-quality finding (issues 16, 21)
+        let why = if read_errors.is_empty() {
+            "without an error from GDAL".to_string()
+        } else {
+            read_errors.join("; ")
+        };
         return Err(IngestError::Read {
             layer: key,
             source_name: spec.source.clone(),
             message: format!(
-                "layer '{layer_name}': GDAL read only {} of the {} features the layer declares ({})",
+                "layer '{layer_name}': GDAL read only {} of the {} features the layer declares ({why})",
                 features.len(),
-                declared_features as i64,
-                read_errors.join("; ")
+                declared_features,
             ),
         });
     }
@@ -103,6 +143,86 @@ pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
         crs_assumed,
         crs,
     })
+}
+
+/// GDAL's short name of the shapefile driver.
+const SHAPEFILE_DRIVER: &str = "ESRI Shapefile";
+
+/// Whether reading `read` features of a layer that declares `declared` is a partial read.
+///
+/// Fewer features than declared is partial, except on a shapefile when GDAL said nothing:
+/// its count includes the records the `.dbf` marks deleted, which GDAL rightly skips (a
+/// `.dbf` shorter than its `.shp` is caught before reading, by [`check_dbf_records`]).
+/// GDAL's `-1` ("cannot count") arrives as `u64::MAX` and checks nothing.
+fn is_partial_read(read: usize, declared: u64, errors: &[String], shapefile: bool) -> bool {
+    let fewer = (read as u64) < declared && declared != u64::MAX;
+    fewer && (!errors.is_empty() || !shapefile)
+}
+
+/// Refuses a shapefile whose `.dbf` holds fewer records than its `.shp` has shapes.
+///
+/// GDAL treats a shape without a `.dbf` record as deleted: it skips it without an error
+/// while still counting it, so a truncated `.dbf` would silently drop features (issue 21).
+/// Only local files are checked (not `/vsi…` paths); `shapes` is GDAL's count of the
+/// layer before any `where` filter.
+fn check_dbf_records(spec: &InputSpec, layer_name: &str, shapes: u64) -> Result<(), IngestError> {
+    let Some(dbf) = spec.file.as_deref().and_then(|f| dbf_path(f, layer_name)) else {
+        return Ok(());
+    };
+    let Some(records) = dbf_records(&dbf) else {
+        return Ok(());
+    };
+    if records >= shapes {
+        return Ok(());
+    }
+    Err(IngestError::Read {
+        layer: spec.kind.key(),
+        source_name: spec.source.clone(),
+        message: format!(
+            "layer '{layer_name}': its .dbf ({}) holds the attributes of {records} records \
+             for the {shapes} shapes of the .shp; GDAL would read only {records} of the \
+             {shapes} features the layer declares (the .dbf is truncated or from another \
+             copy of the shapefile)",
+            dbf.display()
+        ),
+    })
+}
+
+/// The `.dbf` of shapefile layer `layer_name` in `source` (a `.shp`/`.dbf`/`.shx` file or a
+/// folder of shapefiles), matching the extension in any case.
+fn dbf_path(source: &std::path::Path, layer_name: &str) -> Option<std::path::PathBuf> {
+    let (dir, stem) = if source.is_dir() {
+        (source, std::ffi::OsString::from(layer_name))
+    } else {
+        (source.parent()?, source.file_stem()?.to_os_string())
+    };
+    std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_stem() == Some(stem.as_os_str())
+                && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("dbf"))
+        })
+}
+
+/// The records a `.dbf` holds: the count in its header (bytes 4–8), or fewer when the file
+/// is too short for them; `None` when the header cannot be read.
+fn dbf_records(dbf: &std::path::Path) -> Option<u64> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(dbf).ok()?;
+    let mut header = [0u8; 12];
+    file.read_exact(&mut header).ok()?;
+    let len = file.metadata().ok()?.len();
+    let declared = u64::from(u32::from_le_bytes([
+        header[4], header[5], header[6], header[7],
+    ]));
+    let header_len = u64::from(u16::from_le_bytes([header[8], header[9]]));
+    let record_len = u64::from(u16::from_le_bytes([header[10], header[11]]));
+    if record_len == 0 {
+        return Some(declared);
+    }
+    Some(declared.min(len.saturating_sub(header_len) / record_len))
 }
 
 /// Opens the layer's source, refusing special files (a FIFO would block GDAL's open
@@ -150,6 +270,9 @@ fn pick_layer<'d>(ds: &'d Dataset, spec: &InputSpec) -> Result<(Layer<'d>, u64),
             )))
         }
     };
+    if ds.driver().short_name() == SHAPEFILE_DRIVER {
+        check_dbf_records(spec, &layer.name(), layer.feature_count())?;
+    }
     let where_error = |filter: &str, message: String| IngestError::Pipeline {
         key: format!("inputs.{key}.where"),
         message: format!("GDAL rejects the filter '{filter}': {message}"),
@@ -219,10 +342,11 @@ impl FieldPlan {
         source_fields: &[String],
     ) -> Result<FieldPlan, IngestError> {
         let key = spec.kind.key();
-        let find = |name: &str| {
-            source_fields
-                .iter()
-                .position(|f| f.eq_ignore_ascii_case(name.trim()))
+        let find = |name: &str, config_key: &str| {
+            find_field(source_fields, name).map_err(|candidates| IngestError::Pipeline {
+                key: config_key.to_string(),
+                message: ambiguous_field(spec, layer_name, source_fields, name, &candidates),
+            })
         };
         let field_error = |field: &str, spec_field: &str| {
             IngestError::Field(Box::new(MissingField {
@@ -242,7 +366,7 @@ impl FieldPlan {
             let wanted = mapped.map(String::as_str).unwrap_or(name);
             let source = if wanted == "@fid" {
                 FieldSource::Fid
-            } else if let Some(i) = find(wanted) {
+            } else if let Some(i) = find(wanted, &format!("inputs.{key}.fields.{name}"))? {
                 used[i] = true;
                 FieldSource::Index(i)
             } else if mapped.is_some() {
@@ -271,7 +395,8 @@ impl FieldPlan {
         };
         let mut geometry_columns = Vec::new();
         for (name, what) in columns {
-            let i = find(name).ok_or_else(|| field_error(name, what))?;
+            let i = find(name, &format!("inputs.{key}.{what}"))?
+                .ok_or_else(|| field_error(name, what))?;
             used[i] = true;
             geometry_columns.push(i);
         }
@@ -333,6 +458,63 @@ impl FieldPlan {
             geometry,
             unclosed_rings,
         }
+    }
+}
+
+/// Why `name` matches several source fields (`candidates`), and how to fix it.
+fn ambiguous_field(
+    spec: &InputSpec,
+    layer_name: &str,
+    source_fields: &[String],
+    name: &str,
+    candidates: &[usize],
+) -> String {
+    let listed: Vec<String> = candidates
+        .iter()
+        .map(|&i| format!("'{}' (column {})", source_fields[i], i + 1))
+        .collect();
+    let repeated = candidates
+        .iter()
+        .all(|&i| source_fields[i] == source_fields[candidates[0]]);
+    let fix = if repeated {
+        "the source repeats the column: rename or remove the copies in the source".to_string()
+    } else {
+        format!(
+            "map the field to one of them spelled exactly (same upper and lower case) under \
+             [inputs.{}.fields], or rename the others in the source",
+            spec.kind.key()
+        )
+    };
+    format!(
+        "layer '{layer_name}' of '{}' has {} fields that '{}' could mean: {}; {fix}",
+        spec.source,
+        candidates.len(),
+        name.trim(),
+        listed.join(", ")
+    )
+}
+
+/// The source field `name` means: the one field spelled exactly so, else the one field
+/// equal to it ignoring ASCII case, else none. Two or more candidates (several case
+/// variants and no exact match, or the same name twice, as a CSV with a repeated header
+/// gives) are returned as the error: picking one would silently read the wrong column.
+fn find_field(source_fields: &[String], name: &str) -> Result<Option<usize>, Vec<usize>> {
+    let name = name.trim();
+    let matching = |same: &dyn Fn(&str) -> bool| -> Vec<usize> {
+        (0..source_fields.len())
+            .filter(|&i| same(&source_fields[i]))
+            .collect()
+    };
+    let exact = matching(&|f| f == name);
+    let candidates = if exact.is_empty() {
+        matching(&|f| f.eq_ignore_ascii_case(name))
+    } else {
+        exact
+    };
+    match candidates.as_slice() {
+        [] => Ok(None),
+        [i] => Ok(Some(*i)),
+        _ => Err(candidates),
     }
 }
 
@@ -502,4 +684,90 @@ pub fn inspect(source: &str) -> Result<String, IngestError> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn connect_timeout_is_added_to_pg_strings_that_set_none() {
+        assert_eq!(
+            with_connect_timeout("PG:dbname=imsma host=db"),
+            "PG:dbname=imsma host=db connect_timeout=30"
+        );
+        assert_eq!(
+            with_connect_timeout("pg:dbname=imsma "),
+            "pg:dbname=imsma connect_timeout=30"
+        );
+        assert_eq!(
+            with_connect_timeout("PG:postgresql://u@db/imsma"),
+            "PG:postgresql://u@db/imsma?connect_timeout=30"
+        );
+        assert_eq!(
+            with_connect_timeout("PG:postgresql://u@db/imsma?sslmode=require"),
+            "PG:postgresql://u@db/imsma?sslmode=require&connect_timeout=30"
+        );
+    }
+
+    #[test]
+    fn connect_timeout_in_the_pg_string_is_kept() {
+        for s in [
+            "PG:dbname=x connect_timeout=5",
+            "PG:connect_timeout = 120 dbname=x",
+            "PG:postgresql://db/x?connect_timeout=2",
+        ] {
+            assert_eq!(with_connect_timeout(s), s);
+        }
+    }
+
+    #[test]
+    fn other_sources_are_left_alone() {
+        for s in [
+            "/data/national.gpkg",
+            "/vsicurl/https://x/y.fgb",
+            "GPKG:/a.gpkg:t",
+        ] {
+            assert_eq!(with_connect_timeout(s), s);
+        }
+    }
+
+    #[test]
+    fn exact_case_field_wins_over_case_variants() {
+        let fields = names(&["STATUS", "hazard_id", "status", "Status"]);
+        assert_eq!(find_field(&fields, "status"), Ok(Some(2)));
+        assert_eq!(find_field(&fields, "Status"), Ok(Some(3)));
+        assert_eq!(find_field(&fields, " STATUS "), Ok(Some(0)));
+        assert_eq!(find_field(&fields, "HAZARD_ID"), Ok(Some(1)));
+        assert_eq!(find_field(&fields, "nope"), Ok(None));
+    }
+
+    #[test]
+    fn case_variants_without_an_exact_match_are_ambiguous() {
+        let fields = names(&["STATUS", "id", "Status"]);
+        assert_eq!(find_field(&fields, "status"), Err(vec![0, 2]));
+    }
+
+    #[test]
+    fn a_repeated_column_is_ambiguous_even_spelled_exactly() {
+        let fields = names(&["population", "name", "population"]);
+        assert_eq!(find_field(&fields, "population"), Err(vec![0, 2]));
+        assert_eq!(find_field(&fields, "POPULATION"), Err(vec![0, 2]));
+    }
+
+    #[test]
+    fn fewer_features_than_declared_is_partial_except_deleted_shapefile_records() {
+        let none: Vec<String> = vec![];
+        let said = vec!["fread failed".to_string()];
+        assert!(is_partial_read(40, 80, &none, false));
+        assert!(is_partial_read(40, 80, &said, true));
+        assert!(!is_partial_read(79, 80, &none, true));
+        assert!(!is_partial_read(80, 80, &said, false));
+        assert!(!is_partial_read(81, 80, &none, false));
+        assert!(!is_partial_read(3, u64::MAX, &none, false));
+    }
 }

@@ -117,17 +117,7 @@ fn hazard_table(
     );
     push_priority_columns(&mut t, inputs, rows);
     for (k, field) in inputs.hazard_extra_fields.iter().enumerate() {
-        // The geometry and feature-id columns of the GeoPackage (`geom`, `fid`) and of
-        // GeoParquet (`geometry`) are taken too.
-        let taken = t.columns.iter().any(|c| c.name.eq_ignore_ascii_case(field))
-            || ["geometry", "geom", "fid"]
-                .iter()
-                .any(|r| r.eq_ignore_ascii_case(field));
-        let name = if taken {
-            format!("src_{field}")
-        } else {
-            field.clone()
-        };
+        let name = carried_name(&t, field);
         t.push(
             &name,
             opt_texts(rows, |r| hazard(r).extra.get(k).cloned().flatten()),
@@ -135,6 +125,34 @@ fn hazard_table(
     }
     t.geometry = rows.iter().map(|r| shapes[r.index].clone()).collect();
     t
+}
+
+/// The output column name of carried-through hazard field `field`: its own name, or
+/// `src_<field>` when an output column already has that name ignoring case (SQLite's
+/// column names are case-insensitive, so a GeoPackage cannot hold `STATUS` and `status`);
+/// if that is taken too (a source with `STATUS`, `Status` and `status`), `_2`, `_3`… is
+/// appended, so the first column keeps the name and later ones are renamed, in source
+/// order. The geometry and feature-id columns of the GeoPackage (`geom`, `fid`) and of
+/// GeoParquet (`geometry`) count as taken.
+fn carried_name(t: &Table, field: &str) -> String {
+    let taken = |name: &str| {
+        t.columns.iter().any(|c| c.name.eq_ignore_ascii_case(name))
+            || ["geometry", "geom", "fid"]
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case(name))
+    };
+    if !taken(field) {
+        return field.to_string();
+    }
+    let prefixed = format!("src_{field}");
+    let name = std::iter::once(prefixed.clone())
+        .chain((2..).map(|n| format!("{prefixed}_{n}")))
+        .find(|name| !taken(name))
+        .expect("an unbounded range of names holds one that is not taken");
+    if name != prefixed {
+        tracing::info!("hazard field '{field}' is carried through as '{name}': '{prefixed}' is already an output column (names are compared ignoring case)");
+    }
+    name
 }
 
 /// A text column of `rows` (NULL where `f` gives `None`).
