@@ -15,4 +15,5 @@ mod operations;
 mod output_safety;
 mod properties;
 mod qa_cases;
+mod qa_safety;
 mod qgis_project;
