@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use gdal::vector::OGRFieldType;
+use gdal::vector::{LayerAccess, OGRFieldType};
 use geo::{MultiPolygon, Rect};
 use minefree::analysis::regions::land_by_region;
 use minefree::analysis::release::account_hazards;
@@ -46,7 +46,10 @@ fn qa_rows(out: &Path) -> Vec<(String, String, String, String)> {
 
 /// Runs the sample into `out` (exit 0) and returns region_summary.csv and run.json.
 fn good_run(dir: &Path, out: &Path) -> (Vec<u8>, Vec<u8>) {
-    let good = sample_copy(dir, |t| t);
+    // (in a folder of its own: `sample_copy` writes p.toml, as the bad pipeline did)
+    let dir = dir.join("good");
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = sample_copy(&dir, |t| t);
     let o = minefree(&["run"], &good, out);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     (
@@ -98,6 +101,55 @@ fn hazard_fields() -> [TestField; 4] {
 
 // ---- item 6: settlements read with x and y swapped --------------------------------
 
+/// The ids of the points of a sample CSV (`id`, lon, lat read by `point`) that GDAL
+/// (GEOS) finds in no region of sample-data/regions.geojson, and how many points it has.
+fn outside_by_gdal(
+    csv: &str,
+    point: impl Fn(&[&str]) -> (f64, f64),
+    swap: bool,
+) -> (Vec<String>, usize) {
+    let ds = gdal::Dataset::open(root().join("sample-data/regions.geojson")).unwrap();
+    let mut layer = ds.layer(0).unwrap();
+    let regions: Vec<gdal::vector::Geometry> = layer
+        .features()
+        .map(|f| f.geometry().unwrap().clone())
+        .collect();
+    let text = std::fs::read_to_string(root().join("sample-data").join(csv)).unwrap();
+    let mut outside = Vec::new();
+    let mut n = 0;
+    for line in text.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let (x, y) = point(&cells);
+        let (x, y) = if swap { (y, x) } else { (x, y) };
+        let p = gdal::vector::Geometry::from_wkt(&format!("POINT ({x} {y})")).unwrap();
+        n += 1;
+        if !regions.iter().any(|r| r.intersects(&p)) {
+            outside.push(cells[0].to_string());
+        }
+    }
+    (outside, n)
+}
+
+fn settlement_lon_lat(cells: &[&str]) -> (f64, f64) {
+    (cells[3].parse().unwrap(), cells[4].parse().unwrap())
+}
+
+fn accident_lon_lat(cells: &[&str]) -> (f64, f64) {
+    let wkt = cells[3].trim_start_matches("POINT (").trim_end_matches(')');
+    let (x, y) = wkt.split_once(' ').unwrap();
+    (x.parse().unwrap(), y.parse().unwrap())
+}
+
+fn ids_of(rows: &[(String, String, String, String)], check: &str, layer: &str) -> Vec<String> {
+    let mut ids: Vec<String> = rows
+        .iter()
+        .filter(|r| r.0 == check && r.1 == layer)
+        .map(|r| r.2.clone())
+        .collect();
+    ids.sort();
+    ids
+}
+
 #[test]
 fn settlements_read_with_x_and_y_swapped_are_a_qa_error() {
     let tmp = tempfile::tempdir().unwrap();
@@ -118,31 +170,45 @@ fn settlements_read_with_x_and_y_swapped_are_a_qa_error() {
     assert_eq!(swapped_rows.len(), 1, "{rows:?}");
     assert_eq!(swapped_rows[0].1, "settlements");
     assert_eq!(swapped_rows[0].3, "error");
-    // sample-data/settlements.csv has 30 settlements, every one inside a province.
-    let outside = rows
-        .iter()
-        .filter(|r| r.0 == "point_outside_regions" && r.1 == "settlements")
-        .count();
-    assert_eq!(outside, 30);
+    // Read as (lat, lon) every settlement lies outside; read right, GEOS finds all but
+    // those outside every region inside one.
+    let (read_swapped, n) = outside_by_gdal("settlements.csv", settlement_lon_lat, true);
+    let (read_right, _) = outside_by_gdal("settlements.csv", settlement_lon_lat, false);
+    assert_eq!(read_swapped.len(), n);
+    let mut want = read_swapped;
+    want.sort();
+    assert_eq!(ids_of(&rows, "point_outside_regions", "settlements"), want);
     let text = std::fs::read_to_string(out.join("qa_findings.csv")).unwrap();
-    assert!(
-        text.contains("30 of 30 settlements fall outside every region; with longitude and latitude swapped 30 would fall inside"),
-        "{text}"
+    let message = format!(
+        "{n} of {n} settlements fall outside every region; with longitude and latitude swapped {} would fall inside",
+        n - read_right.len()
     );
+    assert!(text.contains(&message), "{message} not in {text}");
 }
 
 #[test]
-fn the_sample_has_no_point_outside_regions_nor_swapped_layer() {
+fn the_sample_has_no_swapped_layer_and_its_points_outside_regions_are_findings() {
     let tmp = tempfile::tempdir().unwrap();
     let good = sample_copy(tmp.path(), |t| t);
     let out = tmp.path().join("check");
     assert_eq!(minefree(&["validate"], &good, &out).status.code(), Some(0));
     let rows = qa_rows(&out);
     assert!(
-        !rows
-            .iter()
-            .any(|r| r.0 == "coordinates_swapped" || r.0 == "point_outside_regions"),
+        !rows.iter().any(|r| r.0 == "coordinates_swapped"),
         "{rows:?}"
+    );
+    // The sample has a settlement and an accident just across the southern border.
+    let (settlements, _) = outside_by_gdal("settlements.csv", settlement_lon_lat, false);
+    let (accidents, _) = outside_by_gdal("accidents.csv", accident_lon_lat, false);
+    assert_eq!(settlements, vec!["S023"]);
+    assert_eq!(accidents, vec!["ACC-07"]);
+    assert_eq!(
+        ids_of(&rows, "point_outside_regions", "settlements"),
+        settlements
+    );
+    assert_eq!(
+        ids_of(&rows, "point_outside_regions", "accidents"),
+        accidents
     );
 }
 
