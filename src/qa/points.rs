@@ -1,8 +1,9 @@
 //! Settlements and accidents outside every region: one `point_outside_regions` warning
-//! per point, and one `coordinates_swapped` error for a layer whose points almost all
-//! fall outside every region but mostly inside them with longitude and latitude swapped
-//! (a pipeline file saying `x = "lat"`, `y = "lon"` puts the points thousands of
-//! kilometres away, and every people and proximity factor would silently be 0).
+//! per point, or, for a layer whose points almost all fall outside every region but
+//! mostly inside them with longitude and latitude swapped, one `coordinates_swapped`
+//! error for the layer instead (a pipeline file saying `x = "lat"`, `y = "lon"` puts the
+//! points thousands of kilometres away, and every people and proximity factor would
+//! silently be 0; 100 000 warnings, one per settlement, would only bury that error).
 
 use geo::{Coord, Point};
 use rayon::prelude::*;
@@ -35,7 +36,8 @@ pub(super) fn outside_regions(inputs: &Inputs) -> Vec<Finding> {
     findings
 }
 
-/// The findings for one layer's points (id, location).
+/// The findings for one layer's points (id, location): the layer's `coordinates_swapped`
+/// error, or one warning per point outside every region.
 fn layer_outside(index: &EdgeIndex, layer: &str, points: &[(&str, Point<f64>)]) -> Vec<Finding> {
     // Per point outside every region: whether it would be inside one when swapped.
     let outside: Vec<(usize, bool)> = points
@@ -44,7 +46,23 @@ fn layer_outside(index: &EdgeIndex, layer: &str, points: &[(&str, Point<f64>)]) 
         .filter(|(_, (_, p))| !index.holds(p.0))
         .map(|(k, (_, p))| (k, index.holds(Coord { x: p.y(), y: p.x() })))
         .collect();
-    let mut findings: Vec<Finding> = outside
+    let inside_swapped = outside.iter().filter(|(_, inside)| *inside).count();
+    if looks_swapped(points.len(), outside.len(), inside_swapped) {
+        let message = format!(
+            "{} of {} {layer} fall outside every region; with longitude and latitude swapped {inside_swapped} would fall inside: check `x`/`y` in the pipeline file (or the source's axis order)",
+            outside.len(),
+            points.len(),
+        );
+        let finding = Finding::new(
+            Severity::Error,
+            Check::CoordinatesSwapped,
+            layer,
+            "",
+            message,
+        );
+        return vec![finding];
+    }
+    outside
         .iter()
         .map(|&(k, _)| {
             let (id, location) = points[k];
@@ -57,23 +75,7 @@ fn layer_outside(index: &EdgeIndex, layer: &str, points: &[(&str, Point<f64>)]) 
             )
             .at(location)
         })
-        .collect();
-    let inside_swapped = outside.iter().filter(|(_, inside)| *inside).count();
-    if looks_swapped(points.len(), outside.len(), inside_swapped) {
-        let message = format!(
-            "{} of {} {layer} fall outside every region; with longitude and latitude swapped {inside_swapped} would fall inside: check `x`/`y` in the pipeline file (or the source's axis order)",
-            outside.len(),
-            points.len(),
-        );
-        findings.push(Finding::new(
-            Severity::Error,
-            Check::CoordinatesSwapped,
-            layer,
-            "",
-            message,
-        ));
-    }
-    findings
+        .collect()
 }
 
 /// Whether a layer of `points` looks read with x and y swapped: at least
@@ -170,11 +172,8 @@ mod tests {
             "{}",
             swapped[0].message
         );
-        let per_point = findings
-            .iter()
-            .filter(|f| f.check == Check::PointOutsideRegions)
-            .count();
-        assert_eq!(per_point, 4);
+        // The one error stands for every point: no warning per point.
+        assert_eq!(findings.len(), 1);
     }
 
     #[test]
