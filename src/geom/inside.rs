@@ -41,8 +41,8 @@ impl EdgeIndex {
     /// its holes (even-odd over each geometry's rings, which is that for valid polygons).
     /// A point exactly on an edge may count either way.
     pub fn holders(&self, p: Coord<f64>) -> Vec<usize> {
-        // (also false for NaN coordinates and for an index without edges)
-        if !(p.x <= self.max_x) {
+        // (an index without edges has max_x = -∞)
+        if !p.x.is_finite() || !p.y.is_finite() || p.x > self.max_x {
             return Vec::new();
         }
         let ray = AABB::from_corners([p.x, p.y], [self.max_x, p.y]);
