@@ -28,38 +28,73 @@ pub fn interiors_overlap(
     shares_disk(a, a_disk, b, b_disk) || !intersection(a, b).0.is_empty()
 }
 
+/// The records one hazard overlaps: how many, and the [`IDS_NAMED`] lowest of their ids
+/// with the number of those records holding each. Bounded whatever the number of records:
+/// an id that is not among the lowest when it comes never becomes one of them later (the
+/// lowest only get lower), so the counts of those kept are exact.
+#[derive(Debug, Clone, Default)]
+struct Overlapped<'a> {
+    records: usize,
+    lowest: Vec<(&'a str, usize)>,
+}
+
+impl<'a> Overlapped<'a> {
+    fn add(&mut self, id: &'a str) {
+        self.records += 1;
+        match self.lowest.binary_search_by(|(x, _)| (*x).cmp(id)) {
+            Ok(k) => self.lowest[k].1 += 1,
+            Err(k) if k < IDS_NAMED => {
+                self.lowest.insert(k, (id, 1));
+                self.lowest.truncate(IDS_NAMED);
+            }
+            Err(_) => {}
+        }
+    }
+
+    /// "overlaps 7 other hazard records (H2, H3, H4, H5, H6 and 2 more)".
+    fn describe(&self) -> String {
+        let ids: Vec<&str> = self.lowest.iter().map(|(id, _)| *id).collect();
+        let named: usize = self.lowest.iter().map(|(_, n)| n).sum();
+        let more = match self.records - named {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        let records = if self.records == 1 {
+            "record"
+        } else {
+            "records"
+        };
+        format!(
+            "overlaps {} other hazard {records} ({}{more})",
+            self.records,
+            ids.join(", ")
+        )
+    }
+}
+
 /// One finding per hazard in some pair of `pairs` (indices into `hazards` whose interiors
 /// overlap, each pair once), in hazard order; no geometry (the hazard is in
-/// `remaining_hazards` under its id).
-pub fn overlap_findings(hazards: &[Hazard], pairs: &[(usize, usize)]) -> Vec<Finding> {
-    let mut others: Vec<Vec<usize>> = vec![Vec::new(); hazards.len()];
-    for &(i, j) in pairs {
-        others[i].push(j);
-        others[j].push(i);
+/// `remaining_hazards` under its id). Memory grows with the hazards, not the pairs.
+pub fn overlap_findings(
+    hazards: &[Hazard],
+    pairs: impl IntoIterator<Item = (usize, usize)>,
+) -> Vec<Finding> {
+    let mut overlapped: Vec<Overlapped> = vec![Overlapped::default(); hazards.len()];
+    for (i, j) in pairs {
+        overlapped[i].add(&hazards[j].hazard_id);
+        overlapped[j].add(&hazards[i].hazard_id);
     }
-    others
+    overlapped
         .iter()
         .enumerate()
-        .filter(|(_, o)| !o.is_empty())
+        .filter(|(_, o)| o.records > 0)
         .map(|(i, o)| {
-            let mut ids: Vec<&str> = o.iter().map(|&j| hazards[j].hazard_id.as_str()).collect();
-            ids.sort_unstable();
-            ids.dedup();
-            let named = ids.len().min(IDS_NAMED);
-            let mut list = ids[..named].join(", ");
-            if ids.len() > named {
-                list.push_str(&format!(" and {} more", ids.len() - named));
-            }
-            let records = if o.len() == 1 { "record" } else { "records" };
             Finding::new(
                 Severity::Info,
                 Check::OverlappingHazards,
                 "hazards",
                 &hazards[i].hazard_id,
-                format!(
-                    "overlaps {} other hazard {records} ({list}); the land is counted once",
-                    o.len()
-                ),
+                format!("{}; the land is counted once", o.describe()),
             )
         })
         .collect()
@@ -89,7 +124,7 @@ mod tests {
             hazard("B", square(1.0, 0.0, 3.0, 1.0)),
             hazard("C", square(2.5, 0.0, 4.0, 1.0)),
         ];
-        let f = overlap_findings(&h, &[(0, 1), (1, 2)]);
+        let f = overlap_findings(&h, [(0, 1), (1, 2)]);
         let got: Vec<(&str, &str)> = f
             .iter()
             .map(|f| (f.feature_id.as_str(), f.message.as_str()))
@@ -122,12 +157,39 @@ mod tests {
         let pairs: Vec<(usize, usize)> = (0..8)
             .flat_map(|i| (i + 1..8).map(move |j| (i, j)))
             .collect();
-        let f = overlap_findings(&h, &pairs);
+        let f = overlap_findings(&h, pairs);
         assert_eq!(f.len(), 8);
         // h[7] is H1: the others are H2..H8.
         assert_eq!(
             f[7].message,
             "overlaps 7 other hazard records (H2, H3, H4, H5, H6 and 2 more); the land is counted once"
+        );
+    }
+
+    #[test]
+    fn records_sharing_an_id_are_counted_and_the_id_named_once() {
+        // A overlaps three records with id X, one with Y and one with Z, then W (lower
+        // than X) comes last: the five lowest ids are W, X, Y, Z: all named, nothing more.
+        let ids = ["A", "X", "Y", "X", "Z", "X", "W"];
+        let h: Vec<Hazard> = ids
+            .iter()
+            .map(|id| hazard(id, square(0.0, 0.0, 1.0, 1.0)))
+            .collect();
+        let f = overlap_findings(&h, (1..ids.len()).map(|j| (0, j)));
+        assert_eq!(
+            f[0].message,
+            "overlaps 6 other hazard records (W, X, Y, Z); the land is counted once"
+        );
+        // Six distinct lower ids push the last out: 1 + 1 + 1 + 1 + 1 named of 7 records.
+        let ids = ["A", "F", "E", "D", "C", "B", "B", "G"];
+        let h: Vec<Hazard> = ids
+            .iter()
+            .map(|id| hazard(id, square(0.0, 0.0, 1.0, 1.0)))
+            .collect();
+        let f = overlap_findings(&h, (1..ids.len()).map(|j| (0, j)));
+        assert_eq!(
+            f[0].message,
+            "overlaps 7 other hazard records (B, C, D, E, F and 1 more); the land is counted once"
         );
     }
 

@@ -318,17 +318,17 @@ fn components(hazards: &[Hazard]) -> (Vec<Vec<usize>>, Vec<Finding>) {
                 .collect()
         })
         .collect();
-    let mut pairs = Vec::new();
-    let mut overlapping = Vec::new();
-    for (i, found) in touching.into_iter().enumerate() {
-        for (j, overlap) in found {
-            pairs.push((i, j));
-            if overlap {
-                overlapping.push((i, j));
-            }
-        }
-    }
-    let findings = overlaps::overlap_findings(hazards, &overlapping);
+    let overlapping = touching.iter().enumerate().flat_map(|(i, found)| {
+        found
+            .iter()
+            .filter(|(_, overlap)| *overlap)
+            .map(move |&(j, _)| (i, j))
+    });
+    let findings = overlaps::overlap_findings(hazards, overlapping);
+    let pairs = touching
+        .into_iter()
+        .enumerate()
+        .flat_map(|(i, found)| found.into_iter().map(move |(j, _)| (i, j)));
     (crate::index::groups(hazards.len(), pairs), findings)
 }
 
