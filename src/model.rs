@@ -8,6 +8,10 @@
 use chrono::NaiveDate;
 use geo::{Geometry, MultiPolygon, Point};
 
+/// The years a date may fall in (SPEC §5 "What minefree never does"): a record's date
+/// outside them is a `date_out_of_range` warning and treated as missing.
+pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
 /// Confirmed (CHA) or suspected (SHA) hazardous area.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Status {
@@ -228,8 +232,12 @@ pub enum Check {
     CompletedAfterAsOf,
     /// Coordinates outside ±180/±90 after transformation (wrong CRS?).
     CoordinatesOutOfRange,
+    /// A point layer lies almost wholly outside every region, and inside with lon/lat swapped.
+    CoordinatesSwapped,
     /// A source without CRS was read as EPSG:4326.
     CrsAssumed,
+    /// A date outside the years 1900–2200 (treated as missing).
+    DateOutOfRange,
     /// Several records share one id.
     DuplicateId,
     /// A geometry is empty, or has no area left after repair.
@@ -258,6 +266,8 @@ pub enum Check {
     OverlappingParts,
     /// Regions overlap.
     OverlappingRegions,
+    /// A settlement or accident lies outside every region.
+    PointOutsideRegions,
     /// GDAL reported an error while reading.
     ReadError,
     /// A hazard recorded after the as-of date (not part of the run).
@@ -268,6 +278,10 @@ pub enum Check {
     ReleaseOutsideHazards,
     /// Repeated consecutive vertices were removed.
     RepeatedVertices,
+    /// The hazards or regions layer has no usable record (the run refuses).
+    RequiredLayerEmpty,
+    /// A region uses the reserved id `_outside` or `_national` (the run refuses).
+    ReservedRegionId,
     /// A self-intersecting polygon was rebuilt.
     SelfIntersection,
     /// Zero-area spikes were removed.
@@ -292,12 +306,14 @@ pub enum Check {
 
 impl Check {
     /// Every check, for documentation and tests.
-    pub const ALL: [Check; 34] = [
+    pub const ALL: [Check; 39] = [
         Check::BadDate,
         Check::BadPopulation,
         Check::CompletedAfterAsOf,
         Check::CoordinatesOutOfRange,
+        Check::CoordinatesSwapped,
         Check::CrsAssumed,
+        Check::DateOutOfRange,
         Check::DuplicateId,
         Check::EmptyGeometry,
         Check::EmptyLayer,
@@ -312,11 +328,14 @@ impl Check {
         Check::OverlappingHazards,
         Check::OverlappingParts,
         Check::OverlappingRegions,
+        Check::PointOutsideRegions,
         Check::ReadError,
         Check::RecordedAfterAsOf,
         Check::ReleaseBeforeHazard,
         Check::ReleaseOutsideHazards,
         Check::RepeatedVertices,
+        Check::RequiredLayerEmpty,
+        Check::ReservedRegionId,
         Check::SelfIntersection,
         Check::Spike,
         Check::TooFewPoints,
@@ -329,6 +348,14 @@ impl Check {
         Check::WrongGeometryType,
     ];
 
+    /// Whether a finding of this check makes `run` and `validate` refuse (exit status 1,
+    /// nothing replaced): the picture would be wrong whatever `fail_on` says (SPEC §5
+    /// "What minefree never does": an empty `hazards` or `regions` layer, a region with a
+    /// reserved id).
+    pub fn refuses_run(self) -> bool {
+        matches!(self, Check::RequiredLayerEmpty | Check::ReservedRegionId)
+    }
+
     /// The stable output name, e.g. `self_intersection`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -336,7 +363,9 @@ impl Check {
             Check::BadPopulation => "bad_population",
             Check::CompletedAfterAsOf => "completed_after_as_of",
             Check::CoordinatesOutOfRange => "coordinates_out_of_range",
+            Check::CoordinatesSwapped => "coordinates_swapped",
             Check::CrsAssumed => "crs_assumed",
+            Check::DateOutOfRange => "date_out_of_range",
             Check::DuplicateId => "duplicate_id",
             Check::EmptyGeometry => "empty_geometry",
             Check::EmptyLayer => "empty_layer",
@@ -351,11 +380,14 @@ impl Check {
             Check::OverlappingHazards => "overlapping_hazards",
             Check::OverlappingParts => "overlapping_parts",
             Check::OverlappingRegions => "overlapping_regions",
+            Check::PointOutsideRegions => "point_outside_regions",
             Check::ReadError => "read_error",
             Check::RecordedAfterAsOf => "recorded_after_as_of",
             Check::ReleaseBeforeHazard => "release_before_hazard",
             Check::ReleaseOutsideHazards => "release_outside_hazards",
             Check::RepeatedVertices => "repeated_vertices",
+            Check::RequiredLayerEmpty => "required_layer_empty",
+            Check::ReservedRegionId => "reserved_region_id",
             Check::SelfIntersection => "self_intersection",
             Check::Spike => "spike",
             Check::TooFewPoints => "too_few_points",

@@ -35,6 +35,10 @@ pub enum RunError {
     /// does not exist): exit status 2, listed like the other pipeline-file errors.
     #[error(transparent)]
     Pipeline(ConfigError),
+    /// QA found inputs that would publish a wrong picture whatever `fail_on` says (an
+    /// empty `hazards` or `regions` layer, a reserved region id: `qa::refusals`).
+    #[error("the inputs would publish a wrong picture: {}", .0.join("; "))]
+    Refused(Vec<String>),
 }
 
 impl RunError {
@@ -44,7 +48,7 @@ impl RunError {
         match self {
             RunError::Ingest(i) => i.is_pipeline_mistake(),
             RunError::Pipeline(_) => true,
-            RunError::Report(_) => false,
+            RunError::Report(_) | RunError::Refused(_) => false,
         }
     }
 }
@@ -281,6 +285,12 @@ fn run_staged(
     }
     let (mut inputs, mut findings) =
         timer.stage("qa", || crate::qa::check_layers(&layers, pipeline.as_of));
+    let refusals: Vec<String> = crate::qa::refusals(&findings)
+        .map(|f| f.message.clone())
+        .collect();
+    if !refusals.is_empty() {
+        return Err(RunError::Refused(refusals));
+    }
     inputs.regions.sort_by(|a, b| a.region_id.cmp(&b.region_id));
     let unknown = unknown_deadline_regions(pipeline, &inputs);
     if !unknown.is_empty() {

@@ -16,5 +16,6 @@ mod operations;
 mod output_safety;
 mod properties;
 mod qa_cases;
+mod qa_safety;
 mod qgis_project;
 mod reading_safety;

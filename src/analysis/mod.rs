@@ -7,6 +7,7 @@
 
 pub mod figures;
 pub mod ledger;
+pub mod overlaps;
 pub mod plan;
 pub mod priority;
 pub mod progress;

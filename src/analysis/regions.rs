@@ -15,9 +15,11 @@ use rayon::prelude::*;
 use super::ledger::{
     component_ledger, ComponentLedger, LedgerSpan, PlaceMeasure, RegionLedger, SolePlace,
 };
+use super::overlaps;
 use super::release::HazardAccount;
 use crate::geom::area::area_m2;
 use crate::geom::clip::{clip_to_rect, padded_rect};
+use crate::geom::disk::InteriorDisk;
 use crate::geom::overlay::{difference, intersection, union};
 use crate::index::{bbox, box_tree, boxes_in, envelope};
 use crate::model::{Check, Finding, Hazard, Region, Severity, Status};
@@ -285,13 +287,18 @@ pub fn land_and_ledger_by_region(
 }
 
 /// Connected components of hazards whose geometries intersect, each sorted, in order of
-/// their first hazard, and one `overlapping_hazards` finding per pair whose intersection
-/// keeps some area after the sliver rule. Records that only touch are merged too: an
-/// overlap made only of slivers would otherwise be counted twice, and the 1 m² threshold
-/// of land outside every region applies to the whole component.
+/// their first hazard, and one `overlapping_hazards` finding per hazard whose intersection
+/// with some other keeps some area after the sliver rule ([`overlaps`]). Records that
+/// only touch are merged too: an overlap made only of slivers would otherwise be counted
+/// twice, and the 1 m² threshold of land outside every region applies to the whole
+/// component.
 fn components(hazards: &[Hazard]) -> (Vec<Vec<usize>>, Vec<Finding>) {
     let tree = box_tree(hazards.iter().map(|h| &h.geometry));
-    let overlaps: Vec<Vec<(usize, Option<Finding>)>> = hazards
+    let disks: Vec<Option<InteriorDisk>> = hazards
+        .par_iter()
+        .map(|h| InteriorDisk::of(&h.geometry.0))
+        .collect();
+    let touching: Vec<Vec<(usize, bool)>> = hazards
         .par_iter()
         .enumerate()
         .map(|(i, h)| {
@@ -301,18 +308,27 @@ fn components(hazards: &[Hazard]) -> (Vec<Vec<usize>>, Vec<Finding>) {
             boxes_in(&tree, &envelope(&b, 0.0, 0.0))
                 .into_iter()
                 .filter(|&j| j > i && h.geometry.intersects(&hazards[j].geometry))
-                .map(|j| (j, overlap_finding(h, &hazards[j])))
+                .map(|j| {
+                    let (g, d) = (&hazards[j].geometry, disks[j].as_ref());
+                    (
+                        j,
+                        overlaps::interiors_overlap(&h.geometry, disks[i].as_ref(), g, d),
+                    )
+                })
                 .collect()
         })
         .collect();
-    let mut pairs = Vec::new();
-    let mut findings = Vec::new();
-    for (i, found) in overlaps.into_iter().enumerate() {
-        for (j, finding) in found {
-            pairs.push((i, j));
-            findings.extend(finding);
-        }
-    }
+    let overlapping = touching.iter().enumerate().flat_map(|(i, found)| {
+        found
+            .iter()
+            .filter(|(_, overlap)| *overlap)
+            .map(move |&(j, _)| (i, j))
+    });
+    let findings = overlaps::overlap_findings(hazards, overlapping);
+    let pairs = touching
+        .into_iter()
+        .enumerate()
+        .flat_map(|(i, found)| found.into_iter().map(move |(j, _)| (i, j)));
     (crate::index::groups(hazards.len(), pairs), findings)
 }
 
@@ -630,31 +646,6 @@ fn outside_finding(h: &Hazard, part: &MultiPolygon<f64>) -> Finding {
         ),
     )
     .at(part.clone())
-}
-
-/// The `info` finding for two hazard records whose interiors overlap; `None` when their
-/// intersection keeps no area after the sliver rule.
-fn overlap_finding(a: &Hazard, b: &Hazard) -> Option<Finding> {
-    let shared = intersection(&a.geometry, &b.geometry);
-    if shared.0.is_empty() {
-        return None;
-    }
-    Some(
-        Finding::new(
-            Severity::Info,
-            Check::OverlappingHazards,
-            "hazards",
-            &a.hazard_id,
-            format!(
-                "overlaps hazard '{}' ({} over {}) on {:.0} m²; the land is counted once",
-                b.hazard_id,
-                a.status.as_str(),
-                b.status.as_str(),
-                area_m2(&shared)
-            ),
-        )
-        .at(shared),
-    )
 }
 
 /// One `error` finding per pair of regions whose interiors overlap (R6).

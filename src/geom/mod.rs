@@ -14,12 +14,14 @@
 //! [`valid`] (the validity sweep), [`ring`] (ring cleaning, slivers, orientation),
 //! [`overlay`] (boolean operations through i_overlay), [`clip`] (rectangle clipping),
 //! [`disk`] (interior disks: "do these share more than a sliver?" without an overlay),
-//! [`planar`] (segment helpers), [`area`] (R7) and [`distance`] (R8).
+//! [`inside`] (which polygons hold a point, through an edge index), [`planar`] (segment
+//! helpers), [`area`] (R7) and [`distance`] (R8).
 
 pub mod area;
 pub mod clip;
 pub mod disk;
 pub mod distance;
+pub mod inside;
 pub mod overlay;
 pub mod planar;
 pub mod repair;

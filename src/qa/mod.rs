@@ -7,6 +7,7 @@
 //! `pipelines/README.md` ("How bad input is treated").
 
 mod geometry;
+mod points;
 
 use std::collections::BTreeMap;
 
@@ -18,7 +19,7 @@ use crate::geom::repair::{self, Rejection, Repair};
 use crate::ingest::{AttrValue, RawFeature, RawGeometry, RawLayer};
 use crate::model::{
     Accident, Check, Finding, Hazard, HazardType, Inputs, Method, Region, Release, Settlement,
-    Severity, Status,
+    Severity, Status, DATE_YEARS,
 };
 
 /// Builds the model from raw layers; see the module docs.
@@ -30,6 +31,7 @@ pub fn check_layers(layers: &[RawLayer], as_of: NaiveDate) -> (Inputs, Vec<Findi
             layer,
             findings: &mut findings,
             repaired: repair_all(layer),
+            usable: 0,
         };
         if layer.crs_assumed {
             ctx.finding(
@@ -53,17 +55,6 @@ pub fn check_layers(layers: &[RawLayer], as_of: NaiveDate) -> (Inputs, Vec<Findi
                 ),
             );
         }
-        if layer.features.is_empty() {
-            ctx.finding(
-                Severity::Warning,
-                Check::EmptyLayer,
-                "",
-                format!(
-                    "layer '{}' of '{}' has no records (after the where filter)",
-                    layer.layer_name, layer.source
-                ),
-            );
-        }
         match layer.kind {
             LayerKind::Hazards => {
                 inputs.hazards = ctx.hazards(as_of);
@@ -74,10 +65,20 @@ pub fn check_layers(layers: &[RawLayer], as_of: NaiveDate) -> (Inputs, Vec<Findi
             LayerKind::Settlements => inputs.settlements = ctx.settlements(),
             LayerKind::Accidents => inputs.accidents = ctx.accidents(),
         }
+        ctx.emptiness();
     }
     findings.extend(unknown_hazard_ids(&inputs));
+    findings.extend(points::outside_regions(&inputs));
     (inputs, findings)
 }
+
+/// The findings that make `run` and `validate` refuse (see [`Check::refuses_run`]).
+pub fn refusals(findings: &[Finding]) -> impl Iterator<Item = &Finding> {
+    findings.iter().filter(|f| f.check.refuses_run())
+}
+
+/// The region ids minefree's own rows use (compared ignoring case and surrounding blanks).
+pub const RESERVED_REGION_IDS: [&str; 2] = ["_outside", "_national"];
 
 /// R3's attribute half, which needs no analysis (so `validate` reports it): a release
 /// whose `hazard_id` names no hazard of this run. Whether it overlaps the hazard it names
@@ -109,6 +110,8 @@ struct LayerCheck<'a> {
     /// costly part of QA); taken by [`LayerCheck::polygon`] in feature order, so that
     /// findings come out in the same order on any number of threads.
     repaired: Vec<Option<Repaired>>,
+    /// How many records had a usable geometry (whatever else was wrong with them).
+    usable: usize,
 }
 
 type Repaired = Result<(geo::MultiPolygon<f64>, Vec<Repair>), Rejection>;
@@ -186,11 +189,25 @@ impl LayerCheck<'_> {
         }
     }
 
-    /// A date field; `None` when missing, or unparseable (with a `bad_date` warning).
+    /// A date field; `None` when missing, unparseable (with a `bad_date` warning) or
+    /// outside [`DATE_YEARS`] (with a `date_out_of_range` warning).
     fn date(&mut self, f: &RawFeature, field: Field, id: &str) -> Option<NaiveDate> {
         let value = self.value(f, field)?;
         let field = field.name();
         match value.date() {
+            Ok(d) if !DATE_YEARS.contains(&chrono::Datelike::year(&d)) => {
+                self.finding(
+                    Severity::Warning,
+                    Check::DateOutOfRange,
+                    id,
+                    format!(
+                        "{field}: {d} is outside the years {}–{}; treated as missing",
+                        DATE_YEARS.start(),
+                        DATE_YEARS.end()
+                    ),
+                );
+                None
+            }
             Ok(d) => Some(d),
             Err(_) if value.text().is_none() => None,
             Err(e) => {
@@ -234,6 +251,7 @@ impl LayerCheck<'_> {
         }
         match repaired {
             Ok((mp, repairs)) => {
+                self.usable += 1;
                 for r in &repairs {
                     let (check, message) = geometry::repair_finding(r);
                     let finding =
@@ -277,6 +295,7 @@ impl LayerCheck<'_> {
             self.finding(geometry::REJECTION_SEVERITY, check, id, message);
             return None;
         }
+        self.usable += 1;
         Some(point)
     }
 
@@ -297,6 +316,41 @@ impl LayerCheck<'_> {
         };
         self.finding(Severity::Error, check, id, message);
         None
+    }
+
+    /// A layer without records is a warning; a `hazards` or `regions` layer without a
+    /// record with a usable geometry is a `required_layer_empty` error (a failed export
+    /// would otherwise be published as "no land left" or "every hazard outside").
+    fn emptiness(&mut self) {
+        let layer = self.layer;
+        let read = layer.features.len();
+        let (source, name) = (&layer.source, &layer.layer_name);
+        let consequence = match layer.kind {
+            LayerKind::Hazards => Some("0 m² remaining"),
+            LayerKind::Regions => Some("every hazard under _outside"),
+            _ => None,
+        };
+        let message = match consequence {
+            Some(picture) if self.usable == 0 => {
+                let what = if read == 0 {
+                    format!("is empty (0 features read from '{source}' layer '{name}', after any `where` filter)")
+                } else {
+                    format!("has no usable record ({read} features read from '{source}' layer '{name}', none with a usable geometry)")
+                };
+                format!(
+                    "the {} layer {what}: a failed export? The run refuses to publish {picture}",
+                    self.key()
+                )
+            }
+            _ if read == 0 => {
+                let message =
+                    format!("layer '{name}' of '{source}' has no records (after the where filter)");
+                self.finding(Severity::Warning, Check::EmptyLayer, "", message);
+                return;
+            }
+            _ => return,
+        };
+        self.finding(Severity::Error, Check::RequiredLayerEmpty, "", message);
     }
 
     /// Reports every id used by more than one record (all records are kept).
@@ -462,6 +516,17 @@ impl LayerCheck<'_> {
         for (index, f) in self.layer.features.iter().enumerate() {
             let id = self.id(f, index);
             ids.push((id.clone(), f.fid));
+            if RESERVED_REGION_IDS
+                .iter()
+                .any(|r| id.eq_ignore_ascii_case(r))
+            {
+                self.finding(
+                    Severity::Error,
+                    Check::ReservedRegionId,
+                    &id,
+                    format!("region_id '{id}' is reserved (`_outside` and `_national`, in any case, name minefree's own rows): rename the region; the run refuses to publish two rows with one key"),
+                );
+            }
             let Some(geometry) = self.polygon(index, f, &id) else {
                 continue;
             };
