@@ -18,12 +18,11 @@ use chrono::NaiveDate;
 pub use check::check_pipeline;
 pub use paths::{normalise, real_path, sources_inside_output};
 
-/// The years an as-of date, a deadline or a `finish_by` date may fall in (SPEC §5): a
-/// date outside them is a typo (`-2026-06-30`, `20260-06-30`), never a plan, and chrono
-/// arithmetic near its own limits (±262 143) would overflow.
-pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+pub use crate::model::DATE_YEARS;
 
-/// `Err` with a message when `date` lies outside [`DATE_YEARS`].
+/// `Err` with a message when `date` lies outside [`DATE_YEARS`]: for an as-of date, a
+/// deadline or a `finish_by` date that is a typo (`-2026-06-30`), never a plan; chrono
+/// arithmetic near its own limits (±262 143) would overflow (SPEC §5).
 pub fn check_date_years(date: NaiveDate) -> Result<NaiveDate, String> {
     use chrono::Datelike;
     if DATE_YEARS.contains(&date.year()) {
