@@ -13,7 +13,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use tracing::info;
 
-use crate::analysis::{self, ledger, priority, regions, release};
+use crate::analysis::{self, costs, ledger, priority, regions, release};
 use crate::config::{ConfigError, FailOn, Pipeline, Problem};
 use crate::ingest::{self, IngestError, RawLayer};
 use crate::model::{Finding, Inputs, Severity};
@@ -358,6 +358,7 @@ fn analyse_and_report(
         csv(tables::scenarios(&summary)),
         csv(tables::work_plan(&summary)),
     ];
+    out_tables.extend(tables::funding(&summary).map(csv));
     log_qa(&findings);
     let previous = pipeline.output.join("minefree.gpkg");
     let change_table = changes::changes(&previous, &out_tables[0].table, &out_tables[1].table);
@@ -459,7 +460,13 @@ fn analyse(
             deadlines: &pipeline.deadlines,
             scenarios: &pipeline.scenarios,
         };
-        analysis::summarise(inputs, accounts, &land, priorities, &outlook)
+        let mut summary = analysis::summarise(inputs, accounts, &land, priorities, &outlook);
+        if let Some(c) = &pipeline.costs {
+            let years = costs::window_years(pipeline.as_of, pipeline.parameters.window_days);
+            summary.funding = costs::apply(&mut summary, c, years);
+            summary.currency = Some(c.currency.clone());
+        }
+        summary
     });
     let n = &summary.national.figures;
     info!(

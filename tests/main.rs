@@ -6,6 +6,7 @@
 
 mod common;
 mod config_errors;
+mod costs;
 mod e2e_sample;
 mod formats;
 mod geos_oracle;

@@ -5,6 +5,7 @@
 //! (`distance`). The pipeline times each stage; this module only assembles the
 //! per-hazard and per-region rows that `report` writes.
 
+pub mod costs;
 pub mod figures;
 pub mod ledger;
 pub mod overlaps;
@@ -179,6 +180,10 @@ pub struct Summary {
     pub scenarios: Vec<ScenarioRow>,
     /// R12 work plan, ordered by scenario, `region_id` and year.
     pub work_plan: Vec<PlanRow>,
+    /// R14: the currency of the costs (`None` without `[costs]`: no cost columns).
+    pub currency: Option<String>,
+    /// R14: the `funding` rows (empty without `[costs.funding]`).
+    pub funding: Vec<costs::FundingRow>,
 }
 
 /// The dates and choices R10–R12 need.
@@ -266,6 +271,8 @@ pub fn summarise(
         national,
         scenarios,
         work_plan,
+        currency: None,
+        funding: Vec::new(),
     }
 }
 

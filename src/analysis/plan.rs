@@ -65,6 +65,9 @@ pub struct ScenarioRow {
     pub forecast: Forecast,
     /// The applicable deadline.
     pub deadline: Option<NaiveDate>,
+    /// R14: the plan's summed cost until completion (`None` without `[costs]`, or when
+    /// the rate is 0).
+    pub total_cost: Option<f64>,
 }
 
 /// One row of `work_plan` (m²).
@@ -82,6 +85,8 @@ pub struct PlanRow {
     pub planned_release_m2: f64,
     /// `start − planned`.
     pub remaining_end_m2: f64,
+    /// R14: `planned_release_m2` × the place's cost per m² (`None` without `[costs]`).
+    pub planned_cost: Option<f64>,
 }
 
 /// The scenario rows (ordered by scenario, then `region_id` in byte order, the national
@@ -110,6 +115,7 @@ pub fn scenarios(
                     rate_m2_per_year: rate,
                     forecast: forecast(p.remaining_m2, rate, as_of, p.deadline),
                     deadline: p.deadline,
+                    total_cost: None,
                 }
             })
             .collect();
@@ -179,6 +185,7 @@ fn national_row(
             ),
         },
         deadline: national.deadline,
+        total_cost: None,
     }
 }
 
@@ -204,6 +211,7 @@ fn work_plan(row: &ScenarioRow, remaining_m2: f64, as_of: NaiveDate) -> Vec<Plan
             remaining_start_m2: start,
             planned_release_m2: planned,
             remaining_end_m2: end,
+            planned_cost: None,
         });
         if end <= 0.0 {
             break;
@@ -253,6 +261,7 @@ fn national_plan(scenario: &str, places: &[(f64, Vec<PlanRow>)], as_of: NaiveDat
                 remaining_start_m2: sums[0],
                 planned_release_m2: sums[1],
                 remaining_end_m2: sums[2],
+                planned_cost: None,
             }
         })
         .collect()
@@ -348,6 +357,7 @@ mod tests {
             rate_m2_per_year: 1000.0,
             forecast: forecast(2000.0, 1000.0, d("2026-06-30"), None),
             deadline: None,
+            total_cost: None,
         };
         let plan = work_plan(&row, 2000.0, d("2026-06-30"));
         assert_eq!(plan.len(), 3);

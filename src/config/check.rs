@@ -70,6 +70,9 @@ pub fn check_pipeline(
         .map(|t| check_deadlines(t, &mut problems))
         .unwrap_or_default();
     let scenario_table = root.table("scenarios", &mut problems);
+    let costs = root
+        .table("costs", &mut problems)
+        .and_then(|t| super::costs::check_costs(t, &mut problems));
     root.finish(&mut problems);
     let as_of = overrides.as_of.or(as_of).unwrap_or(today);
     let scenarios = check_scenarios(scenario_table, as_of, &mut problems);
@@ -98,6 +101,7 @@ pub fn check_pipeline(
         parameters,
         deadlines,
         scenarios,
+        costs,
     })
 }
 

@@ -7,6 +7,7 @@
 //! whether an input lies inside the output directory. The keys and their defaults are documented in `pipelines/README.md`.
 
 mod check;
+mod costs;
 mod paths;
 mod raw;
 
@@ -356,6 +357,47 @@ pub struct Scenario {
     pub rate: ScenarioRate,
 }
 
+/// `[costs]` (R14): the cost of releasing a square metre by each method, and optionally
+/// a fixed method mix and the money secured per year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Costs {
+    /// The currency every amount is in (`USD`, `EUR`…), shown beside the figures.
+    pub currency: String,
+    /// Cost per m² by method, in [`Method`](crate::model::Method) order of strength:
+    /// cleared, reduced, cancelled.
+    pub per_m2: MethodAmounts,
+    /// `[costs.mix]`: the method shares for every region, summing to 1; `None` when each
+    /// region's shares come from its ledger.
+    pub mix: Option<MethodAmounts>,
+    /// `[costs.funding]`: money secured per calendar year.
+    pub funding: Option<BTreeMap<i32, f64>>,
+}
+
+/// One amount per release method.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct MethodAmounts {
+    /// Cleared (clearance).
+    pub cleared: f64,
+    /// Reduced (technical survey).
+    pub reduced: f64,
+    /// Cancelled (non-technical survey).
+    pub cancelled: f64,
+}
+
+impl MethodAmounts {
+    /// `Σ self × other` over the three methods.
+    pub fn dot(&self, other: &MethodAmounts) -> f64 {
+        self.cleared * other.cleared
+            + self.reduced * other.reduced
+            + self.cancelled * other.cancelled
+    }
+
+    /// The three amounts.
+    pub fn sum(&self) -> f64 {
+        self.cleared + self.reduced + self.cancelled
+    }
+}
+
 /// The name of the scenario that always exists: today's rate.
 pub const CURRENT_SCENARIO: &str = "current";
 
@@ -380,6 +422,8 @@ pub struct Pipeline {
     pub deadlines: Deadlines,
     /// Scenarios (R12), ordered by name, `current` included.
     pub scenarios: Vec<Scenario>,
+    /// `[costs]` (R14), when given.
+    pub costs: Option<Costs>,
 }
 
 impl Pipeline {

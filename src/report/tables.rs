@@ -327,6 +327,12 @@ pub fn scenarios(summary: &Summary) -> Table {
         Values::Real(rows.iter().map(|r| area(r.rate_m2_per_year)).collect()),
     );
     push_forecast(&mut t, rows, |r| (&r.forecast, r.deadline));
+    if summary.currency.is_some() {
+        t.push(
+            "total_cost",
+            Values::Real(rows.iter().map(|r| r.total_cost).collect()),
+        );
+    }
     t
 }
 
@@ -344,7 +350,37 @@ pub fn work_plan(summary: &Summary) -> Table {
     t.push("remaining_start_m2", real(|r| r.remaining_start_m2));
     t.push("planned_release_m2", real(|r| r.planned_release_m2));
     t.push("remaining_end_m2", real(|r| r.remaining_end_m2));
+    if summary.currency.is_some() {
+        t.push(
+            "planned_cost",
+            Values::Real(rows.iter().map(|r| r.planned_cost).collect()),
+        );
+    }
     t
+}
+
+/// `funding` (R14, only with `[costs.funding]`), by (scenario, year).
+pub fn funding(summary: &Summary) -> Option<Table> {
+    let rows = &summary.funding;
+    if rows.is_empty() {
+        return None;
+    }
+    let mut t = Table::new("funding", GeometryKind::None);
+    t.push("scenario", texts(rows, |r| &r.scenario));
+    t.push(
+        "year",
+        Values::Int(rows.iter().map(|r| Some(i64::from(r.year))).collect()),
+    );
+    t.push(
+        "planned_cost",
+        Values::Real(rows.iter().map(|r| r.planned_cost).collect()),
+    );
+    t.push(
+        "funding",
+        Values::Real(rows.iter().map(|r| Some(r.funding)).collect()),
+    );
+    t.push("gap", Values::Real(rows.iter().map(|r| r.gap).collect()));
+    Some(t)
 }
 
 /// `qa_findings`, sorted by (layer, feature_id, check). The findings' geometries move

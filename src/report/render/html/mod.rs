@@ -261,6 +261,7 @@ mod tests {
             parameters: Parameters::default(),
             deadlines: deadlines.clone(),
             scenarios,
+            costs: None,
         };
         let findings = vec![Finding::new(
             Severity::Warning,
