@@ -105,6 +105,15 @@ impl Method {
             _ => None,
         }
     }
+
+    /// The SPEC's spelling: `cancelled`, `reduced` or `cleared`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Cancelled => "cancelled",
+            Method::Reduced => "reduced",
+            Method::Cleared => "cleared",
+        }
+    }
 }
 
 /// A hazard record (SHA or CHA polygon) as it exists on the as-of date.

@@ -282,6 +282,12 @@ fn run_staged(
     })?;
     for l in &layers {
         info!(layer = l.kind.key(), features = l.features.len(), crs = %l.crs, "read {}", l.source);
+        for (field, n) in &l.skipped {
+            info!(
+                layer = l.kind.key(),
+                "{n} records skipped by values.{field} in {}", l.source
+            );
+        }
     }
     let (mut inputs, mut findings) =
         timer.stage("qa", || crate::qa::check_layers(&layers, pipeline.as_of));
@@ -558,8 +564,9 @@ fn input_records(layers: &[RawLayer]) -> Vec<InputRecord> {
             layer_name: l.layer_name.clone(),
             crs: l.crs.clone(),
             sha256: l.file.as_deref().and_then(hash_source),
-            features_read: l.features.len(),
+            features_read: l.features.len() + l.skipped.iter().map(|(_, n)| n).sum::<usize>(),
             features_used: 0,
+            skipped: l.skipped.clone(),
         })
         .collect()
 }
@@ -592,7 +599,10 @@ fn origin(pipeline: &Pipeline) -> project::Origin<'_> {
     }
     project::Origin {
         file_name: name(pipeline.path.file_name()),
-        name: name(pipeline.path.file_stem()),
+        name: pipeline
+            .title
+            .as_deref()
+            .unwrap_or_else(|| name(pipeline.path.file_stem())),
         as_of: pipeline.as_of,
     }
 }

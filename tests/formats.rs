@@ -27,6 +27,8 @@ fn spec(source: &Path, fields: &[(&str, &str)], geometry: GeometrySource) -> Inp
             .collect(),
         defaults: BTreeMap::new(),
         geometry,
+        date_format: None,
+        values: Default::default(),
     }
 }
 

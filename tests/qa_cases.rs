@@ -33,6 +33,8 @@ fn check(rows: &[(Vec<&str>, &str)]) -> (Inputs, Vec<Finding>) {
         fields: BTreeMap::new(),
         defaults: BTreeMap::new(),
         geometry: GeometrySource::Native,
+        date_format: None,
+        values: Default::default(),
     };
     let layer = minefree::ingest::read_layer(&spec).unwrap();
     minefree::qa::check_layers(
@@ -300,6 +302,8 @@ fn csv_without_crs_is_assumed_lon_lat_or_refused() {
             x: "lon".into(),
             y: "lat".into(),
         },
+        date_format: None,
+        values: Default::default(),
     };
     let ok = dir.path().join("ok.csv");
     std::fs::write(

@@ -420,6 +420,8 @@ fn check_gpkg(path: &Path, kind: LayerKind) -> (Inputs, Vec<Finding>) {
         fields: BTreeMap::new(),
         defaults: BTreeMap::new(),
         geometry: GeometrySource::Native,
+        date_format: None,
+        values: Default::default(),
     };
     let layer = minefree::ingest::read_layer(&spec).unwrap();
     minefree::qa::check_layers(

@@ -12,8 +12,9 @@ use toml::{Table, Value};
 
 use super::raw::Section;
 use super::{
-    Deadlines, FailOn, GeometrySource, InputSpec, LayerKind, Overrides, Parameters, Pipeline,
-    Problem, Scenario, ScenarioRate, Weights, CURRENT_SCENARIO,
+    spec_value, Deadlines, FailOn, GeometrySource, InputSpec, LayerKind, MappedValue, Overrides,
+    Parameters, Pipeline, Problem, Scenario, ScenarioRate, Weights, CURRENT_SCENARIO,
+    MAPPABLE_FIELDS,
 };
 
 /// The largest `radius_m`: half the earth's circumference (every point is nearer).
@@ -38,6 +39,15 @@ pub fn check_pipeline(
 ) -> Result<Pipeline, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut root = Section::new(table, "");
+    let title = root
+        .string("title", &mut problems)
+        .map(|t| t.trim().to_string());
+    if title.as_deref() == Some("") {
+        problems.push(problem(
+            "title",
+            "empty (leave it out to use the file's name)",
+        ));
+    }
     let as_of = root.date("as_of", &mut problems);
     let output = root.string("output", &mut problems);
     let fail_on = match root.string("fail_on", &mut problems).as_deref() {
@@ -94,6 +104,7 @@ pub fn check_pipeline(
     Ok(Pipeline {
         path: PathBuf::new(),
         sha256: String::new(),
+        title,
         as_of,
         output,
         fail_on,
@@ -168,6 +179,16 @@ fn check_input(
         .map(|t| string_map(t, &s.key("defaults"), &known, false, problems))
         .unwrap_or_default();
     let geometry = geometry_source(&mut s, problems);
+    let date_format = s.string("date_format", problems);
+    if let Some(f) = &date_format {
+        if let Err(message) = check_date_format(f) {
+            problems.push(problem(&s.key("date_format"), message));
+        }
+    }
+    let values = s
+        .table("values", problems)
+        .map(|t| check_values(t, &s.key("values"), &known, problems))
+        .unwrap_or_default();
     if let Some(def) = &crs {
         if let Err(message) = check_crs(def) {
             problems.push(problem(&s.key("crs"), message));
@@ -213,7 +234,89 @@ fn check_input(
         fields,
         defaults,
         geometry,
+        date_format,
+        values,
     })
+}
+
+/// A `date_format` that chrono understands and that writes and reads back a date.
+fn check_date_format(format: &str) -> Result<(), String> {
+    use chrono::format::{Item, StrftimeItems};
+    if StrftimeItems::new(format).any(|i| matches!(i, Item::Error)) {
+        return Err(format!(
+            "'{format}' is not a strftime date format (e.g. \"%d/%m/%Y\")"
+        ));
+    }
+    let probe = NaiveDate::from_ymd_opt(2019, 6, 30).expect("a valid date");
+    let written = probe.format(format).to_string();
+    match NaiveDate::parse_from_str(&written, format) {
+        Ok(d) if d == probe => Ok(()),
+        _ => Err(format!(
+            "'{format}' does not name a whole date (day, month and year: e.g. \"%d/%m/%Y\")"
+        )),
+    }
+}
+
+/// `[inputs.<layer>.values]`: one table per mappable field of the layer, each
+/// `"source value" = "SPEC value"` or `"@skip"`; a value the SPEC does not have is a
+/// problem naming its key.
+fn check_values(
+    table: &Table,
+    prefix: &str,
+    known: &[&str],
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<String, BTreeMap<String, MappedValue>> {
+    let mut out = BTreeMap::new();
+    for (field, value) in table {
+        let key = format!("{prefix}.{field}");
+        if !known.contains(&field.as_str()) || !MAPPABLE_FIELDS.contains(&field.as_str()) {
+            let here: Vec<&str> = MAPPABLE_FIELDS
+                .into_iter()
+                .filter(|f| known.contains(f))
+                .collect();
+            problems.push(problem(
+                &key,
+                format!("values can be mapped for: {}", here.join(", ")),
+            ));
+            continue;
+        }
+        let Value::Table(map) = value else {
+            problems.push(problem(
+                &key,
+                "expected a table of \"source value\" = \"SPEC value\"",
+            ));
+            continue;
+        };
+        let mut mapped = BTreeMap::new();
+        for (from, to) in map {
+            let entry_key = format!("{key}.\"{from}\"");
+            let to = match to {
+                Value::String(t) if t.trim() == "@skip" => MappedValue::Skip,
+                Value::String(t) => match spec_value(field, t) {
+                    Some(v) => MappedValue::To(v.to_string()),
+                    None => {
+                        problems.push(problem(
+                            &entry_key,
+                            format!("'{t}' is not a value of {field} (or \"@skip\")"),
+                        ));
+                        continue;
+                    }
+                },
+                _ => {
+                    problems.push(problem(&entry_key, "expected a string"));
+                    continue;
+                }
+            };
+            if mapped.insert(from.trim().to_lowercase(), to).is_some() {
+                problems.push(problem(
+                    &entry_key,
+                    "mapped twice (source values are matched trimmed and case-insensitively)",
+                ));
+            }
+        }
+        out.insert(field.clone(), mapped);
+    }
+    out
 }
 
 /// Why the file at `path` cannot be found, in words (`e` from `std::fs::metadata`).

@@ -270,7 +270,37 @@ pub struct InputSpec {
     pub defaults: BTreeMap<String, String>,
     /// Where the geometry comes from.
     pub geometry: GeometrySource,
+    /// `date_format`: how text dates are written (strftime, e.g. `%d/%m/%Y`); `None`:
+    /// `YYYY-MM-DD` or `YYYY/MM/DD`.
+    pub date_format: Option<String>,
+    /// `[inputs.<layer>.values.<field>]`: per SPEC field name, the source values (trimmed,
+    /// lower case) and what each becomes.
+    pub values: BTreeMap<String, BTreeMap<String, MappedValue>>,
 }
+
+/// What a source value becomes under `[inputs.<layer>.values.<field>]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MappedValue {
+    /// A SPEC value (in the SPEC's spelling).
+    To(String),
+    /// `"@skip"`: the record is not read (counted per source).
+    Skip,
+}
+
+/// The SPEC fields whose values a `values` table may map, with the SPEC's spelling of a
+/// value (`None`: not one of the field's values).
+pub fn spec_value(field: &str, value: &str) -> Option<&'static str> {
+    use crate::model::{HazardType, Method, Status};
+    match field {
+        "status" => Status::parse(value).map(Status::as_str),
+        "hazard_type" => HazardType::parse(value).map(HazardType::as_str),
+        "method" => Method::parse(value).map(Method::as_str),
+        _ => None,
+    }
+}
+
+/// The fields `values` tables may name.
+pub const MAPPABLE_FIELDS: [&str; 3] = ["status", "hazard_type", "method"];
 
 /// Weights of the R9 priority factors.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -408,6 +438,8 @@ pub struct Pipeline {
     pub path: PathBuf,
     /// SHA-256 of the pipeline file's bytes.
     pub sha256: String,
+    /// `title`: the name on report.html and the print layout (`None`: the file's name).
+    pub title: Option<String>,
     /// The as-of date D.
     pub as_of: NaiveDate,
     /// Output directory.

@@ -140,9 +140,25 @@ impl AttrValue {
     /// The value as a date: DATE/DATETIME fields, or ISO text (`YYYY-MM-DD`, `YYYY/MM/DD`,
     /// optionally followed by a time).
     pub fn date(&self) -> Result<NaiveDate, String> {
-        match self {
-            AttrValue::Date(d) => Ok(*d),
-            other => {
+        self.date_as(None)
+    }
+
+    /// The value as a date, text written as `format` (strftime) when given; a date and
+    /// time is cut to its date.
+    pub fn date_as(&self, format: Option<&str>) -> Result<NaiveDate, String> {
+        match (self, format) {
+            (AttrValue::Date(d), _) => Ok(*d),
+            (other, Some(format)) => {
+                let text = other.text().unwrap_or_default();
+                NaiveDate::parse_from_str(&text, format)
+                    .or_else(|_| {
+                        chrono::NaiveDateTime::parse_from_str(&text, format).map(|t| t.date())
+                    })
+                    .map_err(|_| {
+                        format!("'{text}' is not a date written as date_format '{format}'")
+                    })
+            }
+            (other, None) => {
                 let text = other.text().unwrap_or_default();
                 let head: String = text.chars().take(10).collect();
                 NaiveDate::parse_from_str(&head, "%Y-%m-%d")
@@ -215,4 +231,9 @@ pub struct RawLayer {
     pub crs: String,
     /// Errors GDAL raised while reading (records may be missing).
     pub read_errors: Vec<String>,
+    /// `date_format` of the input (how its text dates are written), if set.
+    pub date_format: Option<String>,
+    /// Records not read because a `values` table maps their value to `@skip`: per SPEC
+    /// field, how many.
+    pub skipped: Vec<(String, usize)>,
 }

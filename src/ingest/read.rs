@@ -10,7 +10,7 @@ use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
 use geo::{CoordsIter, MapCoordsInPlace};
 
 use super::{AttrValue, IngestError, MissingField, RawFeature, RawGeometry, RawLayer};
-use crate::config::{GeometrySource, InputSpec};
+use crate::config::{GeometrySource, InputSpec, MappedValue};
 use crate::gdal_errors::{
     describe, install_gdal_error_handler, proj_database_missing, take_gdal_errors,
 };
@@ -95,6 +95,8 @@ pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
         .features()
         .map(|f| plan.read(spec, &f, transform.as_ref()))
         .collect();
+    let features_read = features.len();
+    let (features, skipped) = map_values(spec, features);
     let key = spec.kind.key();
     let crs_error = |message: String| IngestError::Crs {
         layer: key,
@@ -111,7 +113,7 @@ pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
     let mut read_errors = take_gdal_errors();
     read_errors.dedup();
     let shapefile = ds.driver().short_name() == SHAPEFILE_DRIVER;
-    if is_partial_read(features.len(), declared_features, &read_errors, shapefile) {
+    if is_partial_read(features_read, declared_features, &read_errors, shapefile) {
         // a partial input is a failed run, not a data-quality finding (issues 16, 21)
         let why = if read_errors.is_empty() {
             "without an error from GDAL".to_string()
@@ -123,7 +125,7 @@ pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
             source_name: spec.source.clone(),
             message: format!(
                 "layer '{layer_name}': GDAL read only {} of the {} features the layer declares ({why})",
-                features.len(),
+                features_read,
                 declared_features,
             ),
         });
@@ -142,7 +144,57 @@ pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
         features,
         crs_assumed,
         crs,
+        date_format: spec.date_format.clone(),
+        skipped,
     })
+}
+
+/// Applies `[inputs.<layer>.values]`: a mapped value becomes its SPEC value, a record
+/// whose value maps to `@skip` is dropped. Returns the records kept and, per field, how
+/// many were skipped (fields with none left out). Values are matched trimmed and
+/// case-insensitively; a value the table does not name is kept as it is (QA judges it).
+fn map_values(
+    spec: &InputSpec,
+    features: Vec<RawFeature>,
+) -> (Vec<RawFeature>, Vec<(String, usize)>) {
+    if spec.values.is_empty() {
+        return (features, Vec::new());
+    }
+    let maps: Vec<(usize, &String, _)> = spec
+        .values
+        .iter()
+        .filter_map(|(field, map)| {
+            let i = spec.kind.fields().iter().position(|f| f.name() == field)?;
+            Some((i, field, map))
+        })
+        .collect();
+    let mut skipped = vec![0usize; maps.len()];
+    let kept = features
+        .into_iter()
+        .filter_map(|mut f| {
+            for (k, (i, _, map)) in maps.iter().enumerate() {
+                let Some(text) = f.values[*i].as_ref().and_then(AttrValue::text) else {
+                    continue;
+                };
+                match map.get(&text.to_lowercase()) {
+                    Some(MappedValue::Skip) => {
+                        skipped[k] += 1;
+                        return None;
+                    }
+                    Some(MappedValue::To(v)) => f.values[*i] = Some(AttrValue::Text(v.clone())),
+                    None => {}
+                }
+            }
+            Some(f)
+        })
+        .collect();
+    let counts = maps
+        .iter()
+        .zip(skipped)
+        .filter(|(_, n)| *n > 0)
+        .map(|((_, field, _), n)| ((*field).clone(), n))
+        .collect();
+    (kept, counts)
 }
 
 /// GDAL's short name of the shapefile driver.

@@ -194,7 +194,7 @@ impl LayerCheck<'_> {
     fn date(&mut self, f: &RawFeature, field: Field, id: &str) -> Option<NaiveDate> {
         let value = self.value(f, field)?;
         let field = field.name();
-        match value.date() {
+        match value.date_as(self.layer.date_format.as_deref()) {
             Ok(d) if !DATE_YEARS.contains(&chrono::Datelike::year(&d)) => {
                 self.finding(
                     Severity::Warning,

@@ -34,6 +34,8 @@ pub struct InputRecord {
     pub features_read: usize,
     /// Features used by the analysis.
     pub features_used: usize,
+    /// Records not read because a `values` table maps them to `@skip`, per SPEC field.
+    pub skipped: Vec<(String, usize)>,
 }
 
 /// QA counts by severity and by check.
@@ -124,6 +126,7 @@ pub fn run_json(
             "sha256": i.sha256,
             "features_read": i.features_read,
             "features_used": i.features_used,
+            "skipped": i.skipped.iter().map(|(field, n)| (format!("values.{field}"), json!(n))).collect::<serde_json::Map<_, _>>(),
         })).collect::<Vec<_>>(),
         "timings_s": timings_s.iter().map(|(k, v)| ((*k).to_string(), json!((v * 1000.0).round() / 1000.0))).collect::<serde_json::Map<_, _>>(),
         "qa": qa_counts(findings),

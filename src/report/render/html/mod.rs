@@ -254,6 +254,7 @@ mod tests {
         let pipeline = Pipeline {
             path: "/somewhere/<evil>.toml".into(),
             sha256: "abc".into(),
+            title: None,
             as_of,
             output: "/tmp/x".into(),
             fail_on: FailOn::Never,

@@ -137,7 +137,7 @@ pub fn data_extent(tables: &[&Table]) -> Option<Extent> {
 pub struct Origin<'a> {
     /// The pipeline file's name (`sample.toml`): the project title.
     pub file_name: &'a str,
-    /// Its stem (`sample`): the layout title names it.
+    /// The layout title: the pipeline's `title`, else the file's stem (`sample`).
     pub name: &'a str,
     /// The as-of date.
     pub as_of: NaiveDate,
