@@ -1,4 +1,5 @@
-//! The command line (clap derive): `run`, `validate`, `inspect`, and logging options.
+//! The command line (clap derive): `run`, `validate`, `init`, `inspect`, `synth`, and
+//! logging options.
 
 use std::path::PathBuf;
 
@@ -70,6 +71,15 @@ pub enum Command {
         /// Output directory (gets the data and a pipeline.toml that runs it).
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Draft a pipeline file from what the sources hold (files, folders, `PG:` strings).
+    Init {
+        /// Sources: files, folders of files, or GDAL connection strings.
+        #[arg(required = true)]
+        sources: Vec<String>,
+        /// Write the draft to this file (never overwritten) instead of stdout.
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
     /// List a source's layers, fields, CRS, geometry types and counts.
     Inspect {

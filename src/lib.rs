@@ -39,6 +39,7 @@ pub mod gdal_errors;
 pub mod geom;
 pub mod index;
 pub mod ingest;
+pub mod init;
 pub mod model;
 pub mod pipeline;
 pub mod progress;

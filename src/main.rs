@@ -55,6 +55,7 @@ fn main() -> ExitCode {
     }
     match cli.command {
         Command::Inspect { source } => inspect_source(&source),
+        Command::Init { sources, output } => draft_pipeline(&sources, output.as_deref()),
         Command::Synth { scale, seed, out } => generate_synthetic(scale, seed, &out),
         Command::Run {
             pipeline,
@@ -108,6 +109,47 @@ fn inspect_source(source: &str) -> ExitCode {
         }
         Err(e) => {
             say_err(&format!("minefree: {e}"));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `minefree init`: a draft pipeline file on stdout or in a new file (1 when a source
+/// cannot be read or the file exists).
+fn draft_pipeline(sources: &[String], output: Option<&Path>) -> ExitCode {
+    let base = output.map(|o| {
+        o.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+    });
+    let text = match minefree::init::draft(sources, base) {
+        Ok(t) => t,
+        Err(e) => {
+            say_err(&format!("minefree: {e}"));
+            return ExitCode::from(1);
+        }
+    };
+    let Some(path) = output else {
+        say(&text);
+        return ExitCode::SUCCESS;
+    };
+    // never overwrites: `create_new` fails on an existing file
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
+    match written {
+        Ok(()) => {
+            say(&format!(
+                "minefree: draft written to {}; fill in the `# FILL IN:` lines, then: minefree validate {}\n",
+                path.display(),
+                path.display()
+            ));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            say_err(&format!("minefree: cannot write {}: {e}", path.display()));
             ExitCode::from(1)
         }
     }

@@ -23,6 +23,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("index", &["geom", "model"]),
     ("ingest", &["config", "gdal_errors"]),
     ("qa", &["config", "geom", "ingest", "model"]),
+    ("init", &["config", "ingest", "model"]),
     (
         "analysis",
         &["config", "geom", "index", "model", "progress"],
@@ -42,8 +43,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "pipeline",
         &[
-            "analysis", "cli", "config", "digest", "geom", "index", "ingest", "model", "progress",
-            "qa", "report",
+            "analysis", "cli", "config", "digest", "geom", "index", "ingest", "init", "model",
+            "progress", "qa", "report",
         ],
     ),
 ];

@@ -11,6 +11,7 @@ mod e2e_sample;
 mod formats;
 mod geos_oracle;
 mod hand_cases;
+mod init;
 mod invocation_safety;
 mod layers;
 mod operations;

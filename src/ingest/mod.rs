@@ -16,6 +16,7 @@
 //! shapefile whose `.dbf` lacks records) are errors.
 
 mod read;
+pub mod survey;
 
 use std::path::PathBuf;
 

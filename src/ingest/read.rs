@@ -48,7 +48,7 @@ fn with_connect_timeout(source: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Opens a dataset read-only as vector data; the error says in words why not.
-fn open(spec_source: &str) -> Result<Dataset, String> {
+pub(super) fn open(spec_source: &str) -> Result<Dataset, String> {
     let source = with_connect_timeout(spec_source);
     let timeout_added = source != spec_source;
     Dataset::open_ex(
