@@ -301,13 +301,14 @@ pub fn value_guess(field: &str, value: &str) -> Option<&'static str> {
     let is = |codes: &[&str]| codes.contains(&v.as_str());
     let has = |words: &[&str]| words.iter().any(|w| v.contains(w));
     match field {
-        "status" if is(&["cha", "dha"]) || has(&["confirm", "minefield", "подтвержд"]) => {
-            Some("CHA")
-        }
+        // "Suspected Minefield" is suspected: before "minefield"
         "status"
             if is(&["sha"]) || has(&["suspect", "sospech", "suspeit", "подозр", "converted"]) =>
         {
             Some("SHA")
+        }
+        "status" if is(&["cha", "dha"]) || has(&["confirm", "minefield", "подтвержд"]) => {
+            Some("CHA")
         }
         "status"
             if has(&[
