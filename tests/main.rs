@@ -20,3 +20,4 @@ mod qa_cases;
 mod qa_safety;
 mod qgis_project;
 mod reading_safety;
+mod targets;
