@@ -16,7 +16,8 @@ use chrono::NaiveDate;
 use gdal::vector::{LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeometryType};
 use gdal::{Dataset, DriverManager};
 use minefree::config::{GeometrySource, InputSpec, LayerKind};
-use minefree::model::{Finding, Severity};
+use minefree::ingest::RawLayer;
+use minefree::model::{Finding, Inputs, Severity};
 
 use crate::common::{read_layer, root, wkt_area_m2, write_gpkg_layer, TestField};
 use crate::operations::{minefree, sample_copy};
@@ -114,7 +115,12 @@ fn write_story(path: &Path) {
 /// A GeoPackage attribute table (no geometry column at all) of targets, typed columns:
 /// `(region_id, year, target_m2)`, `None` for NULL.
 fn write_targets_table(path: &Path, rows: &[(&str, Option<i64>, Option<f64>)]) {
-    let driver = DriverManager::get_driver_by_name("GPKG").unwrap();
+    write_targets_with("GPKG", path, rows);
+}
+
+/// [`write_targets_table`] through GDAL's `driver` (`GPKG`, `XLSX`…).
+fn write_targets_with(driver: &str, path: &Path, rows: &[(&str, Option<i64>, Option<f64>)]) {
+    let driver = DriverManager::get_driver_by_name(driver).unwrap();
     let mut ds = driver.create_vector_only(path).unwrap();
     let l = ds
         .create_layer(LayerOptions {
@@ -404,22 +410,12 @@ fn a_wrong_key_under_inputs_targets_exits_2_naming_it() {
     }
 }
 
-/// The attribute table is read without a geometry or a CRS.
-#[test]
-fn a_table_without_geometry_is_read_with_no_crs() {
-    let tmp = tempfile::tempdir().unwrap();
-    let path = tmp.path().join("t.gpkg");
-    write_targets_table(&path, &TARGETS[..2]);
-    assert!(Dataset::open(&path)
-        .unwrap()
-        .layer(0)
-        .unwrap()
-        .spatial_ref()
-        .is_none());
+/// Reads `path` as the targets input through ingest and QA.
+fn read_targets(path: &Path) -> (RawLayer, Inputs, Vec<Finding>) {
     let spec = InputSpec {
         kind: LayerKind::Targets,
         source: path.to_string_lossy().into_owned(),
-        file: Some(path.clone()),
+        file: Some(path.to_path_buf()),
         layer: None,
         crs: None,
         where_clause: None,
@@ -428,14 +424,53 @@ fn a_table_without_geometry_is_read_with_no_crs() {
         geometry: GeometrySource::Native,
     };
     let layer = minefree::ingest::read_layer(&spec).unwrap();
+    let (inputs, findings) = minefree::qa::check_layers(
+        std::slice::from_ref(&layer),
+        NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+    );
+    (layer, inputs, findings)
+}
+
+/// The attribute table is read without a geometry or a CRS.
+#[test]
+fn a_table_without_geometry_is_read_with_no_crs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("t.gpkg");
+    write_targets_with("GPKG", &path, &TARGETS[..2]);
+    let ds = Dataset::open(&path).unwrap();
+    assert!(ds.layer(0).unwrap().spatial_ref().is_none());
+    let (layer, inputs, findings) = read_targets(&path);
     assert!(!layer.crs_assumed);
     assert_eq!(layer.features.len(), 2);
-    let (inputs, findings) =
-        minefree::qa::check_layers(&[layer], NaiveDate::from_ymd_opt(2026, 6, 30).unwrap());
     // no regions layer here: both name an unknown region, and are kept
     let checks: Vec<&str> = findings.iter().map(|f| f.check.as_str()).collect();
     assert_eq!(checks, ["unknown_region", "unknown_region"]);
     assert_eq!(inputs.targets.len(), 2);
     assert_eq!(inputs.targets[0].year, 2024);
     assert_eq!(inputs.targets[0].target_m2, 10e6);
+}
+
+/// A spreadsheet through GDAL's XLSX driver: the header row names the fields, the cells
+/// are numbers.
+#[test]
+fn targets_are_read_from_a_spreadsheet() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("plan.xlsx");
+    write_targets_with("XLSX", &path, &TARGETS[..4]);
+    let (layer, inputs, _) = read_targets(&path);
+    assert_eq!(layer.features.len(), 4);
+    let got: Vec<(&str, i32, f64)> = inputs
+        .targets
+        .iter()
+        .map(|t| (t.place.as_str(), t.year, t.target_m2))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("A", 2024, 10e6),
+            ("A", 2025, 0.0),
+            ("B", 2024, 5_000.0),
+            ("_national", 2024, 20e6)
+        ]
+    );
 }
