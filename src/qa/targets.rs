@@ -95,7 +95,7 @@ impl LayerCheck<'_> {
         let value = value.ok_or_else(|| "no target_m2".to_string())?;
         match value.number() {
             Ok(m2) if m2.is_finite() && m2 >= 0.0 => Ok(m2),
-            Ok(_) | Err(_) => Err(format!(
+            _ => Err(format!(
                 "target_m2 '{}' is not an area in m² (a number ≥ 0)",
                 value.text().unwrap_or_default()
             )),
