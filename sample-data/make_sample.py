@@ -16,6 +16,7 @@ Writes, next to this script:
     releases_utm42n.shp      (+ .shx .dbf .prj .cpg) EPSG:32642
     settlements.csv          settlement_id,name,population,lon,lat (no CRS)
     accidents.csv            accident_id,occurred_on,casualties,WKT
+    targets.csv              region_id,year,target_m2 (no geometry; R15)
 The deliberate defects are listed in README.md.
 """
 
@@ -564,6 +565,17 @@ def write_releases():
         f.write(bytes([126, 1, 1]))
 
 
+# The previous plan's annual release targets (m², R15): round figures, as plans set
+# them, for two past years of three provinces and the whole country. Not random (the
+# draws above stay as they were).
+TARGETS = [
+    ("TV-NO", 2024, 500000), ("TV-NO", 2025, 1000000),
+    ("TV-EA", 2024, 400000), ("TV-EA", 2025, 600000),
+    ("TV-WE", 2024, 300000), ("TV-WE", 2025, 300000),
+    ("_national", 2024, 1500000), ("_national", 2025, 2500000),
+]
+
+
 def write_csvs():
     with open(os.path.join(HERE, "settlements.csv"), "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
@@ -575,6 +587,11 @@ def write_csvs():
         w.writerow(["accident_id", "occurred_on", "casualties", "WKT"])
         for aid, day, cas, (lon, lat) in ACC:
             w.writerow([aid, day, cas, "POINT (%.6f %.6f)" % (lon, lat)])
+    with open(os.path.join(HERE, "targets.csv"), "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["region_id", "year", "target_m2"])
+        for row in TARGETS:
+            w.writerow(row)
 
 
 if __name__ == "__main__":

@@ -146,6 +146,9 @@ pub struct Release {
     pub hazard_id: Option<String>,
     /// The organisation that did the work.
     pub organisation: Option<String>,
+    /// When the work started, on or before `completed_on` (a later date is treated as
+    /// missing, with a QA warning). Read and checked; no rule uses it yet (R13 will).
+    pub started_on: Option<NaiveDate>,
     /// Valid, oriented, non-empty polygonal geometry.
     pub geometry: MultiPolygon<f64>,
 }
@@ -189,6 +192,48 @@ pub struct Accident {
     pub location: Point<f64>,
 }
 
+/// The place an annual target (R15) is set for.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TargetPlace {
+    /// A region, by the `region_id` the target names (trimmed; it may name no region of
+    /// the run: a QA `unknown_region` error, and the row gets no achievement).
+    Region(String),
+    /// `_national` (any case): the whole run.
+    National,
+}
+
+impl TargetPlace {
+    /// The place a `region_id` value names.
+    pub fn parse(region_id: &str) -> TargetPlace {
+        let id = region_id.trim();
+        if id.eq_ignore_ascii_case("_national") {
+            TargetPlace::National
+        } else {
+            TargetPlace::Region(id.to_string())
+        }
+    }
+
+    /// The `region_id` written for this place.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TargetPlace::Region(id) => id,
+            TargetPlace::National => "_national",
+        }
+    }
+}
+
+/// One annual target of the previous work plan or extension request (R15), for a year up
+/// to the year of the as-of date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// The region (or `_national`) the target is set for.
+    pub place: TargetPlace,
+    /// The calendar year.
+    pub year: i32,
+    /// The land to release that year (m², ≥ 0).
+    pub target_m2: f64,
+}
+
 /// Everything the analysis needs, after ingest and QA.
 #[derive(Debug, Clone, Default)]
 pub struct Inputs {
@@ -204,6 +249,9 @@ pub struct Inputs {
     pub settlements: Vec<Settlement>,
     /// Accidents (empty when the layer is not configured).
     pub accidents: Vec<Accident>,
+    /// R15 targets for years up to the year of the as-of date (empty when the layer is
+    /// not configured).
+    pub targets: Vec<Target>,
 }
 
 /// How serious a QA finding is.
@@ -311,11 +359,20 @@ pub enum Check {
     UnreadableGeometry,
     /// A geometry of the wrong type for its layer.
     WrongGeometryType,
+    // R15 targets and `started_on` (issue 24):
+    /// A target row without a usable `region_id`, `year` or `target_m2` (row skipped).
+    BadTarget,
+    /// A release's `started_on` is after its `completed_on` (treated as missing).
+    StartedAfterCompleted,
+    /// A target for a year after the year of the as-of date (not listed).
+    TargetAfterAsOf,
+    /// A target names a region the run does not have (kept, without achievement).
+    UnknownRegion,
 }
 
 impl Check {
     /// Every check, for documentation and tests.
-    pub const ALL: [Check; 39] = [
+    pub const ALL: [Check; 43] = [
         Check::BadDate,
         Check::BadPopulation,
         Check::CompletedAfterAsOf,
@@ -355,6 +412,11 @@ impl Check {
         Check::UnknownStatus,
         Check::UnreadableGeometry,
         Check::WrongGeometryType,
+        // R15 targets and `started_on` (issue 24):
+        Check::BadTarget,
+        Check::StartedAfterCompleted,
+        Check::TargetAfterAsOf,
+        Check::UnknownRegion,
     ];
 
     /// Whether a finding of this check makes `run` and `validate` refuse (exit status 1,
@@ -407,6 +469,11 @@ impl Check {
             Check::UnknownStatus => "unknown_status",
             Check::UnreadableGeometry => "unreadable_geometry",
             Check::WrongGeometryType => "wrong_geometry_type",
+            // R15 targets and `started_on` (issue 24):
+            Check::BadTarget => "bad_target",
+            Check::StartedAfterCompleted => "started_after_completed",
+            Check::TargetAfterAsOf => "target_after_as_of",
+            Check::UnknownRegion => "unknown_region",
         }
     }
 }

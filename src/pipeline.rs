@@ -13,8 +13,8 @@ use std::time::Instant;
 use rayon::prelude::*;
 use tracing::info;
 
-use crate::analysis::{self, costs, ledger, priority, regions, release};
-use crate::config::{ConfigError, FailOn, Pipeline, Problem};
+use crate::analysis::{self, costs, ledger, priority, regions, release, targets};
+use crate::config::{ConfigError, FailOn, LayerKind, Pipeline, Problem};
 use crate::ingest::{self, IngestError, RawLayer};
 use crate::model::{Finding, Inputs, Severity};
 use crate::report::render::{html, project};
@@ -365,6 +365,9 @@ fn analyse_and_report(
         csv(tables::work_plan(&summary)),
     ];
     out_tables.extend(tables::funding(&summary).map(csv));
+    if pipeline.input(LayerKind::Targets).is_some() {
+        out_tables.push(csv(tables::targets(&summary)));
+    }
     log_qa(&findings);
     let previous = pipeline.output.join("minefree.gpkg");
     let change_table = changes::changes(&previous, &out_tables[0].table, &out_tables[1].table);
@@ -402,6 +405,7 @@ fn used_counts(mut records: Vec<InputRecord>, inputs: &Inputs) -> Vec<InputRecor
             "releases" => inputs.releases.len(),
             "regions" => inputs.regions.len(),
             "settlements" => inputs.settlements.len(),
+            "targets" => inputs.targets.len(),
             _ => inputs.accidents.len(),
         };
     }
@@ -472,6 +476,7 @@ fn analyse(
             summary.funding = costs::apply(&mut summary, c, years);
             summary.currency = Some(c.currency.clone());
         }
+        summary.targets = targets::apply(&summary, &inputs.targets);
         summary
     });
     let n = &summary.national.figures;

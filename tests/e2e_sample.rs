@@ -250,7 +250,8 @@ fn sample_national_totals_match_the_oracle() {
         serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
     assert_eq!(doc["as_of"], "2026-06-30");
     assert_eq!(doc["exit_status"], 0);
-    assert_eq!(doc["inputs"].as_array().unwrap().len(), 5);
+    // the five layers and the targets table (R15)
+    assert_eq!(doc["inputs"].as_array().unwrap().len(), 6);
     assert!(doc["inputs"][0]["sha256"].as_str().unwrap().len() == 64);
     assert!(doc["timings_s"]["release"].is_number());
 }

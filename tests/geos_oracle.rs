@@ -70,6 +70,7 @@ pub fn random_case(seed: u64, n_hazards: usize, n_releases: usize) -> (Vec<Hazar
             completed_on: day(&mut rng),
             hazard_id: None,
             organisation: None,
+            started_on: None,
             geometry: star(&mut rng, 0.012),
         })
         .collect();

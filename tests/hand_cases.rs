@@ -45,6 +45,7 @@ fn release(id: &str, method: Method, done: &str, g: MultiPolygon<f64>) -> Releas
         completed_on: day(done),
         hazard_id: None,
         organisation: None,
+        started_on: None,
         geometry: g,
     }
 }

@@ -21,4 +21,5 @@ mod qa_cases;
 mod qa_safety;
 mod qgis_project;
 mod reading_safety;
+mod targets;
 mod values;

@@ -14,6 +14,7 @@ pub mod priority;
 pub mod progress;
 pub mod regions;
 pub mod release;
+pub mod targets;
 
 use std::collections::BTreeSet;
 
@@ -184,6 +185,8 @@ pub struct Summary {
     pub currency: Option<String>,
     /// R14: the `funding` rows (empty without `[costs.funding]`).
     pub funding: Vec<costs::FundingRow>,
+    /// R15: the `targets` rows (empty without a `targets` input).
+    pub targets: Vec<targets::TargetRow>,
 }
 
 /// The dates and choices R10–R12 need.
@@ -273,6 +276,7 @@ pub fn summarise(
         work_plan,
         currency: None,
         funding: Vec::new(),
+        targets: Vec::new(),
     }
 }
 

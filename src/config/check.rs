@@ -133,7 +133,7 @@ fn check_inputs(table: &Table, base: &Path, problems: &mut Vec<Problem>) -> Vec<
                     inputs.push(spec);
                 }
             }
-            None if kind != LayerKind::Accidents && !table.contains_key(kind.key()) => {
+            None if !kind.optional() && !table.contains_key(kind.key()) => {
                 problems.push(problem(
                     &section.key(kind.key()),
                     "missing: this input layer is required",
@@ -167,7 +167,12 @@ fn check_input(
     let mut s = Section::new(table, &format!("inputs.{}", kind.key()));
     let source = s.string("source", problems);
     let layer = s.string("layer", problems);
-    let crs = s.string("crs", problems);
+    // a table without geometry (targets) has no crs, x, y or wkt: those keys stay unknown
+    let crs = if kind.has_geometry() {
+        s.string("crs", problems)
+    } else {
+        None
+    };
     let where_clause = s.string("where", problems);
     let known: Vec<&str> = kind.fields().iter().map(|f| f.name()).collect();
     let fields = s
@@ -178,7 +183,11 @@ fn check_input(
         .table("defaults", problems)
         .map(|t| string_map(t, &s.key("defaults"), &known, false, problems))
         .unwrap_or_default();
-    let geometry = geometry_source(&mut s, problems);
+    let geometry = if kind.has_geometry() {
+        geometry_source(&mut s, problems)
+    } else {
+        GeometrySource::Native
+    };
     let date_format = s.string("date_format", problems);
     if let Some(f) = &date_format {
         if let Err(message) = check_date_format(f) {

@@ -103,16 +103,19 @@ pub enum LayerKind {
     Settlements,
     /// Accident points (optional).
     Accidents,
+    /// Annual release targets (optional, R15): a table without geometry.
+    Targets,
 }
 
 impl LayerKind {
     /// All layers, in reading order.
-    pub const ALL: [LayerKind; 5] = [
+    pub const ALL: [LayerKind; 6] = [
         LayerKind::Hazards,
         LayerKind::Releases,
         LayerKind::Regions,
         LayerKind::Settlements,
         LayerKind::Accidents,
+        LayerKind::Targets,
     ];
 
     /// The key under `[inputs]`, also used as `layer` in QA findings.
@@ -123,6 +126,7 @@ impl LayerKind {
             LayerKind::Regions => "regions",
             LayerKind::Settlements => "settlements",
             LayerKind::Accidents => "accidents",
+            LayerKind::Targets => "targets",
         }
     }
 
@@ -137,10 +141,12 @@ impl LayerKind {
                 CompletedOn,
                 ReleaseHazardId,
                 Organisation,
+                StartedOn,
             ],
             LayerKind::Regions => &[RegionId, RegionName, ParentId],
             LayerKind::Settlements => &[SettlementId, SettlementName, Population],
             LayerKind::Accidents => &[AccidentId, OccurredOn, Casualties],
+            LayerKind::Targets => &[RegionId, TargetYear, TargetM2],
         }
     }
 
@@ -153,6 +159,17 @@ impl LayerKind {
     /// Whether the layer holds points (settlements, accidents) rather than polygons.
     pub fn is_points(self) -> bool {
         matches!(self, LayerKind::Settlements | LayerKind::Accidents)
+    }
+
+    /// Whether the layer has a geometry at all: `targets` is a plain table (a CSV, a
+    /// spreadsheet, a GeoPackage attribute table), whose geometry and CRS are never read.
+    pub fn has_geometry(self) -> bool {
+        self != LayerKind::Targets
+    }
+
+    /// Whether `[inputs]` may leave the layer out.
+    pub fn optional(self) -> bool {
+        matches!(self, LayerKind::Accidents | LayerKind::Targets)
     }
 }
 
@@ -178,7 +195,9 @@ pub enum Field {
     ReleaseHazardId,
     /// releases.organisation
     Organisation,
-    /// regions.region_id
+    /// releases.started_on (optional, on or before `completed_on`)
+    StartedOn,
+    /// regions.region_id, and targets.region_id (a region or `_national`)
     RegionId,
     /// regions.name
     RegionName,
@@ -196,6 +215,10 @@ pub enum Field {
     OccurredOn,
     /// accidents.casualties
     Casualties,
+    /// targets.year (a whole calendar year)
+    TargetYear,
+    /// targets.target_m2 (≥ 0)
+    TargetM2,
 }
 
 impl Field {
@@ -211,6 +234,7 @@ impl Field {
             Method => "method",
             CompletedOn => "completed_on",
             Organisation => "organisation",
+            StartedOn => "started_on",
             RegionId => "region_id",
             RegionName | SettlementName => "name",
             ParentId => "parent_id",
@@ -219,6 +243,8 @@ impl Field {
             AccidentId => "accident_id",
             OccurredOn => "occurred_on",
             Casualties => "casualties",
+            TargetYear => "year",
+            TargetM2 => "target_m2",
         }
     }
 
@@ -228,7 +254,13 @@ impl Field {
         use Field::*;
         !matches!(
             self,
-            HazardType | RecordedOn | ReleaseHazardId | Organisation | ParentId | Casualties
+            HazardType
+                | RecordedOn
+                | ReleaseHazardId
+                | Organisation
+                | StartedOn
+                | ParentId
+                | Casualties
         )
     }
 }
@@ -446,7 +478,7 @@ pub struct Pipeline {
     pub output: PathBuf,
     /// Exit-status policy.
     pub fail_on: FailOn,
-    /// Inputs, in [`LayerKind::ALL`] order (accidents only when configured).
+    /// Inputs, in [`LayerKind::ALL`] order (accidents and targets only when configured).
     pub inputs: Vec<InputSpec>,
     /// Analysis parameters.
     pub parameters: Parameters,

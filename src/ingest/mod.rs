@@ -7,7 +7,9 @@
 //! missing fields and NULL values), reads geometry from the geometry column, `x`/`y`
 //! columns or a `wkt` column, and transforms coordinates to WGS84 longitude/latitude
 //! (traditional GIS axis order, whatever the CRS's official axis order). `PG:` sources
-//! get a connect timeout (30 s) unless they set one.
+//! get a connect timeout (30 s) unless they set one. A layer without geometry
+//! (`targets`, [`crate::config::LayerKind::has_geometry`]) is read as a plain table: its
+//! records carry a NULL geometry and no CRS is looked for.
 //!
 //! Nothing here judges the data: a NULL, empty or unreadable geometry is passed on as
 //! such for `qa` to report. Only problems that make the whole layer unusable (cannot open,

@@ -90,7 +90,11 @@ pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
     let layer_name = layer.name();
     let source_fields: Vec<String> = layer.defn().fields().map(|f| f.name()).collect();
     let plan = FieldPlan::new(spec, &layer_name, &source_fields)?;
-    let (srs, transform) = source_crs(spec, &layer)?;
+    let (srs, transform) = if spec.kind.has_geometry() {
+        source_crs(spec, &layer)?
+    } else {
+        (None, None)
+    };
     let features: Vec<RawFeature> = layer
         .features()
         .map(|f| plan.read(spec, &f, transform.as_ref()))
@@ -104,6 +108,7 @@ pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
         message,
     };
     let (crs, crs_assumed) = match &srs {
+        _ if !spec.kind.has_geometry() => (NO_GEOMETRY_CRS.to_string(), false),
         Some(s) => (describe_srs(s), false),
         None if all_lon_lat(&features) => ("EPSG:4326 (assumed)".to_string(), true),
         None => return Err(crs_error(format!(
@@ -196,6 +201,9 @@ fn map_values(
         .collect();
     (kept, counts)
 }
+
+/// The CRS reported (run.json, the log) for a layer read without geometry (`targets`).
+const NO_GEOMETRY_CRS: &str = "none (a table without geometry)";
 
 /// GDAL's short name of the shapefile driver.
 const SHAPEFILE_DRIVER: &str = "ESRI Shapefile";
@@ -495,6 +503,8 @@ impl FieldPlan {
             .collect();
         let column = |k: usize| field_value(feature, self.geometry_columns[k]);
         let (geometry, unclosed_rings) = match &spec.geometry {
+            // a table's rows (targets): any geometry the source has is not read
+            _ if !spec.kind.has_geometry() => (RawGeometry::Null, 0),
             GeometrySource::Native => native_geometry(feature.geometry()),
             GeometrySource::XY { .. } => (xy_geometry(column(0), column(1)), 0),
             GeometrySource::Wkt(_) => wkt_geometry(column(0)),

@@ -101,6 +101,7 @@ pub fn layer_words(kind: LayerKind) -> &'static [&'static str] {
             "nesreć",
             "mishap",
         ],
+        LayerKind::Targets => &["target", "meta", "objetivo", "plan", "цел", "ціл"],
     }
 }
 
@@ -289,6 +290,23 @@ pub fn field_names(kind: LayerKind, field: Field) -> &'static [&'static str] {
             "víctimas",
             "killed",
             "injured",
+        ],
+        (_, StartedOn) => &[
+            "startedon",
+            "startdate",
+            "started",
+            "fechainicio",
+            "datestart",
+            "начало",
+        ],
+        (_, TargetYear) => &["year", "ano", "año", "annee", "год", "рік"],
+        (_, TargetM2) => &[
+            "targetm2",
+            "target",
+            "meta",
+            "objetivo",
+            "areatarget",
+            "plannedm2",
         ],
     }
 }

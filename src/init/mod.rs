@@ -19,12 +19,13 @@ use crate::ingest::IngestError;
 use guess::{field_names, layer_words, method_of_layer, squash, value_guess};
 
 /// Inputs in the order they are written.
-const KINDS: [LayerKind; 5] = [
+const KINDS: [LayerKind; 6] = [
     LayerKind::Hazards,
     LayerKind::Releases,
     LayerKind::Regions,
     LayerKind::Settlements,
     LayerKind::Accidents,
+    LayerKind::Targets,
 ];
 
 /// A draft pipeline file for `sources`, with paths written relative to `base` (the
@@ -49,7 +50,7 @@ pub fn draft(sources: &[String], base: Option<&Path>) -> Result<String, IngestEr
             .filter(|l| input_of(l).0 == Some(kind))
             .collect();
         if mine.is_empty() {
-            if kind != LayerKind::Accidents {
+            if kind != LayerKind::Accidents && kind != LayerKind::Targets {
                 let _ = writeln!(
                     out,
                     "# FILL IN: no layer looks like the {} input; name its source:\n# [inputs.{}]\n# source = \"…\"\n",
@@ -95,7 +96,7 @@ fn input_of(l: &LayerSurvey) -> (Option<LayerKind>, String) {
         GeometryKind::None if xy_columns(l).is_some() => {
             &[LayerKind::Settlements, LayerKind::Accidents]
         }
-        GeometryKind::None => return (None, "a table without geometry".to_string()),
+        GeometryKind::None => &[LayerKind::Targets],
         GeometryKind::Other => return (None, "neither polygons nor points".to_string()),
     };
     let by_name = fits
@@ -184,7 +185,9 @@ fn input_block(
     if l.several_layers {
         let _ = writeln!(out, "layer = {}", quoted(&l.layer));
     }
-    if l.geometry == GeometryKind::None || l.has_wkt_column.is_some() {
+    if (l.geometry == GeometryKind::None && kind != LayerKind::Targets)
+        || l.has_wkt_column.is_some()
+    {
         geometry_keys(out, l, kind);
     }
     if let Some(format) = date_format(l) {

@@ -8,6 +8,7 @@
 
 mod geometry;
 mod points;
+mod targets;
 
 use std::collections::BTreeMap;
 
@@ -64,10 +65,13 @@ pub fn check_layers(layers: &[RawLayer], as_of: NaiveDate) -> (Inputs, Vec<Findi
             LayerKind::Regions => inputs.regions = ctx.regions(),
             LayerKind::Settlements => inputs.settlements = ctx.settlements(),
             LayerKind::Accidents => inputs.accidents = ctx.accidents(),
+            LayerKind::Targets => inputs.targets = ctx.targets(as_of),
         }
         ctx.emptiness();
     }
     findings.extend(unknown_hazard_ids(&inputs));
+    findings.extend(targets::unknown_regions(&inputs));
+    findings.extend(targets::duplicates(&inputs.targets));
     findings.extend(points::outside_regions(&inputs));
     (inputs, findings)
 }
@@ -464,6 +468,7 @@ impl LayerCheck<'_> {
             let method_text = self.text(f, Field::Method);
             let method = method_text.as_deref().and_then(Method::parse);
             let completed_on = self.date(f, Field::CompletedOn, &id);
+            let started_on = self.date(f, Field::StartedOn, &id);
             let Some(geometry) = self.polygon(index, f, &id) else {
                 continue;
             };
@@ -497,10 +502,12 @@ impl LayerCheck<'_> {
                 );
                 continue;
             }
+            let started_on = self.started_on(started_on, completed_on, &id);
             out.push(Release {
                 release_id: id,
                 method,
                 completed_on,
+                started_on,
                 hazard_id: self.text(f, Field::ReleaseHazardId),
                 organisation: self.text(f, Field::Organisation),
                 geometry,
@@ -508,6 +515,27 @@ impl LayerCheck<'_> {
         }
         self.duplicates(&ids);
         out
+    }
+
+    /// `started_on` when it is on or before `completed_on`; a later one is a
+    /// `started_after_completed` warning and treated as missing.
+    fn started_on(
+        &mut self,
+        started_on: Option<NaiveDate>,
+        completed_on: NaiveDate,
+        id: &str,
+    ) -> Option<NaiveDate> {
+        let started = started_on?;
+        if started <= completed_on {
+            return Some(started);
+        }
+        self.finding(
+            Severity::Warning,
+            Check::StartedAfterCompleted,
+            id,
+            format!("started_on {started} is after completed_on {completed_on}; started_on treated as missing"),
+        );
+        None
     }
 
     fn regions(&mut self) -> Vec<Region> {

@@ -383,6 +383,37 @@ pub fn funding(summary: &Summary) -> Option<Table> {
     Some(t)
 }
 
+/// `targets` (R15, only with a `targets` input), by (`region_id`, year): `released_m2`
+/// rounded as in `release_history` (so the two tables agree), `pct_achieved` to 4
+/// decimals. The pipeline adds it only when the input is configured; it may then have
+/// no rows (every target after the year of D).
+pub fn targets(summary: &Summary) -> Table {
+    let rows = &summary.targets;
+    let mut t = Table::new("targets", GeometryKind::None);
+    t.push("region_id", texts(rows, |r| r.place.as_str()));
+    t.push(
+        "year",
+        Values::Int(rows.iter().map(|r| Some(i64::from(r.year))).collect()),
+    );
+    t.push(
+        "target_m2",
+        Values::Real(rows.iter().map(|r| Some(r.target_m2)).collect()),
+    );
+    t.push(
+        "released_m2",
+        Values::Real(rows.iter().map(|r| r.released_m2.and_then(area)).collect()),
+    );
+    t.push(
+        "pct_achieved",
+        Values::Real(
+            rows.iter()
+                .map(|r| r.pct_achieved.map(|p| round_to(p, 4)))
+                .collect(),
+        ),
+    );
+    t
+}
+
 /// `qa_findings`, sorted by (layer, feature_id, check). The findings' geometries move
 /// into the table (peak memory: they are the largest part of a finding, and nothing
 /// after the table reads them); the findings keep everything else.

@@ -163,6 +163,7 @@ mod tests {
             completed_on: d("2025-05-05"),
             hazard_id: None,
             organisation: None,
+            started_on: None,
             geometry: MultiPolygon(vec![
                 polygon![(x: 0.1, y: 0.1), (x: 0.15, y: 0.1), (x: 0.15, y: 0.2), (x: 0.1, y: 0.2)],
             ]),
