@@ -273,14 +273,16 @@ fn run_staged(
     dir: &Path,
     timer: &mut Timer,
 ) -> Result<Staged, RunError> {
-    let layers: Vec<RawLayer> = timer.stage("ingest", || {
+    let sources: Vec<RawLayer> = timer.stage("ingest", || {
         pipeline
             .inputs
             .par_iter()
             .map(ingest::read_layer)
             .collect::<Result<Vec<_>, _>>()
     })?;
-    for l in &layers {
+    // run.json lists every source; QA sees one layer per input
+    let source_records = input_records(&sources);
+    for l in &sources {
         info!(layer = l.kind.key(), features = l.features.len(), crs = %l.crs, "read {}", l.source);
         for (field, n) in &l.skipped {
             info!(
@@ -289,6 +291,7 @@ fn run_staged(
             );
         }
     }
+    let layers = ingest::merge_sources(sources);
     let (mut inputs, mut findings) =
         timer.stage("qa", || crate::qa::check_layers(&layers, pipeline.as_of));
     let refusals: Vec<String> = crate::qa::refusals(&findings)
@@ -305,7 +308,7 @@ fn run_staged(
             problems: unknown,
         }));
     }
-    let records = used_counts(input_records(&layers), &inputs);
+    let records = used_counts(source_records, &inputs);
     // The raw features are no longer needed once checked: free them before the analysis.
     drop(layers);
     compact_inputs(&mut inputs, &mut findings);

@@ -216,3 +216,102 @@ fn a_date_format_that_is_not_a_whole_date_is_a_pipeline_error() {
         );
     }
 }
+
+/// `sample-data/national.gpkg`'s hazards where `filter` holds, into `path` (ogr2ogr).
+fn hazards_where(path: &Path, filter: &str) {
+    let o = Command::new("ogr2ogr")
+        .args(["-f", "GPKG", "-nln", "hazards", "-where", filter])
+        .arg(path)
+        .arg(root().join("sample-data/national.gpkg"))
+        .arg("hazards")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// The sample pipeline with its hazards read from `sources` as `[[inputs.hazards]]`.
+fn hazards_from(dir: &Path, sources: &[&Path]) -> std::path::PathBuf {
+    sample_copy(dir, |t| {
+        let one = format!(
+            "[inputs.hazards]\nsource = \"{}\"\nlayer = \"hazards\"\n",
+            root().join("sample-data/national.gpkg").display()
+        );
+        assert!(t.contains(&one), "{t}");
+        let several: String = sources
+            .iter()
+            .map(|s| format!("[[inputs.hazards]]\nsource = \"{}\"\n", s.display()))
+            .collect();
+        t.replace(&one, &several)
+    })
+}
+
+#[test]
+fn hazards_read_from_two_sources_give_the_land_of_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a.gpkg"), tmp.path().join("b.gpkg"));
+    hazards_where(&a, "hazard_id < 'HZ-015'");
+    hazards_where(&b, "hazard_id >= 'HZ-015' OR hazard_id IS NULL");
+    let whole = tmp.path().join("whole");
+    let p = sample_copy(tmp.path(), |t| t);
+    assert_eq!(minefree(&["run"], &p, &whole).status.code(), Some(0));
+    let split = tmp.path().join("split");
+    let p = hazards_from(tmp.path(), &[&a, &b]);
+    let o = minefree(&["run"], &p, &split);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for f in ["region_summary.csv", "release_history.csv"] {
+        assert_eq!(
+            std::fs::read(whole.join(f)).unwrap(),
+            std::fs::read(split.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    // run.json lists each source with its own count
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(split.join("run.json")).unwrap()).unwrap();
+    let counts: Vec<u64> = run["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["layer"] == "hazards")
+        .map(|i| i["features_read"].as_u64().unwrap())
+        .collect();
+    assert_eq!(counts.len(), 2);
+    assert!(counts.iter().all(|&n| n > 0));
+}
+
+#[test]
+fn an_id_in_two_sources_is_one_duplicate_naming_both() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a.gpkg"), tmp.path().join("b.gpkg"));
+    hazards_where(&a, "hazard_id <= 'HZ-005'");
+    hazards_where(&b, "hazard_id >= 'HZ-005'");
+    let out = tmp.path().join("out");
+    let o = minefree(&["run"], &hazards_from(tmp.path(), &[&a, &b]), &out);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let dup: Vec<String> = read_layer(&out.join("minefree.gpkg"), "qa_findings")
+        .into_iter()
+        .filter(|(r, _)| {
+            text(r, "check").as_deref() == Some("duplicate_id")
+                && text(r, "feature_id").as_deref() == Some("HZ-005")
+        })
+        .map(|(r, _)| text(&r, "message").unwrap())
+        .collect();
+    assert_eq!(dup.len(), 1, "{dup:?}");
+    let (a, b) = (a.display().to_string(), b.display().to_string());
+    assert!(dup[0].contains(&a) && dup[0].contains(&b), "{}", dup[0]);
+    // a mistake in the second source is named with its place in the array
+    let p = hazards_from(
+        tmp.path(),
+        &[
+            tmp.path().join("a.gpkg").as_path(),
+            Path::new("/nowhere.gpkg"),
+        ],
+    );
+    let o = minefree(&["run"], &p, &tmp.path().join("x"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("inputs.hazards[2].source"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -127,10 +127,16 @@ fn check_inputs(table: &Table, base: &Path, problems: &mut Vec<Problem>) -> Vec<
     let mut section = Section::new(table, "inputs");
     let mut inputs = Vec::new();
     for kind in LayerKind::ALL {
-        match section.table(kind.key(), problems) {
-            Some(t) => {
-                if let Some(spec) = check_input(kind, t, base, problems) {
-                    inputs.push(spec);
+        match section.tables(kind.key(), problems) {
+            Some(tables) => {
+                // several sources: `inputs.releases[1]`, `[2]`… (counted from 1)
+                let several = tables.len() > 1;
+                for (i, t) in tables.into_iter().enumerate() {
+                    let prefix = match several {
+                        true => format!("inputs.{}[{}]", kind.key(), i + 1),
+                        false => format!("inputs.{}", kind.key()),
+                    };
+                    inputs.extend(check_input(kind, t, &prefix, base, problems));
                 }
             }
             None if !kind.optional() && !table.contains_key(kind.key()) => {
@@ -161,10 +167,11 @@ fn is_connection(source: &str) -> bool {
 fn check_input(
     kind: LayerKind,
     table: &Table,
+    prefix: &str,
     base: &Path,
     problems: &mut Vec<Problem>,
 ) -> Option<InputSpec> {
-    let mut s = Section::new(table, &format!("inputs.{}", kind.key()));
+    let mut s = Section::new(table, prefix);
     let source = s.string("source", problems);
     let layer = s.string("layer", problems);
     // a table without geometry (targets) has no crs, x, y or wkt: those keys stay unknown

@@ -144,6 +144,29 @@ impl<'a> Section<'a> {
         }
     }
 
+    /// An optional sub-table or array of tables (`[inputs.releases]` or
+    /// `[[inputs.releases]]`), as a list.
+    pub(super) fn tables(
+        &mut self,
+        key: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Option<Vec<&'a Table>> {
+        match self.get(key)? {
+            Value::Table(t) => Some(vec![t]),
+            Value::Array(items) => {
+                let tables: Option<Vec<&Table>> = items.iter().map(Value::as_table).collect();
+                if tables.is_none() || items.is_empty() {
+                    self.wrong_type(key, "a table or an array of tables", problems);
+                }
+                tables.filter(|t| !t.is_empty())
+            }
+            _ => {
+                self.wrong_type(key, "a table", problems);
+                None
+            }
+        }
+    }
+
     /// Reports every key that was never asked for.
     pub(super) fn finish(self, problems: &mut Vec<Problem>) {
         for key in self.table.keys() {

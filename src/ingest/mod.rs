@@ -211,6 +211,9 @@ pub struct RawFeature {
     pub geometry: RawGeometry,
     /// Polygon rings the source left unclosed (closed on reading; a QA warning).
     pub unclosed_rings: usize,
+    /// Which of its layer's sources the record came from (an index into
+    /// [`RawLayer::sources`]; 0 for an input of one source).
+    pub source_index: usize,
 }
 
 /// A whole layer as read.
@@ -234,9 +237,72 @@ pub struct RawLayer {
     pub crs: String,
     /// Errors GDAL raised while reading (records may be missing).
     pub read_errors: Vec<String>,
-    /// `date_format` of the input (how its text dates are written), if set.
-    pub date_format: Option<String>,
+    /// The sources the layer was read from (one, or several for `[[inputs.<layer>]]`).
+    pub sources: Vec<String>,
+    /// Per source, its `date_format` (how its text dates are written), if set.
+    pub date_formats: Vec<Option<String>>,
     /// Records not read because a `values` table maps their value to `@skip`: per SPEC
     /// field, how many.
     pub skipped: Vec<(String, usize)>,
+}
+
+/// The layers of one input read from several sources (`[[inputs.<layer>]]`) merged into
+/// one layer per input, in reading order: records keep their source
+/// ([`RawFeature::source_index`]), carried-through hazard fields are the union of the
+/// sources' (in order of first appearance), and the ids are then checked across all of
+/// them. An input of one source is returned as it is.
+pub fn merge_sources(layers: Vec<RawLayer>) -> Vec<RawLayer> {
+    let mut out: Vec<RawLayer> = Vec::new();
+    for layer in layers {
+        match out.iter_mut().find(|l| l.kind == layer.kind) {
+            Some(merged) => append_source(merged, layer),
+            None => out.push(layer),
+        }
+    }
+    out
+}
+
+fn append_source(merged: &mut RawLayer, layer: RawLayer) {
+    let offset = merged.sources.len();
+    let positions: Vec<usize> = layer
+        .extra_fields
+        .iter()
+        .map(|name| {
+            match merged
+                .extra_fields
+                .iter()
+                .position(|n| n.eq_ignore_ascii_case(name))
+            {
+                Some(i) => i,
+                None => {
+                    merged.extra_fields.push(name.clone());
+                    merged.extra_fields.len() - 1
+                }
+            }
+        })
+        .collect();
+    let width = merged.extra_fields.len();
+    for f in &mut merged.features {
+        f.extra.resize(width, None);
+    }
+    for mut f in layer.features {
+        let mut extra = vec![None; width];
+        for (value, &at) in f.extra.drain(..).zip(&positions) {
+            extra[at] = value;
+        }
+        f.extra = extra;
+        f.source_index += offset;
+        merged.features.push(f);
+    }
+    merged.source = format!("{} + {}", merged.source, layer.source);
+    merged.layer_name = format!("{} + {}", merged.layer_name, layer.layer_name);
+    merged.file = None;
+    merged.sources.extend(layer.sources);
+    merged.date_formats.extend(layer.date_formats);
+    merged.crs_assumed |= layer.crs_assumed;
+    if !merged.crs.split(" + ").any(|c| c == layer.crs) {
+        merged.crs = format!("{} + {}", merged.crs, layer.crs);
+    }
+    merged.read_errors.extend(layer.read_errors);
+    merged.skipped.extend(layer.skipped);
 }

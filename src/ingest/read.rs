@@ -149,7 +149,8 @@ pub fn read_layer(spec: &InputSpec) -> Result<RawLayer, IngestError> {
         features,
         crs_assumed,
         crs,
-        date_format: spec.date_format.clone(),
+        sources: vec![spec.source.clone()],
+        date_formats: vec![spec.date_format.clone()],
         skipped,
     })
 }
@@ -519,6 +520,7 @@ impl FieldPlan {
             extra,
             geometry,
             unclosed_rings,
+            source_index: 0,
         }
     }
 }

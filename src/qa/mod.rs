@@ -198,7 +198,13 @@ impl LayerCheck<'_> {
     fn date(&mut self, f: &RawFeature, field: Field, id: &str) -> Option<NaiveDate> {
         let value = self.value(f, field)?;
         let field = field.name();
-        match value.date_as(self.layer.date_format.as_deref()) {
+        let format = self
+            .layer
+            .date_formats
+            .get(f.source_index)
+            .cloned()
+            .flatten();
+        match value.date_as(format.as_deref()) {
             Ok(d) if !DATE_YEARS.contains(&chrono::Datelike::year(&d)) => {
                 self.finding(
                     Severity::Warning,
@@ -357,14 +363,21 @@ impl LayerCheck<'_> {
         self.finding(Severity::Error, Check::RequiredLayerEmpty, "", message);
     }
 
+    /// A record as a duplicate-id finding names it: its feature id, and its source when
+    /// the input has several.
+    fn record_label(&self, f: &RawFeature) -> String {
+        let fid = f.fid.map_or("-".to_string(), |f| f.to_string());
+        match self.layer.sources.len() {
+            0 | 1 => fid,
+            _ => format!("{fid} in {}", self.layer.sources[f.source_index]),
+        }
+    }
+
     /// Reports every id used by more than one record (all records are kept).
-    fn duplicates(&mut self, ids: &[(String, Option<u64>)]) {
+    fn duplicates(&mut self, ids: &[(String, String)]) {
         let mut by_id: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        for (id, fid) in ids {
-            by_id
-                .entry(id.as_str())
-                .or_default()
-                .push(fid.map_or("-".to_string(), |f| f.to_string()));
+        for (id, label) in ids {
+            by_id.entry(id.as_str()).or_default().push(label.clone());
         }
         let field = self.id_field().name();
         for (id, fids) in by_id {
@@ -388,7 +401,7 @@ impl LayerCheck<'_> {
         let mut ids = Vec::new();
         for (index, f) in self.layer.features.iter().enumerate() {
             let id = self.id(f, index);
-            ids.push((id.clone(), f.fid));
+            ids.push((id.clone(), self.record_label(f)));
             let status = match self.text(f, Field::Status) {
                 Some(s) => Status::parse(&s).unwrap_or_else(|| {
                     self.finding(
@@ -464,7 +477,7 @@ impl LayerCheck<'_> {
         let mut ids = Vec::new();
         for (index, f) in self.layer.features.iter().enumerate() {
             let id = self.id(f, index);
-            ids.push((id.clone(), f.fid));
+            ids.push((id.clone(), self.record_label(f)));
             let method_text = self.text(f, Field::Method);
             let method = method_text.as_deref().and_then(Method::parse);
             let completed_on = self.date(f, Field::CompletedOn, &id);
@@ -543,7 +556,7 @@ impl LayerCheck<'_> {
         let mut ids = Vec::new();
         for (index, f) in self.layer.features.iter().enumerate() {
             let id = self.id(f, index);
-            ids.push((id.clone(), f.fid));
+            ids.push((id.clone(), self.record_label(f)));
             if RESERVED_REGION_IDS
                 .iter()
                 .any(|r| id.eq_ignore_ascii_case(r))
@@ -576,7 +589,7 @@ impl LayerCheck<'_> {
         let mut ids = Vec::new();
         for (index, f) in self.layer.features.iter().enumerate() {
             let id = self.id(f, index);
-            ids.push((id.clone(), f.fid));
+            ids.push((id.clone(), self.record_label(f)));
             let Some(location) = self.point(f, &id) else {
                 continue;
             };
