@@ -128,3 +128,177 @@ fn spanish_export_gets_its_fields_values_and_date_format_guessed() {
     let parsed: toml::Table = text.parse().unwrap();
     assert!(parsed["inputs"]["hazards"]["values"]["status"].is_table());
 }
+
+/// A square of `size` degrees with its south-west corner at (x, y), as WKT.
+fn square(x: f64, y: f64, size: f64) -> String {
+    format!(
+        "POLYGON (({x} {y}, {} {y}, {} {}, {x} {}, {x} {y}))",
+        x + size,
+        x + size,
+        y + size,
+        y + size
+    )
+}
+
+/// The same small country twice: as a Colombian-style export (one layer per release
+/// method, Spanish names and values, day-first text dates) and in the SPEC's own layout.
+fn colombian_and_spec_layout(export: &Path, spec: &Path) {
+    use OGRFieldType::{OFTInteger, OFTString};
+    let t = |n: &'static str| TestField(n, OFTString);
+    let (m1, m2) = (square(-74.0, 4.0, 0.1), square(-73.9, 4.0, 0.1));
+    let (h1, h2, h3) = (
+        square(-73.98, 4.02, 0.03),
+        square(-73.93, 4.03, 0.04),
+        square(-73.85, 4.05, 0.02),
+    );
+    let (c1, d1) = (square(-73.99, 4.01, 0.02), square(-73.92, 4.04, 0.01));
+    // export: codes, names and values as a national database writes them
+    write_gpkg_layer(
+        export,
+        "Municipios",
+        4326,
+        &[t("codigo"), t("nombre")],
+        &[
+            (vec!["05001", "Medellín"], m1.as_str()),
+            (vec!["05002", "Abejorral"], m2.as_str()),
+        ],
+    );
+    write_gpkg_layer(
+        export,
+        "Area_Peligrosa",
+        4326,
+        &[t("FeatureID"), t("estado"), t("fecha")],
+        &[
+            (vec!["AP-1", "Confirmado", "14/05/2015"], h1.as_str()),
+            (vec!["AP-2", "Sospechoso", "02/11/2016"], h2.as_str()),
+            (vec!["AP-3", "Confirmado", "20/01/2018"], h3.as_str()),
+        ],
+    );
+    write_gpkg_layer(
+        export,
+        "Areas_Canceladas",
+        4326,
+        &[t("FeatureID"), t("hazard_localid"), t("fecha_fin")],
+        &[(vec!["AC-1", "AP-1", "30/06/2019"], c1.as_str())],
+    );
+    write_gpkg_layer(
+        export,
+        "Areas_Despejadas",
+        4326,
+        &[t("FeatureID"), t("hazard_localid"), t("fecha_fin")],
+        &[(vec!["AD-1", "AP-2", "15/03/2021"], d1.as_str())],
+    );
+    write_gpkg_layer(
+        export,
+        "Veredas",
+        4326,
+        &[t("codigo"), t("nombre"), TestField("poblacion", OFTInteger)],
+        &[
+            (vec!["V1", "La Loma", "320"], "POINT (-73.96 4.04)"),
+            (vec!["V2", "El Alto", "85"], "POINT (-73.86 4.07)"),
+        ],
+    );
+    // the SPEC's layout, prepared by hand from the same records
+    write_gpkg_layer(
+        spec,
+        "regions",
+        4326,
+        &[t("region_id"), t("name")],
+        &[
+            (vec!["05001", "Medellín"], m1.as_str()),
+            (vec!["05002", "Abejorral"], m2.as_str()),
+        ],
+    );
+    write_gpkg_layer(
+        spec,
+        "hazards",
+        4326,
+        &[t("hazard_id"), t("status"), t("recorded_on")],
+        &[
+            (vec!["AP-1", "CHA", "2015-05-14"], h1.as_str()),
+            (vec!["AP-2", "SHA", "2016-11-02"], h2.as_str()),
+            (vec!["AP-3", "CHA", "2018-01-20"], h3.as_str()),
+        ],
+    );
+    write_gpkg_layer(
+        spec,
+        "releases",
+        4326,
+        &[
+            t("release_id"),
+            t("method"),
+            t("completed_on"),
+            t("hazard_id"),
+        ],
+        &[
+            (vec!["AC-1", "cancelled", "2019-06-30", "AP-1"], c1.as_str()),
+            (vec!["AD-1", "cleared", "2021-03-15", "AP-2"], d1.as_str()),
+        ],
+    );
+    write_gpkg_layer(
+        spec,
+        "settlements",
+        4326,
+        &[
+            t("settlement_id"),
+            t("name"),
+            TestField("population", OFTInteger),
+        ],
+        &[
+            (vec!["V1", "La Loma", "320"], "POINT (-73.96 4.04)"),
+            (vec!["V2", "El Alto", "85"], "POINT (-73.86 4.07)"),
+        ],
+    );
+}
+
+#[test]
+fn colombian_export_drafted_by_init_runs_to_the_figures_of_the_spec_layout() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (export, spec) = (tmp.path().join("export.gpkg"), tmp.path().join("spec.gpkg"));
+    colombian_and_spec_layout(&export, &spec);
+    let draft = tmp.path().join("colombia.toml");
+    let o = init(&["--output", draft.to_str().unwrap()], &[&export]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = std::fs::read_to_string(&draft).unwrap();
+    assert_eq!(text.matches("[[inputs.releases]]").count(), 2, "{text}");
+    assert!(
+        !text.lines().any(|l| l.starts_with("# FILL IN")),
+        "no gap to fill in:\n{text}"
+    );
+    let by_hand = tmp.path().join("by-hand.toml");
+    let layer =
+        |kind: &str| format!("[inputs.{kind}]\nsource = \"spec.gpkg\"\nlayer = \"{kind}\"\n");
+    let layers = ["hazards", "releases", "regions", "settlements"].map(layer);
+    std::fs::write(&by_hand, format!("output = \"x\"\n{}", layers.join("\n"))).unwrap();
+    let (a, b) = (tmp.path().join("drafted"), tmp.path().join("by-hand"));
+    let r = run("run", &draft, &a);
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}\n{text}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    let r = run("run", &by_hand, &b);
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    for f in [
+        "region_summary.csv",
+        "release_history.csv",
+        "priority_tasks.csv",
+    ] {
+        assert_eq!(
+            String::from_utf8(std::fs::read(a.join(f)).unwrap()).unwrap(),
+            String::from_utf8(std::fs::read(b.join(f)).unwrap()).unwrap(),
+            "{f}"
+        );
+    }
+}

@@ -241,6 +241,8 @@ pub fn field_names(kind: LayerKind, field: Field) -> &'static [&'static str] {
             "settlementid",
             "placeid",
             "localityid",
+            "codigo",
+            "código",
             "code",
             "id",
             "objectid",

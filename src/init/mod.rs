@@ -281,7 +281,7 @@ fn fields_table(out: &mut String, kind: LayerKind, l: &LayerSurvey) {
                 quoted(&f.name)
             )),
             None if *field == kind.fields()[0] => lines.push(format!(
-                "{name} = \"@fid\"   # no id field: the source's feature id (FILL IN a real id field if there is one)"
+                "{name} = \"@fid\"   # no id field: the source's feature id (map a real id field instead if there is one)"
             )),
             None if name == "method" => match method_of_layer(&l.layer) {
                 Some(m) => defaults.push(format!(
