@@ -19,7 +19,7 @@ use crate::ingest::{self, IngestError, RawLayer};
 use crate::model::{Finding, Inputs, Severity};
 use crate::report::render::{html, project};
 use crate::report::write::run_json::{run_json, InputRecord};
-use crate::report::write::{output, write_outputs, Output};
+use crate::report::write::{output, write_outputs};
 use crate::report::{self, changes, tables, ReportError};
 
 /// Why a run failed (exit status 1).
@@ -315,10 +315,7 @@ fn run_staged(
             records,
         });
     }
-    let out_tables = vec![Output {
-        table: tables::qa_findings(&mut findings),
-        csv: true,
-    }];
+    let out_tables = vec![tables::qa_findings(&mut findings)];
     log_qa(&findings);
     let files = timer.stage("report", || {
         write_outputs(dir, &out_tables, origin(pipeline), || Ok(None))
@@ -344,29 +341,25 @@ fn analyse_and_report(
     let (mut summary, analysis_findings) = analyse(pipeline, inputs, timer);
     let inputs: &Inputs = inputs;
     findings.extend(analysis_findings);
-    let csv = |table| Output { table, csv: true };
     let (remaining_hazards, priority_tasks) = tables::hazard_tables(inputs, &summary);
     let mut out_tables = vec![
-        Output {
-            table: remaining_hazards,
-            csv: false,
-        },
-        csv(tables::region_summary(&summary)),
-        csv(priority_tasks),
-        csv(tables::qa_findings(&mut findings)),
-        csv(tables::release_history(&summary)),
-        csv(tables::scenarios(&summary)),
-        csv(tables::work_plan(&summary)),
+        remaining_hazards,
+        tables::region_summary(&summary),
+        priority_tasks,
+        tables::qa_findings(&mut findings),
+        tables::release_history(&summary),
+        tables::scenarios(&summary),
+        tables::work_plan(&summary),
     ];
-    out_tables.extend(tables::funding(&summary).map(csv));
+    out_tables.extend(tables::funding(&summary));
     log_qa(&findings);
     let previous = pipeline.output.join("minefree.gpkg");
-    let change_table = changes::changes(&previous, &out_tables[0].table, &out_tables[1].table);
+    let change_table = changes::changes(&previous, &out_tables);
     let change_counts = change_table.as_ref().map(changes::counts);
     if let Some(c) = &change_counts {
         info!(?c, "changes since the last run");
     }
-    out_tables.extend(change_table.map(csv));
+    out_tables.extend(change_table);
     let files = timer.stage("report", || {
         write_outputs(dir, &out_tables, origin(pipeline), || {
             let ctx = html::ReportContext {

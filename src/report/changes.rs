@@ -14,7 +14,8 @@ use std::path::Path;
 
 use gdal::vector::{FieldValue, LayerAccess};
 
-use super::{GeometryKind, Table, Values};
+use super::outputs::TableKind;
+use super::{Table, Values};
 
 /// Remaining area and rank of one record, keyed by (id, occurrence).
 type State = BTreeMap<(String, usize), (Option<f64>, Option<i64>)>;
@@ -130,20 +131,24 @@ impl Rows {
     }
 }
 
-/// The `changes` table against the previous run's GeoPackage, if there is one.
-pub fn changes(previous_gpkg: &Path, hazards: &Table, regions: &Table) -> Option<Table> {
-    let old_hazards = read_previous(previous_gpkg, "remaining_hazards", "hazard_id")?;
-    let old_regions =
-        read_previous(previous_gpkg, "region_summary", "region_id").unwrap_or_default();
+/// The `changes` table against the previous run's GeoPackage, if there is one; this
+/// run's `remaining_hazards` and `region_summary` are picked from `tables` by kind.
+pub fn changes(previous_gpkg: &Path, tables: &[Table]) -> Option<Table> {
+    let hazards = TableKind::RemainingHazards;
+    let regions = TableKind::RegionSummary;
+    let old_hazards = read_previous(previous_gpkg, hazards.name(), "hazard_id")?;
+    let old_regions = read_previous(previous_gpkg, regions.name(), "region_id").unwrap_or_default();
+    let now = |kind: TableKind, id_field: &str| {
+        tables
+            .iter()
+            .find(|t| t.kind == kind)
+            .map(|t| current(t, id_field))
+            .unwrap_or_default()
+    };
     let mut rows = Rows::default();
-    rows.compare("hazard", &old_hazards, &current(hazards, "hazard_id"), true);
-    rows.compare(
-        "region",
-        &old_regions,
-        &current(regions, "region_id"),
-        false,
-    );
-    let mut t = Table::new("changes", GeometryKind::None);
+    rows.compare("hazard", &old_hazards, &now(hazards, "hazard_id"), true);
+    rows.compare("region", &old_regions, &now(regions, "region_id"), false);
+    let mut t = Table::new(TableKind::Changes);
     t.push("kind", Values::Text(rows.kind));
     t.push("id", Values::Text(rows.id));
     t.push("change", Values::Text(rows.change));

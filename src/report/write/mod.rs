@@ -20,27 +20,16 @@ use std::path::Path;
 use crate::report::render::project::{Origin, ProjectInputs};
 use crate::report::{ReportError, Table};
 
-/// One output table, and whether it is also written as CSV (and plain Parquet).
-/// `remaining_hazards` is not: its geometry is the point of it, so it goes to the
-/// GeoPackage and GeoParquet only.
-#[derive(Debug)]
-pub struct Output {
-    /// The table.
-    pub table: Table,
-    /// Also written as `<name>.csv` and `<name>.parquet`.
-    pub csv: bool,
-}
-
 /// Writes the GeoPackage (GDAL, on its own thread: layers, then their styles, then the
 /// QGIS project) while the `extra` file (HTML), then the CSV and Parquet files are
 /// written on this one; returns the file names.
 pub fn write_outputs(
     dir: &Path,
-    out: &[Output],
+    tables: &[Table],
     origin: Origin<'_>,
     extra: impl FnOnce() -> Result<Option<String>, ReportError>,
 ) -> Result<Vec<String>, ReportError> {
-    let refs: Vec<&Table> = out.iter().map(|o| &o.table).collect();
+    let refs: Vec<&Table> = tables.iter().collect();
     for table in &refs {
         table.check_finite()?;
     }
@@ -54,7 +43,7 @@ pub fn write_outputs(
         // `extra` first: it may free what only it needs before the (Geo)Parquet copies
         // are encoded; its file is still listed last.
         let rest = extra().and_then(|name| {
-            let mut files = write_files(dir, out)?;
+            let mut files = write_files(dir, tables)?;
             files.push(write_workbook(dir, &refs, &origin)?);
             files.extend(name);
             Ok(files)
@@ -85,20 +74,20 @@ fn write_workbook(
     Ok(name.to_string())
 }
 
-/// CSV and (Geo)Parquet copies of the tables.
-fn write_files(dir: &Path, out: &[Output]) -> Result<Vec<String>, ReportError> {
+/// CSV and (Geo)Parquet copies of the tables, as their kinds say
+/// ([`crate::report::outputs::TableSpec`]).
+fn write_files(dir: &Path, tables: &[Table]) -> Result<Vec<String>, ReportError> {
     let mut files = Vec::new();
-    for Output { table, csv } in out {
-        let as_csv = csv;
-        let geo = matches!(table.name, "remaining_hazards" | "region_summary");
-        if *as_csv {
-            let name = format!("{}.csv", table.name);
+    for table in tables {
+        let spec = table.kind.spec();
+        if spec.csv {
+            let name = format!("{}.csv", spec.name);
             files::write_csv(&dir.join(&name), table)?;
             files.push(name);
         }
-        if *as_csv || geo {
-            let name = format!("{}.parquet", table.name);
-            files::write_parquet(&dir.join(&name), table, geo)?;
+        if spec.csv || spec.geoparquet {
+            let name = format!("{}.parquet", spec.name);
+            files::write_parquet(&dir.join(&name), table, spec.geoparquet)?;
             files.push(name);
         }
     }

@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use gdal::vector::sql::Dialect;
 
 use super::zip;
+use crate::report::outputs::TableKind;
 use crate::report::render::project::timestamp;
 pub use crate::report::render::project::{
     data_extent, project_xml, Extent, Origin, ProjectInputs, LAYOUT_NAME, PROJECT_NAME,
@@ -24,7 +25,7 @@ use crate::report::ReportError;
 /// Writes the project into the GeoPackage at `path` (closed, with its layers and styles
 /// written); returns whether one was written (only for `run` outputs).
 pub fn write_project(path: &Path, inputs: &ProjectInputs) -> Result<bool, ReportError> {
-    if !inputs.has("region_summary") {
+    if !inputs.has(TableKind::RegionSummary) {
         return Ok(false);
     }
     let qgs = project_xml(inputs);
