@@ -354,8 +354,9 @@ fn analyse_and_report(
     out_tables.extend(tables::funding(&summary));
     log_qa(&findings);
     let previous = pipeline.output.join("minefree.gpkg");
-    let change_table = changes::changes(&previous, &out_tables);
-    let change_counts = change_table.as_ref().map(changes::counts);
+    let (change_table, change_counts) = changes::changes(&previous, &out_tables)
+        .map(|c| (c.table, c.counts))
+        .unzip();
     if let Some(c) = &change_counts {
         info!(?c, "changes since the last run");
     }

@@ -26,7 +26,6 @@
 //! clock, no paths other than the pipeline's file name), so the same run gives the same
 //! bytes.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use minijinja::syntax::SyntaxConfig;
@@ -45,6 +44,7 @@ pub use map::{Frame, MIN_STEP_PX};
 use crate::analysis::Summary;
 use crate::config::Pipeline;
 use crate::model::{Finding, Inputs};
+use crate::report::changes::ChangeCounts;
 use crate::report::ReportError;
 
 /// What the HTML report shows.
@@ -57,8 +57,8 @@ pub struct ReportContext<'a> {
     pub summary: &'a Summary,
     /// All QA findings.
     pub findings: &'a [Finding],
-    /// Counts of changes since the previous run (`kind/change` → n), when there was one.
-    pub changes: Option<&'a BTreeMap<String, usize>>,
+    /// Counts of changes since the previous run, when there was one.
+    pub changes: Option<&'a ChangeCounts>,
 }
 
 /// The templates, by the names they use for each other.
@@ -239,7 +239,7 @@ mod tests {
     }
 
     /// The same run with counts of changes since a previous one.
-    fn hostile_page_with(changes: Option<&BTreeMap<String, usize>>) -> String {
+    fn hostile_page_with(changes: Option<&ChangeCounts>) -> String {
         let as_of = d("2026-06-30");
         let inputs = hostile_inputs();
         let deadlines = Deadlines {
@@ -353,11 +353,24 @@ mod tests {
     fn changes_since_the_last_run_are_listed_in_words() {
         let none = hostile_page();
         assert!(none.contains("<p>No previous run in this output directory.</p>"));
-        let same = hostile_page_with(Some(&BTreeMap::new()));
+        let same = hostile_page_with(Some(&ChangeCounts::new()));
         assert!(same.contains("<p>Nothing changed since the last run.</p>"));
-        let counts = BTreeMap::from([("hazard/area_changed".to_string(), 3)]);
+        // Every key the change list can produce, worded by hand.
+        use crate::report::changes::{ChangeKey, ChangeKind as C, RecordKind as K};
+        let key = |record, change| ChangeKey { record, change };
+        let counts = ChangeCounts::from([
+            (key(K::Hazard, C::Added), 1),
+            (key(K::Hazard, C::RankChanged), 2),
+            (key(K::Hazard, C::Released), 3),
+            (key(K::Hazard, C::RemainingChanged), 4),
+            (key(K::Hazard, C::Removed), 5),
+            (key(K::Region, C::RemainingChanged), 6),
+        ]);
         let changed = hostile_page_with(Some(&counts));
-        assert!(changed.contains("<ul><li>hazard area changed: 3</li></ul>"));
+        let list = "<ul><li>hazard added: 1</li><li>hazard rank changed: 2</li>\
+            <li>hazard released: 3</li><li>hazard remaining changed: 4</li>\
+            <li>hazard removed: 5</li><li>region remaining changed: 6</li></ul>";
+        assert!(changed.contains(list), "{changed}");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! totals, regions, progress, priorities, changes and QA. Every figure comes from
 //! `analysis` (the QA counts from `analysis::figures`); here it is only formatted.
 
-use std::collections::BTreeMap;
+use crate::report::changes::ChangeCounts;
 
 use super::format::{km2, m2, opt, pct, thousands};
 use super::page::{
@@ -216,12 +216,13 @@ pub fn priorities(ctx: &ReportContext) -> Priorities {
     }
 }
 
-/// The counts of changes since the last run (`kind/change` → n), in words.
-pub fn changes(changes: &BTreeMap<String, usize>) -> Vec<Change> {
+/// The counts of changes since the last run, in words
+/// ([`crate::report::changes::ChangeKey::words`]).
+pub fn changes(changes: &ChangeCounts) -> Vec<Change> {
     changes
         .iter()
-        .map(|(what, n)| Change {
-            what: what.replace(['/', '_'], " "),
+        .map(|(key, n)| Change {
+            what: key.words(),
             n: *n,
         })
         .collect()
