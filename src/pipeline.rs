@@ -18,8 +18,9 @@ use crate::config::{ConfigError, FailOn, Pipeline, Problem};
 use crate::ingest::{self, IngestError, RawLayer};
 use crate::model::{Finding, Inputs, Severity};
 use crate::report::render::{html, project};
+use crate::report::write::previous::read_previous;
 use crate::report::write::run_json::{run_json, InputRecord};
-use crate::report::write::{output, write_outputs};
+use crate::report::write::{output, write_outputs, Document};
 use crate::report::{self, changes, tables, ReportError};
 
 /// Why a run failed (exit status 1).
@@ -208,6 +209,7 @@ pub fn run(pipeline: &Pipeline, mode: Mode) -> Result<Outcome, RunError> {
             findings,
             national,
             records,
+            previous_run,
         }) => {
             let exit_status = exit_status(pipeline.fail_on, &findings);
             let mut files = files;
@@ -222,6 +224,7 @@ pub fn run(pipeline: &Pipeline, mode: Mode) -> Result<Outcome, RunError> {
                 national.as_ref(),
                 &files,
                 exit_status,
+                previous_run.as_deref(),
             );
             let path = staging.dir.join("run.json");
             let text = serde_json::to_string_pretty(&doc).expect("JSON values always serialise");
@@ -265,6 +268,8 @@ struct Staged {
     national: Option<analysis::RegionRow>,
     /// The inputs read, with the records used.
     records: Vec<InputRecord>,
+    /// run.json's note on an unreadable previous run.
+    previous_run: Option<String>,
 }
 
 fn run_staged(
@@ -306,38 +311,48 @@ fn run_staged(
     return_freed_memory();
 
     if mode == Mode::Run {
-        let (files, findings, national) =
+        let (files, findings, national, previous_run) =
             analyse_and_report(pipeline, &mut inputs, findings, dir, timer)?;
         return Ok(Staged {
             files,
             findings,
             national: Some(national),
             records,
+            previous_run,
         });
     }
     let out_tables = vec![tables::qa_findings(&mut findings)];
     log_qa(&findings);
     let files = timer.stage("report", || {
-        write_outputs(dir, &out_tables, origin(pipeline), || Ok(None))
+        write_outputs(dir, &out_tables, origin(pipeline), || None)
     })?;
     Ok(Staged {
         files,
         findings,
         national: None,
         records,
+        previous_run: None,
     })
 }
 
 /// `run` after QA: the analysis stages, then every output (tables, the changes since
 /// the previous run, report.html) written into `dir`. Returns the files written, every
-/// finding and the national row.
+/// finding, the national row and run.json's note on an unreadable previous run.
 fn analyse_and_report(
     pipeline: &Pipeline,
     inputs: &mut Inputs,
     mut findings: Vec<Finding>,
     dir: &Path,
     timer: &mut Timer,
-) -> Result<(Vec<String>, Vec<Finding>, analysis::RegionRow), RunError> {
+) -> Result<
+    (
+        Vec<String>,
+        Vec<Finding>,
+        analysis::RegionRow,
+        Option<String>,
+    ),
+    RunError,
+> {
     let (mut summary, analysis_findings) = analyse(pipeline, inputs, timer);
     let inputs: &Inputs = inputs;
     findings.extend(analysis_findings);
@@ -353,7 +368,7 @@ fn analyse_and_report(
     ];
     out_tables.extend(tables::funding(&summary));
     log_qa(&findings);
-    let previous = pipeline.output.join("minefree.gpkg");
+    let previous = read_previous(&pipeline.output.join("minefree.gpkg"));
     let (change_table, change_counts) = changes::changes(&previous, &out_tables)
         .map(|c| (c.table, c.counts))
         .unzip();
@@ -370,17 +385,20 @@ fn analyse_and_report(
                 findings: &findings,
                 changes: change_counts.as_ref(),
             };
-            html::write_report(dir, &ctx)?;
+            let page = html::render(&ctx);
             // The report was the last reader of the remaining land outside the tables
             // (which hold their own copy): free it before the Parquet files.
             for h in &mut summary.hazards {
                 h.account.remaining = geo::MultiPolygon::new(vec![]);
             }
             return_freed_memory();
-            Ok(Some("report.html".to_string()))
+            Some(Document {
+                name: "report.html",
+                bytes: page.into_bytes(),
+            })
         })
     })?;
-    Ok((files, findings, summary.national))
+    Ok((files, findings, summary.national, previous.note()))
 }
 
 fn used_counts(mut records: Vec<InputRecord>, inputs: &Inputs) -> Vec<InputRecord> {

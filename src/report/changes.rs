@@ -1,7 +1,8 @@
 //! `changes`: what moved since the previous run in the same output directory.
 //!
-//! Input: the previous `minefree.gpkg` (layers `remaining_hazards` and `region_summary`,
-//! read through GDAL) and this run's tables. Output: one row per change, so that an
+//! Input: the previous run ([`PreviousRun`]: its `remaining_hazards` and
+//! `region_summary`, read from the previous `minefree.gpkg` by `write::previous`) and
+//! this run's tables. Output: one row per change, so that an
 //! analyst sees overnight what was added, removed, released or re-ranked:
 //! * hazards: `added`, `removed`, `released` (remaining fell by ≥ 1 m²), `rank_changed`,
 //!   `remaining_changed` (remaining grew by ≥ 1 m²);
@@ -12,51 +13,46 @@
 //! [`ChangeKey::words`].
 //!
 //! Records with a duplicated `hazard_id` are matched by their order of appearance. No
-//! previous run (or an unreadable one) means no `changes` table.
+//! previous run means no `changes` table; nor does an unreadable one, which is said in
+//! the log and in run.json (`previous_run`).
 
 use std::collections::BTreeMap;
-use std::path::Path;
-
-use gdal::vector::{FieldValue, LayerAccess};
 
 use super::outputs::TableKind;
 use super::{Table, Values};
 
-/// Remaining area and rank of one record, keyed by (id, occurrence).
-type State = BTreeMap<(String, usize), (Option<f64>, Option<i64>)>;
+/// Remaining area and rank of each record of one layer, keyed by (id, occurrence).
+pub type State = BTreeMap<(String, usize), (Option<f64>, Option<i64>)>;
+
+/// The previous run in the same output directory, as `write::previous` read it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PreviousRun {
+    /// No previous GeoPackage, or one without a run's layers (a `validate`'s).
+    Missing,
+    /// Its `remaining_hazards` and `region_summary`.
+    Read {
+        /// By `hazard_id`.
+        hazards: State,
+        /// By `region_id`.
+        regions: State,
+    },
+    /// There is one, but it cannot be read (the reason): no change list, a warning in
+    /// the log and run.json's `previous_run`.
+    Unreadable(String),
+}
+
+impl PreviousRun {
+    /// run.json's `previous_run` note: only for an unreadable one.
+    pub fn note(&self) -> Option<String> {
+        match self {
+            PreviousRun::Unreadable(reason) => Some(format!("unreadable: {reason}")),
+            PreviousRun::Missing | PreviousRun::Read { .. } => None,
+        }
+    }
+}
 
 /// Smallest change in remaining land (m²) that is reported.
 const MIN_CHANGE_M2: f64 = 1.0;
-
-fn number(v: Option<FieldValue>) -> Option<f64> {
-    match v? {
-        FieldValue::RealValue(x) => Some(x),
-        FieldValue::IntegerValue(x) => Some(f64::from(x)),
-        FieldValue::Integer64Value(x) => Some(x as f64),
-        _ => None,
-    }
-}
-
-/// Reads (id, remaining_m2, rank) of a previous layer; `None` when it cannot be read.
-fn read_previous(gpkg: &Path, layer: &str, id_field: &str) -> Option<State> {
-    let ds = gdal::Dataset::open(gpkg).ok()?;
-    let mut l = ds.layer_by_name(layer).ok()?;
-    let defn = l.defn();
-    let idx = |name: &str| defn.fields().position(|f| f.name() == name);
-    let (id, rem, rank) = (idx(id_field)?, idx("remaining_m2")?, idx("rank"));
-    let mut state = State::new();
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for f in l.features() {
-        let key = f.field_as_string(id).ok().flatten()?;
-        let n = seen.entry(key.clone()).or_default();
-        *n += 1;
-        let rank = rank
-            .and_then(|i| number(f.field(i).ok().flatten()))
-            .map(|r| r as i64);
-        state.insert((key, *n), (number(f.field(rem).ok().flatten()), rank));
-    }
-    Some(state)
-}
 
 /// The same state from one of this run's tables.
 fn current(table: &Table, id_field: &str) -> State {
@@ -247,13 +243,16 @@ impl Rows {
     }
 }
 
-/// The changes against the previous run's GeoPackage, if there is one; this run's
+/// The changes against the previous run, if one was read; this run's
 /// `remaining_hazards` and `region_summary` are picked from `tables` by kind.
-pub fn changes(previous_gpkg: &Path, tables: &[Table]) -> Option<Changes> {
-    let hazards = TableKind::RemainingHazards;
-    let regions = TableKind::RegionSummary;
-    let old_hazards = read_previous(previous_gpkg, hazards.name(), "hazard_id")?;
-    let old_regions = read_previous(previous_gpkg, regions.name(), "region_id").unwrap_or_default();
+pub fn changes(previous: &PreviousRun, tables: &[Table]) -> Option<Changes> {
+    let PreviousRun::Read {
+        hazards: old_hazards,
+        regions: old_regions,
+    } = previous
+    else {
+        return None;
+    };
     let now = |kind: TableKind, id_field: &str| {
         tables
             .iter()
@@ -262,10 +261,10 @@ pub fn changes(previous_gpkg: &Path, tables: &[Table]) -> Option<Changes> {
             .unwrap_or_default()
     };
     let mut rows = Rows::default();
-    let hazard = RecordKind::Hazard;
-    rows.compare(hazard, &old_hazards, &now(hazards, "hazard_id"), true);
-    let region = RecordKind::Region;
-    rows.compare(region, &old_regions, &now(regions, "region_id"), false);
+    let hazards = now(TableKind::RemainingHazards, "hazard_id");
+    rows.compare(RecordKind::Hazard, old_hazards, &hazards, true);
+    let regions = now(TableKind::RegionSummary, "region_id");
+    rows.compare(RecordKind::Region, old_regions, &regions, false);
     Some(rows.into_changes())
 }
 

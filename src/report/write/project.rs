@@ -17,9 +17,7 @@ use gdal::vector::sql::Dialect;
 use super::zip;
 use crate::report::outputs::TableKind;
 use crate::report::render::project::timestamp;
-pub use crate::report::render::project::{
-    data_extent, project_xml, Extent, Origin, ProjectInputs, LAYOUT_NAME, PROJECT_NAME,
-};
+use crate::report::render::project::{project_xml, ProjectInputs, PROJECT_NAME};
 use crate::report::ReportError;
 
 /// Writes the project into the GeoPackage at `path` (closed, with its layers and styles

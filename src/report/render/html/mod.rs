@@ -1,9 +1,9 @@
 //! `report.html`: one self-contained page for managers and donors.
 //!
 //! Input: the checked pipeline, the inputs after QA, the analysis [`Summary`] and every
-//! QA finding. Output: `report.html` in the output directory, one file with inline CSS
-//! and inline SVG charts; no script, no font, no image and no link is fetched, so it
-//! opens offline and can be mailed as is.
+//! QA finding. Output: the text of `report.html` ([`render`]; `write/` puts it in the
+//! output directory), one page with inline CSS and inline SVG charts; no script, no
+//! font, no image and no link is fetched, so it opens offline and can be mailed as is.
 //!
 //! The page is rendered by minijinja from the templates in `../templates/`
 //! (`report.html`, which includes `outlook.html` and imports `macros.html`; CSS in
@@ -26,8 +26,6 @@
 //! clock, no paths other than the pipeline's file name), so the same run gives the same
 //! bytes.
 
-use std::path::Path;
-
 use minijinja::syntax::SyntaxConfig;
 use minijinja::Environment;
 
@@ -45,7 +43,6 @@ use crate::analysis::Summary;
 use crate::config::Pipeline;
 use crate::model::{Finding, Inputs};
 use crate::report::changes::ChangeCounts;
-use crate::report::ReportError;
 
 /// What the HTML report shows.
 pub struct ReportContext<'a> {
@@ -68,12 +65,6 @@ const TEMPLATES: [(&str, &str); 4] = [
     ("macros.html", include_str!("../templates/macros.html")),
     ("report.css", include_str!("../templates/report.css")),
 ];
-
-/// Writes `report.html` into `dir`.
-pub fn write_report(dir: &Path, ctx: &ReportContext) -> Result<(), ReportError> {
-    let path = dir.join("report.html");
-    std::fs::write(&path, render(ctx)).map_err(|source| ReportError::Io { path, source })
-}
 
 /// The template environment: HTML autoescape for `.html` templates (minijinja's default
 /// by file name), block tags leave no blank lines.
