@@ -17,11 +17,11 @@ use crate::analysis::{self, costs, ledger, priority, regions, release};
 use crate::config::{ConfigError, FailOn, Pipeline, Problem};
 use crate::ingest::{self, IngestError, RawLayer};
 use crate::model::{Finding, Inputs, Severity};
-use crate::report::render::{html, project};
+use crate::report::render::{html, qgs};
 use crate::report::write::previous::read_previous;
 use crate::report::write::run_json::{run_json, InputRecord};
 use crate::report::write::{output, write_outputs, Document};
-use crate::report::{self, changes, tables, ReportError};
+use crate::report::{changes, tables, ReportError};
 
 /// Why a run failed (exit status 1).
 #[derive(Debug, thiserror::Error)]
@@ -586,23 +586,23 @@ fn hash_source(path: &Path) -> Option<String> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("shp"));
     if !is_shp {
-        return report::sha256_file(path).ok();
+        return crate::digest::sha256_file(path).ok();
     }
     let parts: Vec<String> = ["shp", "shx", "dbf", "prj", "cpg"]
         .iter()
         .map(|ext| path.with_extension(ext))
         .filter(|p| p.is_file())
-        .filter_map(|p| report::sha256_file(&p).ok())
+        .filter_map(|p| crate::digest::sha256_file(&p).ok())
         .collect();
-    Some(report::sha256_hex(parts.join("").as_bytes()))
+    Some(crate::digest::sha256_hex(parts.join("").as_bytes()))
 }
 
 /// The pipeline file's name and stem and the as-of date, as the QGIS project names them.
-fn origin(pipeline: &Pipeline) -> project::Origin<'_> {
+fn origin(pipeline: &Pipeline) -> qgs::Origin<'_> {
     fn name(part: Option<&std::ffi::OsStr>) -> &str {
         part.and_then(|n| n.to_str()).unwrap_or("minefree")
     }
-    project::Origin {
+    qgs::Origin {
         file_name: name(pipeline.path.file_name()),
         name: name(pipeline.path.file_stem()),
         as_of: pipeline.as_of,

@@ -1,16 +1,20 @@
-//! The outputs' content: one in-memory [`Table`] per output, written to GeoPackage (GDAL),
-//! CSV and Parquet (polars), plus `run.json`, into a staging directory that replaces the
-//! output directory in one step.
+//! Turning the analysis' results into outputs: one in-memory [`Table`] per output
+//! table, the documents made from them, and the files.
 //!
-//! `tables` turns analysis rows into [`Table`]s (the SPEC §5 columns, in order, with the
-//! rounding documented in the README) and `changes` compares them with the previous run.
-//! The rest is in two halves:
-//! * [`write`](mod@write): everything that puts bytes on disk: the GeoPackage (`gpkg`, and the
-//!   stored `styles` and `project`), CSV and Parquet (`files`), `run.json`, and the
-//!   staging directory and its swap (`output`). Only this half touches GDAL.
-//! * [`render`](mod@render): documents made from results that are already computed: `report.html`
-//!   from templates (`html`), the QGIS styles (`qml`) and project (`project`) as XML,
-//!   and the one `palette` both use. Rendering computes no figure a user reads.
+//! `outputs` names every kind of table ([`TableKind`]) with its properties (the name
+//! written, geometry, files, styles, place in the QGIS project); `tables` turns analysis
+//! rows into [`Table`]s (the SPEC §5 columns, in order, with the rounding documented in
+//! the README); `changes` compares them with the previous run. The rest is in two
+//! halves:
+//! * [`write`](mod@write): everything that touches the disk: the GeoPackage (`gpkg`, and
+//!   the stored `styles` and `project`), CSV and Parquet (`files`), the documents
+//!   `render` returns, `run.json`, the previous run read back (`previous`), and the
+//!   staging directory and its swap (`output`). Only this half touches GDAL or the file
+//!   system.
+//! * [`render`](mod@render): documents made from results that are already computed,
+//!   returned as text or bytes: `report.html` from templates (`html`), the QGIS styles
+//!   (`qml`) and project (`qgs`) as XML, the workbook (`workbook`) and the one `palette`
+//!   they share. Rendering computes no figure a user reads.
 
 pub mod changes;
 pub mod outputs;
@@ -207,8 +211,6 @@ impl Table {
             .map(|c| &c.values)
     }
 }
-
-pub use crate::digest::{sha256_file, sha256_hex};
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,7 @@
 //! QGIS styles, its place in the QGIS project and the `about` sheet's words for it.
 //!
 //! `write/` (which files, the GeoPackage, `layer_styles`), `render/qml`,
-//! `render/project` and `render/workbook` read these properties; none of them types a
+//! `render/qgs` and `render/workbook` read these properties; none of them types a
 //! table's name again. A new output table is a [`TableKind`] variant and one row here.
 
 use super::GeometryKind;

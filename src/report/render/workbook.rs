@@ -14,7 +14,7 @@
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
-use super::project::Origin;
+use super::qgs::Origin;
 use crate::report::{Table, Values};
 
 /// Excel's last row (1 048 576 rows, one of them the header).

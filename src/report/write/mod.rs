@@ -21,7 +21,7 @@ pub mod zip;
 
 use std::path::Path;
 
-use crate::report::render::project::{Origin, ProjectInputs};
+use crate::report::render::qgs::{Origin, ProjectInputs};
 use crate::report::{ReportError, Table};
 
 /// A document rendered in memory (`render/`), to be written as the file `name`.

@@ -1,4 +1,4 @@
-//! Storing the QGIS project (rendered by [`crate::report::render::project`]) inside
+//! Storing the QGIS project (rendered by [`crate::report::render::qgs`]) inside
 //! `minefree.gpkg`: one row in `qgis_projects(name TEXT PRIMARY KEY, metadata BLOB,
 //! content BLOB)`, the table QGIS 3.22 creates with plain SQLite
 //! (`QgsGeoPackageProjectStorage`; it is not registered in `gpkg_contents` nor
@@ -16,8 +16,8 @@ use gdal::vector::sql::Dialect;
 
 use super::zip;
 use crate::report::outputs::TableKind;
-use crate::report::render::project::timestamp;
-use crate::report::render::project::{project_xml, ProjectInputs, PROJECT_NAME};
+use crate::report::render::qgs::timestamp;
+use crate::report::render::qgs::{project_xml, ProjectInputs, PROJECT_NAME};
 use crate::report::ReportError;
 
 /// Writes the project into the GeoPackage at `path` (closed, with its layers and styles

@@ -36,9 +36,6 @@ mod outlook;
 mod page;
 mod sections;
 
-pub use charts::nice_ceiling;
-pub use map::{Frame, MIN_STEP_PX};
-
 use crate::analysis::Summary;
 use crate::config::Pipeline;
 use crate::model::{Finding, Inputs};

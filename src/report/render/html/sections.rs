@@ -6,7 +6,7 @@ use crate::report::changes::ChangeCounts;
 
 use super::format::{km2, m2, opt, pct, thousands};
 use super::page::{
-    classed, num, text, Card, Cell, Change, Priorities, Progress, Qa, Table, Totals,
+    classed, num, text, Card, Cell, Change, HtmlTable, Priorities, ProgressSection, Qa, Totals,
 };
 use super::ReportContext;
 use crate::analysis::figures::qa_counts;
@@ -68,7 +68,7 @@ pub fn regions_by_remaining(summary: &Summary) -> Vec<&RegionRow> {
 }
 
 /// The table under the region bars.
-pub fn regions_table(rows: &[&RegionRow]) -> Table {
+pub fn regions_table(rows: &[&RegionRow]) -> HtmlTable {
     let body = rows
         .iter()
         .map(|r| {
@@ -99,11 +99,11 @@ pub fn regions_table(rows: &[&RegionRow]) -> Table {
         "Cancelled#",
         "Released#",
     ];
-    Table::new(&headers, body)
+    HtmlTable::new(&headers, body)
 }
 
 /// Projected completion of every region, then the nation.
-pub fn progress(ctx: &ReportContext) -> Progress {
+pub fn progress(ctx: &ReportContext) -> ProgressSection {
     let places = ctx.summary.regions.iter();
     let rows = places
         .chain(std::iter::once(&ctx.summary.national))
@@ -135,9 +135,9 @@ pub fn progress(ctx: &ReportContext) -> Progress {
         "Deadline",
         "Status",
     ];
-    Progress {
+    ProgressSection {
         window_days: ctx.pipeline.parameters.window_days,
-        table: Table::new(&headers, rows),
+        table: HtmlTable::new(&headers, rows),
     }
 }
 
@@ -212,7 +212,7 @@ pub fn priorities(ctx: &ReportContext) -> Priorities {
         weights: [w.proximity, w.people, w.accidents, w.status, w.hazard_type]
             .map(|x| x.to_string()),
         radius_m: params.radius_m.to_string(),
-        table: (!rows.is_empty()).then(|| Table::new(&headers, rows)),
+        table: (!rows.is_empty()).then(|| HtmlTable::new(&headers, rows)),
     }
 }
 
@@ -254,6 +254,6 @@ pub fn qa(findings: &[Finding]) -> Qa {
     let headers = ["Severity", "Check", "Layer", "Findings#"];
     Qa {
         cards,
-        table: (!rows.is_empty()).then(|| Table::new(&headers, rows)),
+        table: (!rows.is_empty()).then(|| HtmlTable::new(&headers, rows)),
     }
 }

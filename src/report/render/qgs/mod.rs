@@ -17,9 +17,10 @@
 //! * paths are relative (`<Paths><Absolute>false`): a project stored in a GeoPackage
 //!   resolves them against the GeoPackage's folder, so every datasource is
 //!   `./minefree.gpkg|layername=…` and the folder can be moved or copied;
-//! * layers, top first: `priority_tasks`, `remaining_hazards`, `region_summary`,
-//!   `qa_findings` (unchecked), then the attribute tables `release_history`,
-//!   `scenarios`, `work_plan`; each spatial layer embeds its stored default style (the
+//! * layers, top first, as placed in `report::outputs::OUTPUTS` (`project`):
+//!   `priority_tasks`, `remaining_hazards`, `region_summary`, `qa_findings` (unchecked),
+//!   then the attribute tables `release_history`, `scenarios`, `work_plan`; each
+//!   spatial layer embeds its stored default style (the
 //!   body of its [`super::qml`] QML), so the project looks as the layers do when
 //!   opened one by one;
 //! * CRS EPSG:4326 with the WGS 84 ellipsoid for measurements; the canvas and default
