@@ -17,11 +17,12 @@ use crate::analysis::{self, costs, ledger, priority, regions, release};
 use crate::config::{ConfigError, FailOn, Pipeline, Problem};
 use crate::ingest::{self, IngestError, RawLayer};
 use crate::model::{Finding, Inputs, Severity};
+use crate::report::changes::{self, PreviousRun};
 use crate::report::render::{html, qgs};
 use crate::report::write::previous::read_previous;
 use crate::report::write::run_json::{run_json, InputRecord};
 use crate::report::write::{output, write_outputs, Document};
-use crate::report::{changes, tables, ReportError};
+use crate::report::{tables, ReportError};
 
 /// Why a run failed (exit status 1).
 #[derive(Debug, thiserror::Error)]
@@ -311,14 +312,15 @@ fn run_staged(
     return_freed_memory();
 
     if mode == Mode::Run {
-        let (files, findings, national, previous_run) =
-            analyse_and_report(pipeline, &mut inputs, findings, dir, timer)?;
+        let previous = read_previous(&pipeline.output.join("minefree.gpkg"));
+        let (files, findings, national) =
+            analyse_and_report(pipeline, &mut inputs, findings, &previous, dir, timer)?;
         return Ok(Staged {
             files,
             findings,
             national: Some(national),
             records,
-            previous_run,
+            previous_run: previous.note(),
         });
     }
     let out_tables = vec![tables::qa_findings(&mut findings)];
@@ -336,23 +338,16 @@ fn run_staged(
 }
 
 /// `run` after QA: the analysis stages, then every output (tables, the changes since
-/// the previous run, report.html) written into `dir`. Returns the files written, every
-/// finding, the national row and run.json's note on an unreadable previous run.
+/// the `previous` run, report.html) written into `dir`. Returns the files written, every
+/// finding and the national row.
 fn analyse_and_report(
     pipeline: &Pipeline,
     inputs: &mut Inputs,
     mut findings: Vec<Finding>,
+    previous: &PreviousRun,
     dir: &Path,
     timer: &mut Timer,
-) -> Result<
-    (
-        Vec<String>,
-        Vec<Finding>,
-        analysis::RegionRow,
-        Option<String>,
-    ),
-    RunError,
-> {
+) -> Result<(Vec<String>, Vec<Finding>, analysis::RegionRow), RunError> {
     let (mut summary, analysis_findings) = analyse(pipeline, inputs, timer);
     let inputs: &Inputs = inputs;
     findings.extend(analysis_findings);
@@ -368,8 +363,7 @@ fn analyse_and_report(
     ];
     out_tables.extend(tables::funding(&summary));
     log_qa(&findings);
-    let previous = read_previous(&pipeline.output.join("minefree.gpkg"));
-    let (change_table, change_counts) = changes::changes(&previous, &out_tables)
+    let (change_table, change_counts) = changes::changes(previous, &out_tables)
         .map(|c| (c.table, c.counts))
         .unzip();
     if let Some(c) = &change_counts {
@@ -398,7 +392,7 @@ fn analyse_and_report(
             })
         })
     })?;
-    Ok((files, findings, summary.national, previous.note()))
+    Ok((files, findings, summary.national))
 }
 
 fn used_counts(mut records: Vec<InputRecord>, inputs: &Inputs) -> Vec<InputRecord> {
