@@ -228,7 +228,11 @@ mod tests {
 
     /// The same run with counts of changes since a previous one.
     fn hostile_page_with(changes: Option<&ChangeCounts>) -> String {
-        let as_of = d("2026-06-30");
+        hostile_page_at(d("2026-06-30"), changes)
+    }
+
+    /// The same run as of `as_of`.
+    fn hostile_page_at(as_of: NaiveDate, changes: Option<&ChangeCounts>) -> String {
         let inputs = hostile_inputs();
         let deadlines = Deadlines {
             national: Some(d("2030-01-01")),
@@ -359,6 +363,29 @@ mod tests {
             <li>hazard released: 3</li><li>hazard remaining changed: 4</li>\
             <li>hazard removed: 5</li><li>region remaining changed: 6</li></ul>";
         assert!(changed.contains(list), "{changed}");
+    }
+
+    /// The lead sentence is whole in the template, with or without a multiple of today's
+    /// rate (it was split between Rust and the template).
+    #[test]
+    fn the_outlook_sentence_reads_whole_without_a_release_in_the_window() {
+        let lead = |page: &str| {
+            let at = page
+                .find("<p class=\"lead\">To finish")
+                .expect("the lead sentence");
+            page[at..at + page[at..].find("</p>").expect("its end")].to_string()
+        };
+        let with = lead(&hostile_page());
+        assert!(with.contains("</b>, "), "{with}");
+        assert!(with.contains("× today's rate of "), "{with}");
+        // As of 2029-06-30 the window starts 2027-06-30: the 2025 release is outside it.
+        let without = lead(&hostile_page_at(d("2029-06-30"), None));
+        assert!(
+            without.ends_with(
+                "</b>, no release in the window, so no multiple of today's rate of 0 m²/year."
+            ),
+            "{without}"
+        );
     }
 
     #[test]
