@@ -17,10 +17,12 @@ use crate::analysis::{self, costs, ledger, priority, regions, release, targets};
 use crate::config::{ConfigError, FailOn, LayerKind, Pipeline, Problem};
 use crate::ingest::{self, IngestError, RawLayer};
 use crate::model::{Finding, Inputs, Severity};
-use crate::report::render::{html, project};
+use crate::report::changes::{self, PreviousRun};
+use crate::report::render::{html, qgs};
+use crate::report::write::previous::read_previous;
 use crate::report::write::run_json::{run_json, InputRecord};
-use crate::report::write::{output, write_outputs, Output};
-use crate::report::{self, changes, tables, ReportError};
+use crate::report::write::{output, write_outputs, Document};
+use crate::report::{tables, ReportError};
 
 /// Why a run failed (exit status 1).
 #[derive(Debug, thiserror::Error)]
@@ -208,6 +210,7 @@ pub fn run(pipeline: &Pipeline, mode: Mode) -> Result<Outcome, RunError> {
             findings,
             national,
             records,
+            previous_run,
         }) => {
             let exit_status = exit_status(pipeline.fail_on, &findings);
             let mut files = files;
@@ -222,6 +225,7 @@ pub fn run(pipeline: &Pipeline, mode: Mode) -> Result<Outcome, RunError> {
                 national.as_ref(),
                 &files,
                 exit_status,
+                previous_run.as_deref(),
             );
             let path = staging.dir.join("run.json");
             let text = serde_json::to_string_pretty(&doc).expect("JSON values always serialise");
@@ -265,6 +269,8 @@ struct Staged {
     national: Option<analysis::RegionRow>,
     /// The inputs read, with the records used.
     records: Vec<InputRecord>,
+    /// run.json's note on an unreadable previous run.
+    previous_run: Option<String>,
 }
 
 fn run_staged(
@@ -315,70 +321,67 @@ fn run_staged(
     return_freed_memory();
 
     if mode == Mode::Run {
+        let previous = read_previous(&pipeline.output.join("minefree.gpkg"));
         let (files, findings, national) =
-            analyse_and_report(pipeline, &mut inputs, findings, dir, timer)?;
+            analyse_and_report(pipeline, &mut inputs, findings, &previous, dir, timer)?;
         return Ok(Staged {
             files,
             findings,
             national: Some(national),
             records,
+            previous_run: previous.note(),
         });
     }
-    let out_tables = vec![Output {
-        table: tables::qa_findings(&mut findings),
-        csv: true,
-    }];
+    let out_tables = vec![tables::qa_findings(&mut findings)];
     log_qa(&findings);
     let files = timer.stage("report", || {
-        write_outputs(dir, &out_tables, origin(pipeline), || Ok(None))
+        write_outputs(dir, &out_tables, origin(pipeline), || None)
     })?;
     Ok(Staged {
         files,
         findings,
         national: None,
         records,
+        previous_run: None,
     })
 }
 
 /// `run` after QA: the analysis stages, then every output (tables, the changes since
-/// the previous run, report.html) written into `dir`. Returns the files written, every
+/// the `previous` run, report.html) written into `dir`. Returns the files written, every
 /// finding and the national row.
 fn analyse_and_report(
     pipeline: &Pipeline,
     inputs: &mut Inputs,
     mut findings: Vec<Finding>,
+    previous: &PreviousRun,
     dir: &Path,
     timer: &mut Timer,
 ) -> Result<(Vec<String>, Vec<Finding>, analysis::RegionRow), RunError> {
     let (mut summary, analysis_findings) = analyse(pipeline, inputs, timer);
     let inputs: &Inputs = inputs;
     findings.extend(analysis_findings);
-    let csv = |table| Output { table, csv: true };
     let (remaining_hazards, priority_tasks) = tables::hazard_tables(inputs, &summary);
     let mut out_tables = vec![
-        Output {
-            table: remaining_hazards,
-            csv: false,
-        },
-        csv(tables::region_summary(&summary)),
-        csv(priority_tasks),
-        csv(tables::qa_findings(&mut findings)),
-        csv(tables::release_history(&summary)),
-        csv(tables::scenarios(&summary)),
-        csv(tables::work_plan(&summary)),
+        remaining_hazards,
+        tables::region_summary(&summary),
+        priority_tasks,
+        tables::qa_findings(&mut findings),
+        tables::release_history(&summary),
+        tables::scenarios(&summary),
+        tables::work_plan(&summary),
     ];
-    out_tables.extend(tables::funding(&summary).map(csv));
+    out_tables.extend(tables::funding(&summary));
     if pipeline.input(LayerKind::Targets).is_some() {
-        out_tables.push(csv(tables::targets(&summary)));
+        out_tables.push(tables::targets(&summary));
     }
     log_qa(&findings);
-    let previous = pipeline.output.join("minefree.gpkg");
-    let change_table = changes::changes(&previous, &out_tables[0].table, &out_tables[1].table);
-    let change_counts = change_table.as_ref().map(changes::counts);
+    let (change_table, change_counts) = changes::changes(previous, &out_tables)
+        .map(|c| (c.table, c.counts))
+        .unzip();
     if let Some(c) = &change_counts {
         info!(?c, "changes since the last run");
     }
-    out_tables.extend(change_table.map(csv));
+    out_tables.extend(change_table);
     let files = timer.stage("report", || {
         write_outputs(dir, &out_tables, origin(pipeline), || {
             let ctx = html::ReportContext {
@@ -388,14 +391,17 @@ fn analyse_and_report(
                 findings: &findings,
                 changes: change_counts.as_ref(),
             };
-            html::write_report(dir, &ctx)?;
+            let page = html::render(&ctx);
             // The report was the last reader of the remaining land outside the tables
             // (which hold their own copy): free it before the Parquet files.
             for h in &mut summary.hazards {
                 h.account.remaining = geo::MultiPolygon::new(vec![]);
             }
             return_freed_memory();
-            Ok(Some("report.html".to_string()))
+            Some(Document {
+                name: "report.html",
+                bytes: page.into_bytes(),
+            })
         })
     })?;
     Ok((files, findings, summary.national))
@@ -589,23 +595,23 @@ fn hash_source(path: &Path) -> Option<String> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("shp"));
     if !is_shp {
-        return report::sha256_file(path).ok();
+        return crate::digest::sha256_file(path).ok();
     }
     let parts: Vec<String> = ["shp", "shx", "dbf", "prj", "cpg"]
         .iter()
         .map(|ext| path.with_extension(ext))
         .filter(|p| p.is_file())
-        .filter_map(|p| report::sha256_file(&p).ok())
+        .filter_map(|p| crate::digest::sha256_file(&p).ok())
         .collect();
-    Some(report::sha256_hex(parts.join("").as_bytes()))
+    Some(crate::digest::sha256_hex(parts.join("").as_bytes()))
 }
 
 /// The pipeline file's name and stem and the as-of date, as the QGIS project names them.
-fn origin(pipeline: &Pipeline) -> project::Origin<'_> {
+fn origin(pipeline: &Pipeline) -> qgs::Origin<'_> {
     fn name(part: Option<&std::ffi::OsStr>) -> &str {
         part.and_then(|n| n.to_str()).unwrap_or("minefree")
     }
-    project::Origin {
+    qgs::Origin {
         file_name: name(pipeline.path.file_name()),
         name: pipeline
             .title

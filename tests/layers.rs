@@ -8,6 +8,10 @@
 //! errors; `qa` turns raw records into the model and never touches analysis or report;
 //! `analysis` never touches qa, ingest or report; `report` reads analysis' results but
 //! never reads inputs or runs QA; `pipeline` and the binary tie everything together.
+//!
+//! Inside `report`, the rendering half (`src/report/render/`) returns documents and never
+//! touches the file system or GDAL (no `std::fs`, `fs::`, `gdal::`, `File::`): `write/`
+//! puts its documents on disk.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -129,6 +133,59 @@ fn modules_use_only_the_layers_below_them() {
         "layering rule broken:\n{}",
         broken.join("\n")
     );
+}
+
+/// What the rendering half must never use: it returns documents, `write/` puts them on
+/// disk (and only `write/` touches GDAL).
+const RENDER_FORBIDDEN: [&str; 4] = ["std::fs", "fs::", "gdal::", "File::"];
+
+/// The forbidden file-system or GDAL paths a source text names.
+fn file_system_uses(text: &str) -> Vec<&'static str> {
+    RENDER_FORBIDDEN
+        .into_iter()
+        .filter(|pattern| text.contains(pattern))
+        .collect()
+}
+
+#[test]
+fn render_never_touches_the_file_system_or_gdal() {
+    let render = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/report/render");
+    let mut files = Vec::new();
+    rust_files(&render, &mut files);
+    assert!(
+        files.len() > 10,
+        "only {} files under {render:?}",
+        files.len()
+    );
+    let broken: Vec<String> = files
+        .iter()
+        .flat_map(|file| {
+            let text = std::fs::read_to_string(file).expect("readable source");
+            file_system_uses(&text)
+                .into_iter()
+                .map(|used| format!("{}: uses {used}", file.display()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(
+        broken.is_empty(),
+        "render/ returns documents; write/ writes them:\n{}",
+        broken.join("\n")
+    );
+}
+
+#[test]
+fn the_file_system_scanner_sees_every_way_in() {
+    let planted =
+        "pub fn write_report(dir: &Path) {\n    std::fs::write(dir.join(\"x\"), b\"\");\n}";
+    assert_eq!(file_system_uses(planted), ["std::fs", "fs::"]);
+    assert_eq!(file_system_uses("use std::fs;"), ["std::fs"]);
+    assert_eq!(
+        file_system_uses("let ds = gdal::Dataset::open(p)?;"),
+        ["gdal::"]
+    );
+    assert_eq!(file_system_uses("let f = File::create(p)?;"), ["File::"]);
+    assert!(file_system_uses("let name = \"report.html\"; svg.push_str(&x);").is_empty());
 }
 
 #[test]

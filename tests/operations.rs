@@ -334,6 +334,42 @@ fn changes_since_the_last_run_list_what_moved() {
         .contains("Changes since the last run"));
 }
 
+/// A corrupt GeoPackage from the previous run used to reset the change list without a
+/// word (every GDAL error read as "no previous run"): now the log warns and run.json
+/// says why there is no change list.
+#[test]
+fn a_corrupt_previous_gpkg_is_said_not_silently_reset() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = sample_copy(tmp.path(), |t| t);
+    let out = tmp.path().join("nightly");
+    let first = minefree(&["run"], &p, &out);
+    assert_eq!(first.status.code(), Some(0));
+    let run_json = || -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap()
+    };
+    assert!(
+        run_json().get("previous_run").is_none(),
+        "no previous run: no note"
+    );
+    // Half a GeoPackage, as a full disk or a killed copy leaves it.
+    let gpkg = out.join("minefree.gpkg");
+    let bytes = std::fs::read(&gpkg).unwrap();
+    std::fs::write(&gpkg, &bytes[..8192]).unwrap();
+    let second = minefree(&["run"], &p, &out);
+    assert_eq!(second.status.code(), Some(0));
+    let log = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        log.contains("WARN") && log.contains("previous run's GeoPackage cannot be read"),
+        "{log}"
+    );
+    let note = run_json()["previous_run"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(note.starts_with("unreadable: "), "{note}");
+    assert!(!out.join("changes.csv").exists());
+}
+
 #[test]
 fn synthetic_country_gives_identical_csvs_on_one_and_two_threads() {
     let tmp = tempfile::tempdir().unwrap();

@@ -1,23 +1,30 @@
-//! The outputs' content: one in-memory [`Table`] per output, written to GeoPackage (GDAL),
-//! CSV and Parquet (polars), plus `run.json`, into a staging directory that replaces the
-//! output directory in one step.
+//! Turning the analysis' results into outputs: one in-memory [`Table`] per output
+//! table, the documents made from them, and the files.
 //!
-//! `tables` turns analysis rows into [`Table`]s (the SPEC §5 columns, in order, with the
-//! rounding documented in the README) and `changes` compares them with the previous run.
-//! The rest is in two halves:
-//! * [`write`](mod@write): everything that puts bytes on disk: the GeoPackage (`gpkg`, and the
-//!   stored `styles` and `project`), CSV and Parquet (`files`), `run.json`, and the
-//!   staging directory and its swap (`output`). Only this half touches GDAL.
-//! * [`render`](mod@render): documents made from results that are already computed: `report.html`
-//!   from templates (`html`), the QGIS styles (`qml`) and project (`project`) as XML,
-//!   and the one `palette` both use. Rendering computes no figure a user reads.
+//! `outputs` names every kind of table ([`TableKind`]) with its properties (the name
+//! written, geometry, files, styles, place in the QGIS project); `tables` turns analysis
+//! rows into [`Table`]s (the SPEC §5 columns, in order, with the rounding documented in
+//! the README); `changes` compares them with the previous run. The rest is in two
+//! halves:
+//! * [`write`](mod@write): everything that touches the disk: the GeoPackage (`gpkg`, and
+//!   the stored `styles` and `project`), CSV and Parquet (`files`), the documents
+//!   `render` returns, `run.json`, the previous run read back (`previous`), and the
+//!   staging directory and its swap (`output`). Only this half touches GDAL or the file
+//!   system.
+//! * [`render`](mod@render): documents made from results that are already computed,
+//!   returned as text or bytes: `report.html` from templates (`html`), the QGIS styles
+//!   (`qml`) and project (`qgs`) as XML, the workbook (`workbook`) and the one `palette`
+//!   they share. Rendering computes no figure a user reads.
 
 pub mod changes;
+pub mod outputs;
 pub mod render;
 pub mod tables;
 pub mod write;
 
 use chrono::NaiveDate;
+
+use outputs::TableKind;
 
 /// A writing problem: output lost, a person must act.
 #[derive(Debug, thiserror::Error)]
@@ -130,25 +137,32 @@ pub type Shape = std::sync::Arc<geo::Geometry<f64>>;
 /// An output table.
 #[derive(Debug, Clone)]
 pub struct Table {
-    /// Layer / file name (`region_summary`, …).
-    pub name: &'static str,
+    /// What it is (its name, geometry and files: [`outputs::OUTPUTS`]).
+    pub kind: TableKind,
     /// Columns in output order.
     pub columns: Vec<Column>,
-    /// Geometry kind.
-    pub geometry_kind: GeometryKind,
-    /// One geometry per row (empty when `geometry_kind` is `None`).
+    /// One geometry per row (empty when the kind has no geometry).
     pub geometry: Vec<Option<Shape>>,
 }
 
 impl Table {
     /// A table without columns yet.
-    pub fn new(name: &'static str, geometry_kind: GeometryKind) -> Table {
+    pub fn new(kind: TableKind) -> Table {
         Table {
-            name,
+            kind,
             columns: Vec::new(),
-            geometry_kind,
             geometry: Vec::new(),
         }
+    }
+
+    /// The name written (layer, file stem, sheet: `region_summary`, …).
+    pub fn name(&self) -> &'static str {
+        self.kind.name()
+    }
+
+    /// The kind of geometry it carries.
+    pub fn geometry_kind(&self) -> GeometryKind {
+        self.kind.spec().geometry
     }
 
     /// Number of rows.
@@ -179,7 +193,7 @@ impl Table {
                 .find_map(|(i, v)| v.filter(|x| !x.is_finite()).map(|x| (i, x)))
             {
                 return Err(ReportError::NonFinite {
-                    table: self.name,
+                    table: self.name(),
                     column: c.name.clone(),
                     row,
                     value,
@@ -198,15 +212,13 @@ impl Table {
     }
 }
 
-pub use crate::digest::{sha256_file, sha256_hex};
-
 #[cfg(test)]
 mod tests {
-    use super::{GeometryKind, ReportError, Table, Values};
+    use super::{ReportError, Table, TableKind, Values};
 
     #[test]
     fn a_table_holding_inf_or_nan_is_refused_naming_the_cell() {
-        let mut t = Table::new("scenarios", GeometryKind::None);
+        let mut t = Table::new(TableKind::Scenarios);
         t.push(
             "scenario",
             Values::Text(vec![Some("a".into()), Some("b".into())]),
@@ -223,7 +235,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let mut t = Table::new("work_plan", GeometryKind::None);
+        let mut t = Table::new(TableKind::WorkPlan);
         t.push("planned_release_m2", Values::Real(vec![Some(f64::NAN)]));
         assert!(t.check_finite().is_err());
     }

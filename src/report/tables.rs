@@ -7,7 +7,8 @@
 //! `release_history` by (`region_id`, year), `scenarios` by (scenario, `region_id`),
 //! `work_plan` by (scenario, `region_id`, year); R12's capacity factor to 4 decimals.
 
-use super::{GeometryKind, Shape, Table, Values};
+use super::outputs::TableKind;
+use super::{Shape, Table, Values};
 use crate::analysis::ledger::LedgerRow;
 use crate::analysis::plan::PlanRow;
 use crate::analysis::priority::Priority;
@@ -63,7 +64,7 @@ pub fn hazard_tables(inputs: &Inputs, summary: &Summary) -> (Table, Table) {
             (!g.0.is_empty()).then(|| Shape::new(geo::Geometry::MultiPolygon(g.clone())));
     }
     let rows: Vec<&HazardRow> = summary.hazards.iter().collect();
-    let remaining = hazard_table("remaining_hazards", inputs, &rows, &shapes);
+    let remaining = hazard_table(TableKind::RemainingHazards, inputs, &rows, &shapes);
     let mut rows: Vec<&HazardRow> = summary
         .hazards
         .iter()
@@ -72,18 +73,18 @@ pub fn hazard_tables(inputs: &Inputs, summary: &Summary) -> (Table, Table) {
     rows.sort_by_key(|h| h.priority.as_ref().map_or(u64::MAX, |p| p.rank));
     (
         remaining,
-        hazard_table("priority_tasks", inputs, &rows, &shapes),
+        hazard_table(TableKind::PriorityTasks, inputs, &rows, &shapes),
     )
 }
 
 /// One row per hazard of `rows`; `shapes[i]` is hazard i's remaining land.
 fn hazard_table(
-    name: &'static str,
+    kind: TableKind,
     inputs: &Inputs,
     rows: &[&HazardRow],
     shapes: &[Option<Shape>],
 ) -> Table {
-    let mut t = Table::new(name, GeometryKind::MultiPolygon);
+    let mut t = Table::new(kind);
     let hazard = |r: &HazardRow| &inputs.hazards[r.index];
     t.push(
         "hazard_id",
@@ -214,7 +215,7 @@ fn push_priority_columns(t: &mut Table, inputs: &Inputs, rows: &[&HazardRow]) {
 /// `region_summary` (by `region_id`).
 pub fn region_summary(summary: &Summary) -> Table {
     let rows: Vec<&RegionRow> = summary.regions.iter().collect();
-    let mut t = region_columns("region_summary", &rows);
+    let mut t = region_columns(TableKind::RegionSummary, &rows);
     t.geometry = rows
         .iter()
         .map(|r| {
@@ -227,8 +228,8 @@ pub fn region_summary(summary: &Summary) -> Table {
 }
 
 /// The region columns for any list of rows (also used for the national totals).
-pub fn region_columns(name: &'static str, rows: &[&RegionRow]) -> Table {
-    let mut t = Table::new(name, GeometryKind::MultiPolygon);
+pub fn region_columns(kind: TableKind, rows: &[&RegionRow]) -> Table {
+    let mut t = Table::new(kind);
     let real =
         |f: &dyn Fn(&RegionRow) -> Option<f64>| Values::Real(rows.iter().map(|r| f(r)).collect());
     t.push("region_id", texts(rows, |r| r.region_id.as_str()));
@@ -296,7 +297,7 @@ pub fn release_history(summary: &Summary) -> Table {
         .flat_map(|r| r.ledger.iter().map(move |l| (r.region_id.as_str(), l)))
         .collect();
     rows.sort_by(|a, b| (a.0, a.1.year).cmp(&(b.0, b.1.year)));
-    let mut t = Table::new("release_history", GeometryKind::None);
+    let mut t = Table::new(TableKind::ReleaseHistory);
     let real = |f: fn(&LedgerRow) -> f64| Values::Real(rows.iter().map(|r| area(f(r.1))).collect());
     t.push(
         "region_id",
@@ -319,7 +320,7 @@ pub fn release_history(summary: &Summary) -> Table {
 /// `scenarios` (R12), by (scenario, `region_id`), `_national` included.
 pub fn scenarios(summary: &Summary) -> Table {
     let rows = &summary.scenarios;
-    let mut t = Table::new("scenarios", GeometryKind::None);
+    let mut t = Table::new(TableKind::Scenarios);
     t.push("scenario", texts(rows, |r| &r.scenario));
     t.push("region_id", texts(rows, |r| r.region_id.as_str()));
     t.push(
@@ -339,7 +340,7 @@ pub fn scenarios(summary: &Summary) -> Table {
 /// `work_plan` (R12), by (scenario, `region_id`, year).
 pub fn work_plan(summary: &Summary) -> Table {
     let rows = &summary.work_plan;
-    let mut t = Table::new("work_plan", GeometryKind::None);
+    let mut t = Table::new(TableKind::WorkPlan);
     let real = |f: fn(&PlanRow) -> f64| Values::Real(rows.iter().map(|r| area(f(r))).collect());
     t.push("scenario", texts(rows, |r| &r.scenario));
     t.push("region_id", texts(rows, |r| r.region_id.as_str()));
@@ -365,7 +366,7 @@ pub fn funding(summary: &Summary) -> Option<Table> {
     if rows.is_empty() {
         return None;
     }
-    let mut t = Table::new("funding", GeometryKind::None);
+    let mut t = Table::new(TableKind::Funding);
     t.push("scenario", texts(rows, |r| &r.scenario));
     t.push(
         "year",
@@ -389,7 +390,7 @@ pub fn funding(summary: &Summary) -> Option<Table> {
 /// no rows (every target after the year of D).
 pub fn targets(summary: &Summary) -> Table {
     let rows = &summary.targets;
-    let mut t = Table::new("targets", GeometryKind::None);
+    let mut t = Table::new(TableKind::Targets);
     t.push("region_id", texts(rows, |r| r.place.as_str()));
     t.push(
         "year",
@@ -420,7 +421,7 @@ pub fn targets(summary: &Summary) -> Table {
 pub fn qa_findings(findings: &mut [Finding]) -> Table {
     let mut order: Vec<usize> = (0..findings.len()).collect();
     order.sort_by(|&a, &b| finding_order(&findings[a], &findings[b]));
-    let mut t = Table::new("qa_findings", GeometryKind::Any);
+    let mut t = Table::new(TableKind::QaFindings);
     let sorted: Vec<&Finding> = order.iter().map(|&i| &findings[i]).collect();
     let text =
         |f: &dyn Fn(&Finding) -> String| Values::Text(sorted.iter().map(|x| Some(f(x))).collect());

@@ -8,7 +8,9 @@
 use std::path::Path;
 
 use geo::{Coord, Geometry, MultiPolygon, Point};
-use minefree::report::{GeometryKind, ReportError, Shape, Table, Values};
+use minefree::config::LayerKind;
+use minefree::report::outputs::TableKind;
+use minefree::report::{ReportError, Shape, Table, Values};
 
 use super::geography::Province;
 use super::records::{Accident, Gen, Hazard, Release, Settlement};
@@ -161,7 +163,7 @@ fn points<T>(rows: &[T], location: impl Fn(&T) -> Coord<f64>) -> Vec<Option<Shap
 
 /// `hazards`, with the name of the province each hazard's centre lies in.
 fn hazards(hz: Vec<Hazard>, province: Vec<Option<String>>) -> Table {
-    let mut t = Table::new("hazards", GeometryKind::MultiPolygon);
+    let mut t = Table::new(TableKind::Input(LayerKind::Hazards));
     t.push("hazard_id", text(&hz, |h| Some(h.id.clone())));
     t.push("status", text(&hz, |h| Some(h.status.into())));
     t.push("hazard_type", text(&hz, |h| Some(h.hazard_type.into())));
@@ -176,7 +178,7 @@ fn hazards(hz: Vec<Hazard>, province: Vec<Option<String>>) -> Table {
 
 /// `releases`, numbered `RL-0000001` … in the order they were drawn.
 fn releases(rl: Vec<Release>) -> Table {
-    let mut t = Table::new("releases", GeometryKind::MultiPolygon);
+    let mut t = Table::new(TableKind::Input(LayerKind::Releases));
     t.push(
         "release_id",
         Values::Text((1..=rl.len()).map(|i| Some(format!("RL-{i:07}"))).collect()),
@@ -194,7 +196,7 @@ fn releases(rl: Vec<Release>) -> Table {
 
 /// `regions`: the provinces, without parents.
 fn regions(pv: &[Province]) -> Table {
-    let mut t = Table::new("regions", GeometryKind::MultiPolygon);
+    let mut t = Table::new(TableKind::Input(LayerKind::Regions));
     t.push("region_id", text(pv, |p| Some(p.id.clone())));
     t.push("name", text(pv, |p| Some(p.name.into())));
     t.push("parent_id", text(pv, |_| None));
@@ -207,7 +209,7 @@ fn regions(pv: &[Province]) -> Table {
 
 /// `settlements` as points.
 fn settlements(st: &[Settlement]) -> Table {
-    let mut t = Table::new("settlements", GeometryKind::Any);
+    let mut t = Table::new(TableKind::Input(LayerKind::Settlements));
     t.push("settlement_id", text(st, |s| Some(s.id.clone())));
     t.push("name", text(st, |s| Some(s.name.clone())));
     t.push("population", int(st, |s| s.population));
@@ -217,7 +219,7 @@ fn settlements(st: &[Settlement]) -> Table {
 
 /// `accidents` as points.
 fn accidents(ac: &[Accident]) -> Table {
-    let mut t = Table::new("accidents", GeometryKind::Any);
+    let mut t = Table::new(TableKind::Input(LayerKind::Accidents));
     t.push("accident_id", text(ac, |a| Some(a.id.clone())));
     t.push(
         "occurred_on",

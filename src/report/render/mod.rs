@@ -1,14 +1,16 @@
 //! The rendering half of `report`: documents made from results already computed by
-//! `analysis`, as strings; nothing here writes a file or computes a figure a user reads.
+//! `analysis`, returned as text or bytes; nothing here touches the file system or GDAL
+//! (`tests/layers.rs` checks) or computes a figure a user reads.
 //!
 //! `html` renders `report.html` from the templates in `templates/` (minijinja, HTML
-//! autoescape); `qml` renders the QGIS styles and `project` the QGIS project, both with
-//! an XML writer (`xml`: quick-xml, shared); `palette` holds every colour the page and the
+//! autoescape); `qml` renders the QGIS styles and `qgs` the QGIS project (the `.qgs`
+//! document, stored by `write::project`), both with an XML writer (`xml`: quick-xml,
+//! shared); `palette` holds every colour the page and the
 //! styles share; `workbook` renders `minefree.xlsx` (every table as a sheet) into bytes.
 
 pub mod html;
 pub mod palette;
-pub mod project;
+pub mod qgs;
 pub mod qml;
 pub mod workbook;
 pub mod xml;

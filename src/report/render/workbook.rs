@@ -14,29 +14,11 @@
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
-use super::project::Origin;
+use super::qgs::Origin;
 use crate::report::{Table, Values};
 
 /// Excel's last row (1 048 576 rows, one of them the header).
 const MAX_DATA_ROWS: usize = 1_048_575;
-
-/// What each sheet holds, in the words of the `about` sheet.
-fn description(table: &str) -> &'static str {
-    match table {
-        "remaining_hazards" => "every hazard existing as of the as-of date: areas (m²), priority factors, score and rank",
-        "region_summary" => "per region (and _outside, _national): land recorded, remaining and released (m²), rate, completion, deadline",
-        "priority_tasks" => "the remaining hazards in rank order, with the five factors behind each score",
-        "qa_findings" => "every problem found in the inputs: severity, check, layer, record and what was done",
-        "release_history" => "the land ledger per region and calendar year (m²): remaining at the start, added, released by method, remaining at the end",
-        "scenarios" => "per capacity scenario and region: rate, years to complete, projected completion, on track",
-        "work_plan" => "per scenario, region and year: land remaining at the start, planned release, remaining at the end (m²)",
-        "release_by_organisation" => "land released per organisation, region and year (m², each point credited once)",
-        "funding" => "per scenario and year: planned cost, funding and the gap",
-        "targets" => "annual targets against the land released (m², %)",
-        "changes" => "what changed since the previous run, record by record",
-        _ => "an output table of this run",
-    }
-}
 
 /// The display format of a real or integer column, by its name.
 fn number_format(column: &str) -> &'static str {
@@ -105,8 +87,8 @@ fn about_sheet(
     }
     for (i, table) in tables.iter().enumerate() {
         let row = 4 + i as u32;
-        sheet.write_string(row, 0, table.name)?;
-        let mut what = description(table.name).to_string();
+        sheet.write_string(row, 0, table.name())?;
+        let mut what = table.kind.spec().description.to_string();
         if table.rows() > MAX_DATA_ROWS {
             what.push_str(&format!(
                 " — only the first {MAX_DATA_ROWS} of {} rows fit in a sheet: the CSV has them all",
@@ -122,7 +104,7 @@ fn about_sheet(
 }
 
 fn table_sheet(sheet: &mut Worksheet, table: &Table, header: &Format) -> Result<(), XlsxError> {
-    sheet.set_name(table.name)?;
+    sheet.set_name(table.name())?;
     let rows = table.rows().min(MAX_DATA_ROWS);
     for (col, column) in table.columns.iter().enumerate() {
         let col = u16::try_from(col).unwrap_or(u16::MAX);

@@ -162,7 +162,7 @@ pub fn geo_metadata(table: &Table) -> serde_json::Value {
             });
         }
     }
-    let types: Vec<&str> = match table.geometry_kind {
+    let types: Vec<&str> = match table.geometry_kind() {
         GeometryKind::MultiPolygon => vec!["MultiPolygon"],
         _ => vec![],
     };
@@ -211,7 +211,7 @@ mod tests {
     fn geoparquet_in_row_groups_keeps_every_row() {
         let rows = 2 * GEO_ROWS_PER_GROUP + 3;
         let corner = |i: usize| (i % 1000) as f64 * 0.001;
-        let mut t = Table::new("remaining_hazards", GeometryKind::MultiPolygon);
+        let mut t = Table::new(crate::report::outputs::TableKind::RemainingHazards);
         t.push(
             "hazard_id",
             Values::Text((0..rows).map(|i| Some(format!("H{i}"))).collect()),

@@ -52,15 +52,15 @@ pub fn write_gpkg(path: &Path, tables: &[&Table]) -> Result<(), ReportError> {
 }
 
 fn write_layer(ds: &mut gdal::Dataset, table: &Table, srs: &SpatialRef) -> Result<(), ReportError> {
-    let what = format!("layer {}", table.name);
-    let ty = match table.geometry_kind {
+    let what = format!("layer {}", table.name());
+    let ty = match table.geometry_kind() {
         GeometryKind::None => OGRwkbGeometryType::wkbNone,
         GeometryKind::MultiPolygon => OGRwkbGeometryType::wkbMultiPolygon,
         GeometryKind::Any => OGRwkbGeometryType::wkbUnknown,
     };
     let layer = ds
         .create_layer(LayerOptions {
-            name: table.name,
+            name: table.name(),
             srs: (ty != OGRwkbGeometryType::wkbNone).then_some(srs),
             ty,
             options: Some(&["GEOMETRY_NAME=geom", "FID=fid"]),

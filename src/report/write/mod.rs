@@ -1,15 +1,19 @@
-//! The writing half of `report`: everything that puts bytes on disk.
+//! The writing half of `report`: everything that touches the disk (and the previous
+//! run's GeoPackage, read back for `report::changes`).
 //!
 //! `gpkg` writes the [`crate::report::Table`]s into one GeoPackage (one transaction),
 //! then `styles` and `project` store the rendered QGIS styles and project in it; `files`
 //! writes CSV and (Geo)Parquet with polars, and `minefree.xlsx` is written from
-//! `render::workbook`'s bytes; `run_json` builds `run.json`; `output`
+//! `render::workbook`'s bytes and `report.html` from `render::html`'s text
+//! ([`Document`]); `previous` reads the previous run's GeoPackage for
+//! `report::changes`; `run_json` builds `run.json`; `output`
 //! stages all of it in a sibling directory and swaps it in; `zip` packs the `.qgz`.
 //! Only this half of `report` touches GDAL or the file system.
 
 pub mod files;
 pub mod gpkg;
 pub mod output;
+pub mod previous;
 pub mod project;
 pub mod run_json;
 pub mod styles;
@@ -17,30 +21,28 @@ pub mod zip;
 
 use std::path::Path;
 
-use crate::report::render::project::{Origin, ProjectInputs};
+use crate::report::render::qgs::{Origin, ProjectInputs};
 use crate::report::{ReportError, Table};
 
-/// One output table, and whether it is also written as CSV (and plain Parquet).
-/// `remaining_hazards` is not: its geometry is the point of it, so it goes to the
-/// GeoPackage and GeoParquet only.
+/// A document rendered in memory (`render/`), to be written as the file `name`.
 #[derive(Debug)]
-pub struct Output {
-    /// The table.
-    pub table: Table,
-    /// Also written as `<name>.csv` and `<name>.parquet`.
-    pub csv: bool,
+pub struct Document {
+    /// The file name in the output directory (`report.html`).
+    pub name: &'static str,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
 }
 
 /// Writes the GeoPackage (GDAL, on its own thread: layers, then their styles, then the
-/// QGIS project) while the `extra` file (HTML), then the CSV and Parquet files are
-/// written on this one; returns the file names.
+/// QGIS project) while the document `render` returns (`report.html`), then the CSV and
+/// Parquet files are written on this one; returns the file names.
 pub fn write_outputs(
     dir: &Path,
-    out: &[Output],
+    tables: &[Table],
     origin: Origin<'_>,
-    extra: impl FnOnce() -> Result<Option<String>, ReportError>,
+    render: impl FnOnce() -> Option<Document>,
 ) -> Result<Vec<String>, ReportError> {
-    let refs: Vec<&Table> = out.iter().map(|o| &o.table).collect();
+    let refs: Vec<&Table> = tables.iter().collect();
     for table in &refs {
         table.check_finite()?;
     }
@@ -51,10 +53,10 @@ pub fn write_outputs(
             styles::write_styles(&gpkg_path, &refs)?;
             project::write_project(&gpkg_path, &ProjectInputs::new(origin, &refs))
         });
-        // `extra` first: it may free what only it needs before the (Geo)Parquet copies
-        // are encoded; its file is still listed last.
-        let rest = extra().and_then(|name| {
-            let mut files = write_files(dir, out)?;
+        // The document first: `render` may free what only it needs before the
+        // (Geo)Parquet copies are encoded; its file is still listed last.
+        let rest = write_document(dir, render()).and_then(|name| {
+            let mut files = write_files(dir, tables)?;
             files.push(write_workbook(dir, &refs, &origin)?);
             files.extend(name);
             Ok(files)
@@ -65,6 +67,16 @@ pub fn write_outputs(
     let mut files = vec!["minefree.gpkg".to_string()];
     files.extend(rest?);
     Ok(files)
+}
+
+/// Writes `document` into `dir`; returns its name.
+fn write_document(dir: &Path, document: Option<Document>) -> Result<Option<String>, ReportError> {
+    let Some(Document { name, bytes }) = document else {
+        return Ok(None);
+    };
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).map_err(|source| ReportError::Io { path, source })?;
+    Ok(Some(name.to_string()))
 }
 
 /// `minefree.xlsx`: every table as a sheet (`render::workbook`); returns its name.
@@ -85,20 +97,20 @@ fn write_workbook(
     Ok(name.to_string())
 }
 
-/// CSV and (Geo)Parquet copies of the tables.
-fn write_files(dir: &Path, out: &[Output]) -> Result<Vec<String>, ReportError> {
+/// CSV and (Geo)Parquet copies of the tables, as their kinds say
+/// ([`crate::report::outputs::TableSpec`]).
+fn write_files(dir: &Path, tables: &[Table]) -> Result<Vec<String>, ReportError> {
     let mut files = Vec::new();
-    for Output { table, csv } in out {
-        let as_csv = csv;
-        let geo = matches!(table.name, "remaining_hazards" | "region_summary");
-        if *as_csv {
-            let name = format!("{}.csv", table.name);
+    for table in tables {
+        let spec = table.kind.spec();
+        if spec.csv {
+            let name = format!("{}.csv", spec.name);
             files::write_csv(&dir.join(&name), table)?;
             files.push(name);
         }
-        if *as_csv || geo {
-            let name = format!("{}.parquet", table.name);
-            files::write_parquet(&dir.join(&name), table, geo)?;
+        if spec.csv || spec.geoparquet {
+            let name = format!("{}.parquet", spec.name);
+            files::write_parquet(&dir.join(&name), table, spec.geoparquet)?;
             files.push(name);
         }
     }

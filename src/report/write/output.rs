@@ -34,6 +34,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use tracing::{info, warn};
 
+use crate::report::outputs::OUTPUTS;
 use crate::report::ReportError;
 
 /// What a run writes, as run.json's `command` says: a full run may replace a validate's
@@ -215,21 +216,6 @@ impl PreviousRun {
     }
 }
 
-/// Tables minefree writes or has written as `<name>.csv` / `<name>.parquet`.
-const OUTPUT_TABLES: [&str; 11] = [
-    "remaining_hazards",
-    "region_summary",
-    "priority_tasks",
-    "qa_findings",
-    "release_history",
-    "scenarios",
-    "work_plan",
-    "changes",
-    "release_by_organisation",
-    "funding",
-    "targets",
-];
-
 /// Whether `name` is one minefree writes into an output directory (for a run.json that
 /// does not list its files).
 fn is_output_name(name: &str) -> bool {
@@ -245,7 +231,7 @@ fn is_output_name(name: &str) -> bool {
     single.contains(&name)
         || [".csv", ".parquet"].iter().any(|ext| {
             name.strip_suffix(ext)
-                .is_some_and(|stem| OUTPUT_TABLES.contains(&stem))
+                .is_some_and(|stem| OUTPUTS.iter().any(|t| t.name == stem))
         })
 }
 

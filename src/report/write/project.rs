@@ -1,4 +1,4 @@
-//! Storing the QGIS project (rendered by [`crate::report::render::project`]) inside
+//! Storing the QGIS project (rendered by [`crate::report::render::qgs`]) inside
 //! `minefree.gpkg`: one row in `qgis_projects(name TEXT PRIMARY KEY, metadata BLOB,
 //! content BLOB)`, the table QGIS 3.22 creates with plain SQLite
 //! (`QgsGeoPackageProjectStorage`; it is not registered in `gpkg_contents` nor
@@ -15,16 +15,15 @@ use chrono::NaiveDate;
 use gdal::vector::sql::Dialect;
 
 use super::zip;
-use crate::report::render::project::timestamp;
-pub use crate::report::render::project::{
-    data_extent, project_xml, Extent, Origin, ProjectInputs, LAYOUT_NAME, PROJECT_NAME,
-};
+use crate::report::outputs::TableKind;
+use crate::report::render::qgs::timestamp;
+use crate::report::render::qgs::{project_xml, ProjectInputs, PROJECT_NAME};
 use crate::report::ReportError;
 
 /// Writes the project into the GeoPackage at `path` (closed, with its layers and styles
 /// written); returns whether one was written (only for `run` outputs).
 pub fn write_project(path: &Path, inputs: &ProjectInputs) -> Result<bool, ReportError> {
-    if !inputs.has("region_summary") {
+    if !inputs.has(TableKind::RegionSummary) {
         return Ok(false);
     }
     let qgs = project_xml(inputs);

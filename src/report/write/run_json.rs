@@ -2,7 +2,9 @@
 //!
 //! Holds the as-of date, every input with its SHA-256 and feature counts, the pipeline
 //! file's path and hash, the program version, seconds per stage, QA counts by severity and
-//! by check, national totals, the output files and the exit status.
+//! by check, national totals, the output files and the exit status; `previous_run`
+//! (`"unreadable: <reason>"`) only when the previous run's GeoPackage could not be read,
+//! so that its missing change list is explained.
 //!
 //! Two fields are read back by the next run (`output`): `command` (`run` or `validate`:
 //! a validate never replaces a full run's directory) and `outputs` (the files this run
@@ -93,9 +95,10 @@ pub fn run_json(
     national_row: Option<&RegionRow>,
     outputs: &[String],
     exit_status: i32,
+    previous_run: Option<&str>,
 ) -> Value {
     let params = &pipeline.parameters;
-    json!({
+    let mut doc = json!({
         "program": "minefree",
         "version": env!("CARGO_PKG_VERSION"),
         "command": command,
@@ -133,5 +136,9 @@ pub fn run_json(
         "national": national_row.map(national),
         "outputs": outputs,
         "exit_status": exit_status,
-    })
+    });
+    if let Some(note) = previous_run {
+        doc["previous_run"] = json!(note);
+    }
+    doc
 }

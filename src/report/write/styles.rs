@@ -18,6 +18,7 @@ use std::path::Path;
 
 use gdal::vector::{Feature, LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeometryType};
 
+use crate::report::outputs::TableKind;
 use crate::report::render::qml::{styles_for, StoredStyle};
 use crate::report::{GeometryKind, ReportError, Table};
 
@@ -28,12 +29,12 @@ const GEOMETRY_COLUMN: &str = "geom";
 /// GeoPackage at `path` (a `layer_styles` table, as QGIS makes it). Tables without a
 /// style (or without geometry) are skipped; nothing is written when none is styled.
 pub fn write_styles(path: &Path, tables: &[&Table]) -> Result<(), ReportError> {
-    let names: Vec<&str> = tables
+    let kinds: Vec<TableKind> = tables
         .iter()
-        .filter(|t| t.geometry_kind != GeometryKind::None)
-        .map(|t| t.name)
+        .filter(|t| t.geometry_kind() != GeometryKind::None)
+        .map(|t| t.kind)
         .collect();
-    let styles = styles_for(&names);
+    let styles = styles_for(&kinds);
     if styles.is_empty() {
         return Ok(());
     }
@@ -160,7 +161,7 @@ fn insert_style(
     let values = [
         ("f_table_catalog", ""),
         ("f_table_schema", ""),
-        ("f_table_name", style.layer),
+        ("f_table_name", style.layer.name()),
         ("f_geometry_column", GEOMETRY_COLUMN),
         ("styleName", style.name),
         ("styleQML", style.qml.as_str()),
@@ -186,7 +187,7 @@ mod tests {
     fn layer_styles_table_is_written_as_qgis_reads_it() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("t.gpkg");
-        let mut t = Table::new("region_summary", GeometryKind::MultiPolygon);
+        let mut t = Table::new(TableKind::RegionSummary);
         t.push("name", Values::Text(vec![Some("A".into())]));
         t.geometry.push(None);
         super::super::gpkg::write_gpkg(&path, &[&t]).expect("gpkg");

@@ -1,9 +1,9 @@
 //! `report.html`: one self-contained page for managers and donors.
 //!
 //! Input: the checked pipeline, the inputs after QA, the analysis [`Summary`] and every
-//! QA finding. Output: `report.html` in the output directory, one file with inline CSS
-//! and inline SVG charts; no script, no font, no image and no link is fetched, so it
-//! opens offline and can be mailed as is.
+//! QA finding. Output: the text of `report.html` ([`render`]; `write/` puts it in the
+//! output directory), one page with inline CSS and inline SVG charts; no script, no
+//! font, no image and no link is fetched, so it opens offline and can be mailed as is.
 //!
 //! The page is rendered by minijinja from the templates in `../templates/`
 //! (`report.html`, which includes `outlook.html` and imports `macros.html`; CSS in
@@ -26,9 +26,6 @@
 //! clock, no paths other than the pipeline's file name), so the same run gives the same
 //! bytes.
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
 use minijinja::syntax::SyntaxConfig;
 use minijinja::Environment;
 
@@ -39,13 +36,10 @@ mod outlook;
 mod page;
 mod sections;
 
-pub use charts::nice_ceiling;
-pub use map::{Frame, MIN_STEP_PX};
-
 use crate::analysis::Summary;
 use crate::config::Pipeline;
 use crate::model::{Finding, Inputs};
-use crate::report::ReportError;
+use crate::report::changes::ChangeCounts;
 
 /// What the HTML report shows.
 pub struct ReportContext<'a> {
@@ -57,8 +51,8 @@ pub struct ReportContext<'a> {
     pub summary: &'a Summary,
     /// All QA findings.
     pub findings: &'a [Finding],
-    /// Counts of changes since the previous run (`kind/change` → n), when there was one.
-    pub changes: Option<&'a BTreeMap<String, usize>>,
+    /// Counts of changes since the previous run, when there was one.
+    pub changes: Option<&'a ChangeCounts>,
 }
 
 /// The templates, by the names they use for each other.
@@ -68,12 +62,6 @@ const TEMPLATES: [(&str, &str); 4] = [
     ("macros.html", include_str!("../templates/macros.html")),
     ("report.css", include_str!("../templates/report.css")),
 ];
-
-/// Writes `report.html` into `dir`.
-pub fn write_report(dir: &Path, ctx: &ReportContext) -> Result<(), ReportError> {
-    let path = dir.join("report.html");
-    std::fs::write(&path, render(ctx)).map_err(|source| ReportError::Io { path, source })
-}
 
 /// The template environment: HTML autoescape for `.html` templates (minijinja's default
 /// by file name), block tags leave no blank lines.
@@ -240,8 +228,12 @@ mod tests {
     }
 
     /// The same run with counts of changes since a previous one.
-    fn hostile_page_with(changes: Option<&BTreeMap<String, usize>>) -> String {
-        let as_of = d("2026-06-30");
+    fn hostile_page_with(changes: Option<&ChangeCounts>) -> String {
+        hostile_page_at(d("2026-06-30"), changes)
+    }
+
+    /// The same run as of `as_of`.
+    fn hostile_page_at(as_of: NaiveDate, changes: Option<&ChangeCounts>) -> String {
         let inputs = hostile_inputs();
         let deadlines = Deadlines {
             national: Some(d("2030-01-01")),
@@ -355,11 +347,47 @@ mod tests {
     fn changes_since_the_last_run_are_listed_in_words() {
         let none = hostile_page();
         assert!(none.contains("<p>No previous run in this output directory.</p>"));
-        let same = hostile_page_with(Some(&BTreeMap::new()));
+        let same = hostile_page_with(Some(&ChangeCounts::new()));
         assert!(same.contains("<p>Nothing changed since the last run.</p>"));
-        let counts = BTreeMap::from([("hazard/area_changed".to_string(), 3)]);
+        // Every key the change list can produce, worded by hand.
+        use crate::report::changes::{ChangeKey, ChangeKind as C, RecordKind as K};
+        let key = |record, change| ChangeKey { record, change };
+        let counts = ChangeCounts::from([
+            (key(K::Hazard, C::Added), 1),
+            (key(K::Hazard, C::RankChanged), 2),
+            (key(K::Hazard, C::Released), 3),
+            (key(K::Hazard, C::RemainingChanged), 4),
+            (key(K::Hazard, C::Removed), 5),
+            (key(K::Region, C::RemainingChanged), 6),
+        ]);
         let changed = hostile_page_with(Some(&counts));
-        assert!(changed.contains("<ul><li>hazard area changed: 3</li></ul>"));
+        let list = "<ul><li>hazard added: 1</li><li>hazard rank changed: 2</li>\
+            <li>hazard released: 3</li><li>hazard remaining changed: 4</li>\
+            <li>hazard removed: 5</li><li>region remaining changed: 6</li></ul>";
+        assert!(changed.contains(list), "{changed}");
+    }
+
+    /// The lead sentence is whole in the template, with or without a multiple of today's
+    /// rate (it was split between Rust and the template).
+    #[test]
+    fn the_outlook_sentence_reads_whole_without_a_release_in_the_window() {
+        let lead = |page: &str| {
+            let at = page
+                .find("<p class=\"lead\">To finish")
+                .expect("the lead sentence");
+            page[at..at + page[at..].find("</p>").expect("its end")].to_string()
+        };
+        let with = lead(&hostile_page());
+        assert!(with.contains("</b>, "), "{with}");
+        assert!(with.contains("× today's rate of "), "{with}");
+        // As of 2029-06-30 the window starts 2027-06-30: the 2025 release is outside it.
+        let without = lead(&hostile_page_at(d("2029-06-30"), None));
+        assert!(
+            without.ends_with(
+                "</b>, no release in the window, so no multiple of today's rate of 0 m²/year."
+            ),
+            "{without}"
+        );
     }
 
     #[test]

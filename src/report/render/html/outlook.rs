@@ -11,7 +11,7 @@
 use super::charts::{self, Line, CHART_W};
 use super::format::{m2, opt, times};
 use super::page::{
-    classed, legend, num, svg, text, Cell, Ledger, Need, Outlook, RegionTable, Table,
+    classed, legend, num, svg, text, Cell, HtmlTable, Ledger, Need, OutlookSection, RegionTable,
 };
 use super::ReportContext;
 use crate::analysis::ledger::LedgerRow;
@@ -51,7 +51,7 @@ pub fn ledger(summary: &Summary) -> Option<Ledger> {
     })
 }
 
-fn ledger_table(rows: &[LedgerRow]) -> Table {
+fn ledger_table(rows: &[LedgerRow]) -> HtmlTable {
     let body = rows
         .iter()
         .map(|r| {
@@ -77,7 +77,7 @@ fn ledger_table(rows: &[LedgerRow]) -> Table {
         "Cancelled#",
         "Remaining at end#",
     ];
-    Table::new(&headers, body)
+    HtmlTable::new(&headers, body)
 }
 
 /// The scenario rows of one place (`region_id`), in scenario order.
@@ -107,7 +107,7 @@ fn scenario_colour(names: &[&str], name: &str) -> Rgb {
 
 /// The outlook section: the lead sentence, the required-rate table, the burn-down
 /// charts.
-pub fn outlook(ctx: &ReportContext) -> Outlook {
+pub fn outlook(ctx: &ReportContext) -> OutlookSection {
     let summary = ctx.summary;
     let n = &summary.national;
     let need = match (n.progress.deadline, n.required_rate_m2_per_year) {
@@ -115,10 +115,7 @@ pub fn outlook(ctx: &ReportContext) -> Outlook {
             remaining: m2(n.figures.remaining_m2),
             deadline: deadline.to_string(),
             required: m2(required),
-            factor: n.capacity_factor_needed.map_or_else(
-                || "no release in the window, so no multiple of".to_string(),
-                |f| format!("{f:.2}×"),
-            ),
+            factor: n.capacity_factor_needed.map(|f| format!("{f:.2}×")),
             rate: m2(n.progress.rate_m2_per_year),
         }),
         _ => None,
@@ -161,7 +158,7 @@ pub fn outlook(ctx: &ReportContext) -> Outlook {
         .collect();
     items.push((PAST_RGB, "remaining at each year end".to_string()));
     items.push((DEADLINE_RGB, "deadline".to_string()));
-    Outlook {
+    OutlookSection {
         need,
         past_deadline,
         table: rate_table(summary, &names),
@@ -188,7 +185,7 @@ fn completion(sc: Option<&ScenarioRow>) -> Cell {
     classed(&when, class)
 }
 
-fn rate_table(summary: &Summary, names: &[&str]) -> Table {
+fn rate_table(summary: &Summary, names: &[&str]) -> HtmlTable {
     let mut headers: Vec<String> = [
         "Region",
         "Remaining#",
@@ -227,5 +224,5 @@ fn rate_table(summary: &Summary, names: &[&str]) -> Table {
             row
         })
         .collect();
-    Table::new(&headers, rows)
+    HtmlTable::new(&headers, rows)
 }

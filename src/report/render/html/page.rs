@@ -18,8 +18,8 @@ pub struct Page {
     pub map: Option<Figure>,
     pub regions: Option<Charted>,
     pub ledger: Option<Ledger>,
-    pub progress: Progress,
-    pub outlook: Outlook,
+    pub progress: ProgressSection,
+    pub outlook: OutlookSection,
     pub priorities: Priorities,
     pub previous_run: bool,
     pub changes: Vec<Change>,
@@ -50,7 +50,7 @@ pub struct Figure {
 pub struct Charted {
     pub svg: Value,
     pub legend: Vec<LegendItem>,
-    pub table: Table,
+    pub table: HtmlTable,
 }
 
 /// The land ledger: the national chart and table, then one table per region.
@@ -58,7 +58,7 @@ pub struct Charted {
 pub struct Ledger {
     pub svg: Value,
     pub legend: Vec<LegendItem>,
-    pub table: Table,
+    pub table: HtmlTable,
     pub regions: Vec<RegionTable>,
 }
 
@@ -67,23 +67,23 @@ pub struct Ledger {
 pub struct RegionTable {
     pub region_id: String,
     pub name: String,
-    pub table: Table,
+    pub table: HtmlTable,
 }
 
 /// Projected completion per region.
 #[derive(Debug, Serialize)]
-pub struct Progress {
+pub struct ProgressSection {
     pub window_days: u32,
-    pub table: Table,
+    pub table: HtmlTable,
 }
 
 /// What the deadline needs, and the scenarios.
 #[derive(Debug, Serialize)]
-pub struct Outlook {
+pub struct OutlookSection {
     pub need: Option<Need>,
     /// A national deadline that is not after the as-of date.
     pub past_deadline: Option<String>,
-    pub table: Table,
+    pub table: HtmlTable,
     pub national_svg: Value,
     pub legend: Vec<LegendItem>,
     pub region_svgs: Vec<Value>,
@@ -95,7 +95,8 @@ pub struct Need {
     pub remaining: String,
     pub deadline: String,
     pub required: String,
-    pub factor: String,
+    /// The multiple of today's rate (`2.50×`); none without a release in the window.
+    pub factor: Option<String>,
     pub rate: String,
 }
 
@@ -106,7 +107,7 @@ pub struct Priorities {
     /// proximity, people, accidents, status, type.
     pub weights: [String; 5],
     pub radius_m: String,
-    pub table: Option<Table>,
+    pub table: Option<HtmlTable>,
 }
 
 /// One kind of change since the last run.
@@ -120,7 +121,7 @@ pub struct Change {
 #[derive(Debug, Serialize)]
 pub struct Qa {
     pub cards: Vec<Card>,
-    pub table: Option<Table>,
+    pub table: Option<HtmlTable>,
 }
 
 /// A figure card: value, label, and a class for the value.
@@ -174,16 +175,16 @@ pub struct Cell {
     pub class: &'static str,
 }
 
-/// A table.
+/// A table of the page (not a [`crate::report::Table`]).
 #[derive(Debug, Serialize)]
-pub struct Table {
+pub struct HtmlTable {
     pub headers: Vec<Header>,
     pub rows: Vec<Vec<Cell>>,
 }
 
-impl Table {
+impl HtmlTable {
     /// A table; headers ending in `#` are numeric (right-aligned; the `#` is dropped).
-    pub fn new<S: AsRef<str>>(headers: &[S], rows: Vec<Vec<Cell>>) -> Table {
+    pub fn new<S: AsRef<str>>(headers: &[S], rows: Vec<Vec<Cell>>) -> HtmlTable {
         let headers = headers
             .iter()
             .map(|h| {
@@ -194,7 +195,7 @@ impl Table {
                 }
             })
             .collect();
-        Table { headers, rows }
+        HtmlTable { headers, rows }
     }
 }
 

@@ -2,11 +2,11 @@
 //! totals, regions, progress, priorities, changes and QA. Every figure comes from
 //! `analysis` (the QA counts from `analysis::figures`); here it is only formatted.
 
-use std::collections::BTreeMap;
+use crate::report::changes::ChangeCounts;
 
 use super::format::{km2, m2, opt, pct, thousands};
 use super::page::{
-    classed, num, text, Card, Cell, Change, Priorities, Progress, Qa, Table, Totals,
+    classed, num, text, Card, Cell, Change, HtmlTable, Priorities, ProgressSection, Qa, Totals,
 };
 use super::ReportContext;
 use crate::analysis::figures::qa_counts;
@@ -68,7 +68,7 @@ pub fn regions_by_remaining(summary: &Summary) -> Vec<&RegionRow> {
 }
 
 /// The table under the region bars.
-pub fn regions_table(rows: &[&RegionRow]) -> Table {
+pub fn regions_table(rows: &[&RegionRow]) -> HtmlTable {
     let body = rows
         .iter()
         .map(|r| {
@@ -99,11 +99,11 @@ pub fn regions_table(rows: &[&RegionRow]) -> Table {
         "Cancelled#",
         "Released#",
     ];
-    Table::new(&headers, body)
+    HtmlTable::new(&headers, body)
 }
 
 /// Projected completion of every region, then the nation.
-pub fn progress(ctx: &ReportContext) -> Progress {
+pub fn progress(ctx: &ReportContext) -> ProgressSection {
     let places = ctx.summary.regions.iter();
     let rows = places
         .chain(std::iter::once(&ctx.summary.national))
@@ -135,9 +135,9 @@ pub fn progress(ctx: &ReportContext) -> Progress {
         "Deadline",
         "Status",
     ];
-    Progress {
+    ProgressSection {
         window_days: ctx.pipeline.parameters.window_days,
-        table: Table::new(&headers, rows),
+        table: HtmlTable::new(&headers, rows),
     }
 }
 
@@ -212,16 +212,17 @@ pub fn priorities(ctx: &ReportContext) -> Priorities {
         weights: [w.proximity, w.people, w.accidents, w.status, w.hazard_type]
             .map(|x| x.to_string()),
         radius_m: params.radius_m.to_string(),
-        table: (!rows.is_empty()).then(|| Table::new(&headers, rows)),
+        table: (!rows.is_empty()).then(|| HtmlTable::new(&headers, rows)),
     }
 }
 
-/// The counts of changes since the last run (`kind/change` → n), in words.
-pub fn changes(changes: &BTreeMap<String, usize>) -> Vec<Change> {
+/// The counts of changes since the last run, in words
+/// ([`crate::report::changes::ChangeKey::words`]).
+pub fn changes(changes: &ChangeCounts) -> Vec<Change> {
     changes
         .iter()
-        .map(|(what, n)| Change {
-            what: what.replace(['/', '_'], " "),
+        .map(|(key, n)| Change {
+            what: key.words(),
             n: *n,
         })
         .collect()
@@ -253,6 +254,6 @@ pub fn qa(findings: &[Finding]) -> Qa {
     let headers = ["Severity", "Check", "Layer", "Findings#"];
     Qa {
         cards,
-        table: (!rows.is_empty()).then(|| Table::new(&headers, rows)),
+        table: (!rows.is_empty()).then(|| HtmlTable::new(&headers, rows)),
     }
 }

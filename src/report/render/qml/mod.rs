@@ -15,6 +15,7 @@
 
 pub mod blocks;
 
+use crate::report::outputs::{StyleKind, TableKind};
 use blocks::{fill, line, marker, with_dot, Labeling, Renderer, Rule, Style, Symbol};
 
 use super::palette::{
@@ -26,7 +27,7 @@ use super::palette::{
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredStyle {
     /// The styled layer (`f_table_name`).
-    pub layer: &'static str,
+    pub layer: TableKind,
     /// `styleName` (QGIS limits it to 30 characters).
     pub name: &'static str,
     /// `description`.
@@ -37,82 +38,77 @@ pub struct StoredStyle {
     pub qml: String,
 }
 
-/// A style minefree stores and the function that builds it.
+/// A style's stored name and description, and the function that builds it.
 struct StyleSpec {
-    /// The styled layer.
-    layer: &'static str,
     /// `styleName`.
     name: &'static str,
     /// `description`.
     description: &'static str,
-    /// `useAsDefault`.
-    default: bool,
     /// Builds the style.
     build: fn() -> Style,
 }
 
-/// Every stored style, default first for each layer.
-const STYLES: [StyleSpec; 5] = [
+/// How each style is stored and built (which table gets which style, and which is its
+/// default: [`crate::report::outputs::TableSpec::styles`]).
+fn style_spec(style: StyleKind) -> StyleSpec {
+    let (name, description, build): (_, _, fn() -> Style) = match style {
+        StyleKind::HazardsByStatus => (
+            "minefree: by status",
+            "CHA red, SHA orange (minefree default)",
+            hazards_by_status,
+        ),
+        StyleKind::HazardsByScore => (
+            "minefree: by score",
+            "Graduated by priority score 0-100",
+            hazards_by_score,
+        ),
+        StyleKind::RegionsByPctReleased => (
+            "minefree: % released",
+            "Graduated by pct_released, labelled with name (minefree default)",
+            regions_by_pct_released,
+        ),
+        StyleKind::TasksByRank => (
+            "minefree: by rank",
+            "Graduated by rank, labelled with rank (minefree default)",
+            tasks_by_rank,
+        ),
+        StyleKind::FindingsBySeverity => (
+            "minefree: by severity",
+            "Rule-based by severity and geometry type (minefree default)",
+            findings_by_severity,
+        ),
+    };
     StyleSpec {
-        layer: "remaining_hazards",
-        name: "minefree: by status",
-        description: "CHA red, SHA orange (minefree default)",
-        default: true,
-        build: hazards_by_status,
-    },
-    StyleSpec {
-        layer: "remaining_hazards",
-        name: "minefree: by score",
-        description: "Graduated by priority score 0-100",
-        default: false,
-        build: hazards_by_score,
-    },
-    StyleSpec {
-        layer: "region_summary",
-        name: "minefree: % released",
-        description: "Graduated by pct_released, labelled with name (minefree default)",
-        default: true,
-        build: regions_by_pct_released,
-    },
-    StyleSpec {
-        layer: "priority_tasks",
-        name: "minefree: by rank",
-        description: "Graduated by rank, labelled with rank (minefree default)",
-        default: true,
-        build: tasks_by_rank,
-    },
-    StyleSpec {
-        layer: "qa_findings",
-        name: "minefree: by severity",
-        description: "Rule-based by severity and geometry type (minefree default)",
-        default: true,
-        build: findings_by_severity,
-    },
-];
+        name,
+        description,
+        build,
+    }
+}
 
-/// The styles stored for the layers named in `layers`, in that order (default first
-/// for each layer); layers without a style get none.
-pub fn styles_for(layers: &[&str]) -> Vec<StoredStyle> {
+/// The styles stored for the tables `layers`, in that order (default first for each
+/// layer); tables without a style get none.
+pub fn styles_for(layers: &[TableKind]) -> Vec<StoredStyle> {
     layers
         .iter()
-        .flat_map(|&layer| STYLES.iter().filter(move |s| s.layer == layer))
-        .map(|s| StoredStyle {
-            layer: s.layer,
+        .flat_map(|&layer| {
+            let styles = layer.spec().styles.iter().enumerate();
+            styles.map(move |(i, &style)| (layer, i == 0, style_spec(style)))
+        })
+        .map(|(layer, default, s)| StoredStyle {
+            layer,
             name: s.name,
             description: s.description,
-            default: s.default,
+            default,
             qml: blocks::document(&(s.build)()),
         })
         .collect()
 }
 
-/// The default style of `layer` (what a QGIS project embeds); `None` for a layer
+/// The default style of `layer` (what a QGIS project embeds); `None` for a table
 /// without a style.
-pub fn default_style(layer: &str) -> Option<Style> {
-    STYLES
-        .iter()
-        .find(|s| s.layer == layer && s.default)
-        .map(|s| (s.build)())
+pub fn default_style(layer: TableKind) -> Option<Style> {
+    let first = layer.spec().styles.first()?;
+    Some((style_spec(*first).build)())
 }
 
 /// Five equal classes over `0..=100` with the colours of `ramp` (low → high).
@@ -278,11 +274,11 @@ mod tests {
     use super::*;
     use crate::report::render::xml::parse;
 
-    const LAYERS: [&str; 4] = [
-        "remaining_hazards",
-        "region_summary",
-        "priority_tasks",
-        "qa_findings",
+    const LAYERS: [TableKind; 4] = [
+        TableKind::RemainingHazards,
+        TableKind::RegionSummary,
+        TableKind::PriorityTasks,
+        TableKind::QaFindings,
     ];
 
     /// The renderer element of a parsed QML document.
@@ -314,7 +310,7 @@ mod tests {
         }
     }
 
-    fn default_doc(layer: &str) -> String {
+    fn default_doc(layer: TableKind) -> String {
         styles_for(&[layer])
             .into_iter()
             .find(|s| s.default)
@@ -324,7 +320,7 @@ mod tests {
 
     #[test]
     fn the_default_styles_use_the_spec_columns() {
-        let hazards = default_doc("remaining_hazards");
+        let hazards = default_doc(TableKind::RemainingHazards);
         let doc = parse(&hazards);
         assert_eq!(renderer(&doc).attribute("attr"), Some("status"));
         let values: Vec<&str> = doc
@@ -334,7 +330,7 @@ mod tests {
             .collect();
         assert_eq!(values, ["CHA", "SHA"]);
 
-        let regions = default_doc("region_summary");
+        let regions = default_doc(TableKind::RegionSummary);
         let doc = parse(&regions);
         assert_eq!(
             renderer(&doc).attribute("attr"),
@@ -354,12 +350,12 @@ mod tests {
         assert_eq!(text.attribute("isExpression"), Some("1"));
         assert_eq!(doc.root_element().attribute("labelsEnabled"), Some("1"));
 
-        let tasks = default_doc("priority_tasks");
+        let tasks = default_doc(TableKind::PriorityTasks);
         let doc = parse(&tasks);
         let text = doc.descendants().find(|n| n.has_tag_name("text-style"));
         assert_eq!(text.and_then(|n| n.attribute("fieldName")), Some("rank"));
 
-        let findings = default_doc("qa_findings");
+        let findings = default_doc(TableKind::QaFindings);
         let doc = parse(&findings);
         let filters: Vec<&str> = doc
             .descendants()
@@ -378,14 +374,15 @@ mod tests {
                 .iter()
                 .filter(|s| s.layer == layer && s.default)
                 .count();
-            assert_eq!(n, 1, "{layer}");
-            assert!(default_style(layer).is_some(), "{layer}");
+            assert_eq!(n, 1, "{layer:?}");
+            assert!(default_style(layer).is_some(), "{layer:?}");
         }
     }
 
     #[test]
-    fn unknown_layers_get_no_style() {
-        assert!(styles_for(&["something_else"]).is_empty());
-        assert!(default_style("something_else").is_none());
+    fn tables_without_a_style_get_none() {
+        let unstyled = [TableKind::ReleaseHistory, TableKind::Changes];
+        assert!(styles_for(&unstyled).is_empty());
+        assert!(default_style(TableKind::Scenarios).is_none());
     }
 }

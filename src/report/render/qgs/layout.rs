@@ -7,6 +7,7 @@ use std::io;
 
 use super::{corners, datasource, layer_id, layer_tree, text, view_extent, wgs84, Layer};
 use super::{element, empty, GeometryKind, ProjectInputs, Xml, LAYOUT_NAME};
+use crate::report::outputs::TableKind;
 
 /// A rectangle on the page, in mm from the top left corner.
 #[derive(Debug, Clone, Copy)]
@@ -268,7 +269,7 @@ pub(super) fn layout(w: &mut Xml, inputs: &ProjectInputs, layers: &[Layer]) -> i
         north_arrow(w)?;
         scale_bar(w)?;
         legend(w, layers)?;
-        if inputs.has("region_summary") {
+        if inputs.has(TableKind::RegionSummary) {
             region_table(w, 7, 8)?;
         }
         element(w, "customproperties", &[], |w| {
@@ -536,7 +537,8 @@ fn region_table(w: &mut Xml, frame: u32, table: u32) -> io::Result<()> {
         z: 6,
     };
     item(w, it, &attrs, |_| Ok(()))?;
-    let (id, source) = (layer_id("region_summary"), datasource("region_summary"));
+    let regions = TableKind::RegionSummary;
+    let (id, source) = (layer_id(regions), datasource(regions));
     let head = [
         ("type", "65649"),
         ("uuid", table_uuid.as_str()),
@@ -545,7 +547,7 @@ fn region_table(w: &mut Xml, frame: u32, table: u32) -> io::Result<()> {
         ("source", "0"),
         ("relationId", ""),
         ("vectorLayer", &id),
-        ("vectorLayerName", "region_summary"),
+        ("vectorLayerName", regions.name()),
         ("vectorLayerSource", &source),
     ];
     let frame_uuid = uuid(frame);

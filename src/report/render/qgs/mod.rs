@@ -17,9 +17,10 @@
 //! * paths are relative (`<Paths><Absolute>false`): a project stored in a GeoPackage
 //!   resolves them against the GeoPackage's folder, so every datasource is
 //!   `./minefree.gpkg|layername=…` and the folder can be moved or copied;
-//! * layers, top first: `priority_tasks`, `remaining_hazards`, `region_summary`,
-//!   `qa_findings` (unchecked), then the attribute tables `release_history`,
-//!   `scenarios`, `work_plan`; each spatial layer embeds its stored default style (the
+//! * layers, top first, as placed in `report::outputs::OUTPUTS` (`project`):
+//!   `priority_tasks`, `remaining_hazards`, `region_summary`, `qa_findings` (unchecked),
+//!   then the attribute tables `release_history`, `scenarios`, `work_plan`; each
+//!   spatial layer embeds its stored default style (the
 //!   body of its [`super::qml`] QML), so the project looks as the layers do when
 //!   opened one by one;
 //! * CRS EPSG:4326 with the WGS 84 ellipsoid for measurements; the canvas and default
@@ -40,6 +41,7 @@ use quick_xml::Writer;
 
 use super::qml::{self, blocks};
 use super::xml::{doctype, element, empty, into_string, text, Xml};
+use crate::report::outputs::TableKind;
 use crate::report::{GeometryKind, Table};
 
 mod layout;
@@ -52,21 +54,6 @@ pub const LAYOUT_NAME: &str = "National map";
 
 /// The GeoPackage's file name, which the relative datasources name.
 const GPKG_FILE: &str = "minefree.gpkg";
-
-/// The layers a project may hold, top first: (table, legend title, checked).
-const LAYERS: [(&str, &str, bool); 7] = [
-    ("priority_tasks", "Priority tasks (by rank)", true),
-    ("remaining_hazards", "Remaining hazards", true),
-    (
-        "region_summary",
-        "Regions: share of hazard land released",
-        true,
-    ),
-    ("qa_findings", "QA findings", false),
-    ("release_history", "Release history", true),
-    ("scenarios", "Scenarios", true),
-    ("work_plan", "Work plan", true),
-];
 
 /// A rectangle in EPSG:4326 degrees (x = longitude).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -148,9 +135,9 @@ pub struct Origin<'a> {
 pub struct ProjectInputs<'a> {
     /// Pipeline file and as-of date.
     pub origin: Origin<'a>,
-    /// The GeoPackage's tables (name, geometry kind); tables other than the SPEC layers
-    /// are left out.
-    pub layers: Vec<(&'a str, GeometryKind)>,
+    /// The GeoPackage's tables; those without a project layer
+    /// ([`crate::report::outputs::TableSpec::project`]) are left out.
+    pub layers: Vec<TableKind>,
     /// The data extent ([`data_extent`]); `None` when nothing has a geometry.
     pub extent: Option<Extent>,
 }
@@ -160,25 +147,29 @@ impl<'a> ProjectInputs<'a> {
     pub fn new(origin: Origin<'a>, tables: &[&'a Table]) -> ProjectInputs<'a> {
         ProjectInputs {
             origin,
-            layers: tables.iter().map(|t| (t.name, t.geometry_kind)).collect(),
+            layers: tables.iter().map(|t| t.kind).collect(),
             extent: data_extent(tables),
         }
     }
 
     /// The project's layers, top first: (table, geometry kind, legend title, checked).
-    fn ordered(&self) -> Vec<(&'static str, GeometryKind, &'static str, bool)> {
-        LAYERS
+    fn ordered(&self) -> Vec<Layer> {
+        let mut placed: Vec<(u8, Layer)> = self
+            .layers
             .iter()
-            .filter_map(|&(name, title, checked)| {
-                let kind = self.layers.iter().find(|l| l.0 == name)?.1;
-                Some((name, kind, title, checked))
+            .filter_map(|&kind| {
+                let spec = kind.spec();
+                let p = spec.project?;
+                Some((p.position, (kind, spec.geometry, p.title, p.checked)))
             })
-            .collect()
+            .collect();
+        placed.sort_by_key(|&(position, _)| position);
+        placed.into_iter().map(|(_, layer)| layer).collect()
     }
 
-    /// Whether the table `name` is among the layers.
-    pub fn has(&self, name: &str) -> bool {
-        self.layers.iter().any(|l| l.0 == name)
+    /// Whether the table `kind` is among the layers.
+    pub fn has(&self, kind: TableKind) -> bool {
+        self.layers.contains(&kind)
     }
 }
 
@@ -191,7 +182,7 @@ pub(crate) fn timestamp(as_of: NaiveDate) -> String {
 // The .qgs document.
 
 /// A project layer: (table, geometry kind, legend title, checked).
-type Layer = (&'static str, GeometryKind, &'static str, bool);
+type Layer = (TableKind, GeometryKind, &'static str, bool);
 
 /// An element holding only `value`.
 fn text_element(w: &mut Xml, name: &str, value: &str) -> io::Result<()> {
@@ -217,14 +208,14 @@ fn wgs84(w: &mut Xml) -> io::Result<()> {
     })
 }
 
-/// The layer id of table `name` (unique in the project; QGIS accepts any string).
-fn layer_id(name: &str) -> String {
-    format!("minefree_{name}")
+/// The layer id of `table` (unique in the project; QGIS accepts any string).
+fn layer_id(table: TableKind) -> String {
+    format!("minefree_{}", table.name())
 }
 
 /// The relative datasource of table `name`.
-fn datasource(name: &str) -> String {
-    format!("./{GPKG_FILE}|layername={name}")
+fn datasource(table: TableKind) -> String {
+    format!("./{GPKG_FILE}|layername={}", table.name())
 }
 
 /// The data extent, or the whole world, grown by 5 % and shaped `ratio` = w / h.
@@ -309,8 +300,8 @@ fn map_canvas(w: &mut Xml, view: &Extent) -> io::Result<()> {
 fn project_layers(w: &mut Xml, layers: &[Layer]) -> io::Result<()> {
     element(w, "projectlayers", &[], |w| {
         text(w, "\n")?;
-        for &(name, kind, _, _) in layers {
-            map_layer(w, name, kind)?;
+        for &(table, kind, _, _) in layers {
+            map_layer(w, table, kind)?;
             text(w, "\n")?;
         }
         Ok(())
@@ -383,8 +374,8 @@ fn view_settings(w: &mut Xml, view: &Extent) -> io::Result<()> {
 fn layer_tree(w: &mut Xml, layers: &[Layer], legend: bool) -> io::Result<()> {
     element(w, "layer-tree-group", &[], |w| {
         element(w, "customproperties", &[], |w| empty(w, "Option", &[]))?;
-        for &(name, _, title, checked) in layers {
-            let (id, source) = (layer_id(name), datasource(name));
+        for &(table, _, title, checked) in layers {
+            let (id, source) = (layer_id(table), datasource(table));
             let checked = if checked {
                 "Qt::Checked"
             } else {
@@ -392,7 +383,7 @@ fn layer_tree(w: &mut Xml, layers: &[Layer], legend: bool) -> io::Result<()> {
             };
             let attrs = [
                 ("id", id.as_str()),
-                ("name", name),
+                ("name", table.name()),
                 ("source", &source),
                 ("providerKey", "ogr"),
                 ("checked", checked),
@@ -426,15 +417,15 @@ fn layer_tree(w: &mut Xml, layers: &[Layer], legend: bool) -> io::Result<()> {
     })
 }
 
-/// One `<maplayer>`: the OGR layer `name` of the GeoPackage with its default style.
-fn map_layer(w: &mut Xml, name: &str, kind: GeometryKind) -> io::Result<()> {
+/// One `<maplayer>`: the GeoPackage's layer of `table` with its default style.
+fn map_layer(w: &mut Xml, table: TableKind, kind: GeometryKind) -> io::Result<()> {
     let (geometry, wkb) = match kind {
         GeometryKind::MultiPolygon => ("Polygon", "MultiPolygon"),
         GeometryKind::Any => ("Unknown geometry", "Unknown"),
         GeometryKind::None => ("No geometry", "NoGeometry"),
     };
     let spatial = kind != GeometryKind::None;
-    let style = qml::default_style(name).filter(|_| spatial);
+    let style = qml::default_style(table).filter(|_| spatial);
     let labels = if style.as_ref().is_some_and(|s| s.labels.is_some()) {
         "1"
     } else {
@@ -448,10 +439,10 @@ fn map_layer(w: &mut Xml, name: &str, kind: GeometryKind) -> io::Result<()> {
     ];
     let attrs = [head.as_slice(), &MAP_LAYER_ATTRS].concat();
     element(w, "maplayer", &attrs, |w| {
-        text_element(w, "id", &layer_id(name))?;
-        text_element(w, "datasource", &datasource(name))?;
+        text_element(w, "id", &layer_id(table))?;
+        text_element(w, "datasource", &datasource(table))?;
         element(w, "keywordList", &[], |w| empty(w, "value", &[]))?;
-        text_element(w, "layername", name)?;
+        text_element(w, "layername", table.name())?;
         if spatial {
             element(w, "srs", &[], wgs84)?;
         }
@@ -500,7 +491,7 @@ mod tests {
     use super::*;
     use crate::report::render::xml::parse;
 
-    fn inputs(layers: Vec<(&'static str, GeometryKind)>) -> ProjectInputs<'static> {
+    fn inputs(layers: Vec<TableKind>) -> ProjectInputs<'static> {
         ProjectInputs {
             origin: Origin {
                 file_name: "a&b.toml",
@@ -528,12 +519,12 @@ mod tests {
     #[test]
     fn layers_come_top_first_with_relative_sources() {
         let xml = project_xml(&inputs(vec![
-            ("remaining_hazards", GeometryKind::MultiPolygon),
-            ("region_summary", GeometryKind::MultiPolygon),
-            ("priority_tasks", GeometryKind::MultiPolygon),
-            ("qa_findings", GeometryKind::Any),
-            ("release_history", GeometryKind::None),
-            ("changes", GeometryKind::MultiPolygon),
+            TableKind::RemainingHazards,
+            TableKind::RegionSummary,
+            TableKind::PriorityTasks,
+            TableKind::QaFindings,
+            TableKind::ReleaseHistory,
+            TableKind::Changes,
         ]));
         let doc = parse(&xml);
         let named = |tag: &str| texts_of(&doc, tag);
@@ -568,8 +559,8 @@ mod tests {
     #[test]
     fn layers_embed_their_styles_and_titles_are_escaped() {
         let xml = project_xml(&inputs(vec![
-            ("remaining_hazards", GeometryKind::MultiPolygon),
-            ("region_summary", GeometryKind::MultiPolygon),
+            TableKind::RemainingHazards,
+            TableKind::RegionSummary,
         ]));
         let doc = parse(&xml);
         let named = |tag: &str| texts_of(&doc, tag);
@@ -632,14 +623,8 @@ mod tests {
 
     #[test]
     fn same_inputs_same_bytes() {
-        let a = project_xml(&inputs(vec![(
-            "region_summary",
-            GeometryKind::MultiPolygon,
-        )]));
-        let b = project_xml(&inputs(vec![(
-            "region_summary",
-            GeometryKind::MultiPolygon,
-        )]));
+        let a = project_xml(&inputs(vec![TableKind::RegionSummary]));
+        let b = project_xml(&inputs(vec![TableKind::RegionSummary]));
         assert_eq!(a, b);
         assert!(a.contains(r#"saveDateTime="2026-06-30T00:00:00""#));
     }
