@@ -15,9 +15,12 @@
 //! [`overlay`] (boolean operations through i_overlay), [`clip`] (rectangle clipping),
 //! [`disk`] (interior disks: "do these share more than a sliver?" without an overlay),
 //! [`inside`] (which polygons hold a point, through an edge index), [`planar`] (segment
-//! helpers), [`area`] (R7) and [`distance`] (R8).
+//! helpers), [`arrangement`] (the labelled faces that overlapping polygons cut their
+//! union into; issue 22's subdivision, tested, not yet used by the analysis), [`area`]
+//! (R7) and [`distance`] (R8).
 
 pub mod area;
+pub mod arrangement;
 pub mod clip;
 pub mod disk;
 pub mod distance;
