@@ -170,3 +170,69 @@ fn the_same_run_stores_the_same_project_bytes_and_validate_stores_none() {
     );
     assert_eq!(tables[0][0].as_deref(), Some("0"));
 }
+
+/// The stored project's XML of a run of `pipeline` into `out`.
+fn project_xml(pipeline: &Path, out: &Path) -> String {
+    assert_eq!(minefree(&["run"], pipeline, out).status.code(), Some(0));
+    let projects = stored_projects(&out.join("minefree.gpkg"));
+    let entries = unzip(&projects[0].3);
+    String::from_utf8(entries[0].1.clone()).unwrap()
+}
+
+#[test]
+fn the_print_layout_reads_on_a_real_country() {
+    let tmp = tempfile::tempdir().unwrap();
+    // a `title` names the layout (not the pipeline file's name)
+    let p = sample_copy(tmp.path(), |t| format!("title = \"Tarvania\"\n{t}"));
+    let xml = project_xml(&p, &tmp.path().join("out"));
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(&xml, options).unwrap();
+    assert!(xml.contains("Tarvania — land release as of 2026-06-30"));
+    let table = doc
+        .descendants()
+        .find(|n| n.has_tag_name("LayoutMultiFrame") && n.attribute("type") == Some("65649"))
+        .expect("the region table");
+    // the regions with most remaining land first, as many as fit the frame
+    assert_eq!(table.attribute("maxFeatures"), Some("15"));
+    let sort = table
+        .children()
+        .find(|n| n.has_tag_name("sortColumns"))
+        .and_then(|s| s.children().find(|n| n.has_tag_name("column")))
+        .expect("a sort column");
+    assert_eq!(sort.attribute("attribute"), Some("\"remaining_m2\""));
+    assert_eq!(sort.attribute("sortOrder"), Some("1"), "descending");
+    // names, km² and % with one decimal; every column inside the 105 mm frame
+    let columns: Vec<(String, f64)> = table
+        .descendants()
+        .filter(|n| n.has_tag_name("displayColumns"))
+        .flat_map(|d| d.children().filter(|n| n.has_tag_name("column")))
+        .map(|c| {
+            (
+                c.attribute("heading").unwrap().to_string(),
+                c.attribute("width").unwrap().parse().unwrap(),
+            )
+        })
+        .collect();
+    let headings: Vec<&str> = columns.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(
+        headings,
+        [
+            "Region",
+            "Remaining km²",
+            "Released km²",
+            "% released",
+            "Completion"
+        ]
+    );
+    let margin = table
+        .attribute("cellMargin")
+        .unwrap()
+        .parse::<f64>()
+        .unwrap();
+    let total: f64 = columns.iter().map(|c| c.1 + 2.0 * margin).sum();
+    assert!(total <= 105.0, "{total} mm of columns in a 105 mm frame");
+    assert!(xml.contains("format_number(&quot;remaining_m2&quot; / 1000000, 1)"));
+}

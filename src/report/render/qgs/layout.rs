@@ -66,15 +66,29 @@ const TABLE: Mm = Mm {
     h: MAP.h - 103.0,
 };
 
-/// The `region_summary` columns of the layout's table: (field, heading).
-const TABLE_COLUMNS: [(&str, &str); 6] = [
-    ("region_id", "Region"),
-    ("name", "Name"),
-    ("remaining_m2", "Remaining m²"),
-    ("released_m2", "Released m²"),
-    ("pct_released", "% released"),
-    ("projected_completion", "Completion"),
+/// The `region_summary` columns of the layout's table: (QGIS expression, heading, width
+/// in mm). Names, not ids (a national database's ids may be 30-character hashes); areas
+/// in km² and % with one decimal, formatted by QGIS from the table's own values; the
+/// widths and cell margins (2 × 0.8 mm each) fit the table's 105 mm.
+const TABLE_COLUMNS: [(&str, &str, f64); 5] = [
+    ("\"name\"", "Region", 30.0),
+    (
+        r#"format_number("remaining_m2" / 1000000, 1)"#,
+        "Remaining km²",
+        17.0,
+    ),
+    (
+        r#"format_number("released_m2" / 1000000, 1)"#,
+        "Released km²",
+        17.0,
+    ),
+    (r#"format_number("pct_released", 1)"#, "% released", 14.0),
+    ("\"projected_completion\"", "Completion", 17.0),
 ];
+
+/// The rows the table shows: the regions with the most remaining land first (a country
+/// of 142 municipalities would run off the page; the rest are in `region_summary`).
+const TABLE_ROWS: &str = "15";
 
 /// Fixed item uuids (QGIS links items by them; any unique string works).
 fn uuid(n: u32) -> String {
@@ -564,7 +578,21 @@ fn region_table(w: &mut Xml, frame: u32, table: u32) -> io::Result<()> {
             element(w, "headerTextFormat", &[], |w| text_style(w, 6.0, true))?;
             element(w, "contentTextFormat", &[], |w| text_style(w, 6.0, false))?;
             element(w, "displayColumns", &[], table_columns)?;
-            empty(w, "sortColumns", &[])
+            // most remaining land first
+            element(w, "sortColumns", &[], |w| {
+                let attrs = [
+                    ("attribute", "\"remaining_m2\""),
+                    ("heading", ""),
+                    ("hAlignment", "2"),
+                    ("vAlignment", "128"),
+                    ("width", "0"),
+                    ("sortByRank", "1"),
+                    ("sortOrder", "1"),
+                ];
+                element(w, "column", &attrs, |w| {
+                    colour(w, "backgroundColor", [0, 0, 0, 0])
+                })
+            })
         },
     )?;
     text(w, "\n")
@@ -572,18 +600,15 @@ fn region_table(w: &mut Xml, frame: u32, table: u32) -> io::Result<()> {
 
 /// The columns of the region table, left-aligned text and right-aligned numbers.
 fn table_columns(w: &mut Xml) -> io::Result<()> {
-    for (field, heading) in TABLE_COLUMNS {
-        let align = if matches!(field, "region_id" | "name") {
-            "1"
-        } else {
-            "2"
-        };
+    for (expression, heading, width_mm) in TABLE_COLUMNS {
+        let align = if heading == "Region" { "1" } else { "2" };
+        let width = width_mm.to_string();
         let attrs = [
-            ("attribute", field),
+            ("attribute", expression),
             ("heading", heading),
             ("hAlignment", align),
             ("vAlignment", "128"),
-            ("width", "0"),
+            ("width", width.as_str()),
             ("sortByRank", "0"),
             ("sortOrder", "0"),
         ];
@@ -596,7 +621,7 @@ fn table_columns(w: &mut Xml) -> io::Result<()> {
 
 const TABLE_ATTRS: [(&str, &str); 22] = [
     ("vectorLayerProvider", "ogr"),
-    ("maxFeatures", "200"),
+    ("maxFeatures", TABLE_ROWS),
     ("showUniqueRowsOnly", "0"),
     ("filterToAtlasIntersection", "0"),
     ("showOnlyVisibleFeatures", "0"),

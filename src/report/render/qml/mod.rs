@@ -9,7 +9,7 @@
 //!   hazard land was recorded has its own grey class), labelled with `name` where land
 //!   remains.
 //! * `priority_tasks`: graduated by `rank` (outlined, so that the hazards' CHA/SHA fill
-//!   shows through), labelled with `rank`.
+//!   shows through), labelled with `rank` for the top 20.
 //! * `qa_findings`: rule-based by `severity`, with one child rule per geometry type
 //!   (the layer's geometry type is generic: points and polygons).
 
@@ -219,8 +219,9 @@ fn tasks_by_rank() -> Style {
             (lower, upper, label, fill(rgb, 0, rgb, width_mm))
         })
         .collect();
+    // the top ranks only, as report.html lists them: thousands of numbers are a carpet
     let labels = Labeling {
-        field: "rank",
+        field: r#"CASE WHEN "rank" <= 20 THEN "rank" END"#,
         size_pt: 8.0,
         text: RANK_RGB[0],
         beside: true,
@@ -353,7 +354,12 @@ mod tests {
         let tasks = default_doc(TableKind::PriorityTasks);
         let doc = parse(&tasks);
         let text = doc.descendants().find(|n| n.has_tag_name("text-style"));
-        assert_eq!(text.and_then(|n| n.attribute("fieldName")), Some("rank"));
+        // only the top 20 ranks are labelled (an expression QGIS evaluates)
+        assert_eq!(
+            text.and_then(|n| n.attribute("fieldName")),
+            Some(r#"CASE WHEN "rank" <= 20 THEN "rank" END"#)
+        );
+        assert_eq!(text.and_then(|n| n.attribute("isExpression")), Some("1"));
 
         let findings = default_doc(TableKind::QaFindings);
         let doc = parse(&findings);
