@@ -42,6 +42,7 @@ fi
 missing=()
 /usr/bin/python3 -c 'import qgis.core' >/dev/null 2>&1 || missing+=(python3-qgis qgis-providers)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 if ((${#missing[@]})); then
   if [[ "$(id -u)" -ne 0 ]]; then
     echo "ci-extras: need root to apt-get install ${missing[*]}" >&2

@@ -180,3 +180,45 @@ fn wrong_costs_are_refused_with_every_mistake_named() {
     assert!(stderr.contains("costs.currency: missing"), "{stderr}");
     assert!(stderr.contains("costs.curency: unknown key"), "{stderr}");
 }
+
+/// `1234567.8` as the page writes money: whole, with thousands separators.
+fn thousands(x: f64) -> String {
+    let digits = format!("{:.0}", x.round());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[test]
+fn the_report_shows_each_scenarios_cost_and_each_years_gap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = sample_copy(tmp.path(), |t| t);
+    let out = tmp.path().join("out");
+    assert_eq!(minefree(&["run"], &p, &out).status.code(), Some(0));
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(page.contains("<h2>Work plan and cost</h2>"));
+    for r in csv_rows(&out.join("scenarios.csv")) {
+        if r["region_id"] == "_national" {
+            if let Some(cost) = num(&r, "total_cost") {
+                let shown = format!("{} USD", thousands(cost));
+                assert!(page.contains(&shown), "{} costs {shown}", r["scenario"]);
+            }
+        }
+    }
+    for r in csv_rows(&out.join("funding.csv")) {
+        let shown = format!("{} USD", thousands(num(&r, "gap").unwrap()));
+        assert!(page.contains(&shown), "{r:?}");
+    }
+    // and the targets, each with its achievement to one decimal
+    assert!(page.contains("<h2>Targets against achievements</h2>"));
+    for r in csv_rows(&out.join("targets.csv")) {
+        if let Some(p) = num(&r, "pct_achieved") {
+            assert!(page.contains(&format!("{p:.1} %")), "{r:?}");
+        }
+    }
+}

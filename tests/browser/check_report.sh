@@ -108,6 +108,45 @@ if (width, height) != (1200, 2400) or len(data) < 40_000:
 EOF
 fi
 
+# Print → PDF (A4): every section starts a page, in the page's order (the print
+# stylesheet's page breaks; Chromium repeats each table's <thead> on a new page).
+if command -v pdftotext >/dev/null; then
+  run_chromium --no-pdf-header-footer --print-to-pdf="$work/report.pdf" >/dev/null
+  if [[ ! -s "$work/report.pdf" ]]; then
+    fail "no PDF printed"
+  else
+    pdftotext -enc UTF-8 "$work/report.pdf" "$work/report.txt"
+    "$py" - "$work/report.txt" "$report" <<'EOF' || failures=$((failures + 1))
+import html, re, sys
+pages = [p.strip() for p in open(sys.argv[1], encoding="utf-8").read().split("\f")]
+pages = [p for p in pages if p]
+page_html = open(sys.argv[2], encoding="utf-8").read()
+headings = [html.unescape(h) for h in re.findall(r'<section id="[a-z]+"><h2>([^<]+)</h2>', page_html)]
+problems = []
+starts = []
+for h in headings[1:]:  # the first section follows the page title on page 1
+    found = [i for i, p in enumerate(pages) if p.splitlines()[0].strip() == h.strip()]
+    if not found:
+        problems.append(f"section '{h}' does not start a page")
+    else:
+        starts.append(found[0])
+if starts != sorted(starts):
+    problems.append(f"sections out of order: pages {starts}")
+if len(pages) < len(headings):
+    problems.append(f"{len(pages)} pages for {len(headings)} sections")
+for p in problems:
+    print(f"check_report: FAIL: PDF: {p}", file=sys.stderr)
+print(f"check_report: PDF: {len(pages)} A4 pages, {len(headings)} sections each starting a page",
+      file=sys.stderr)
+sys.exit(1 if problems else 0)
+EOF
+    [[ -n "${PDF_OUT:-}" ]] && cp "$work/report.pdf" "$PDF_OUT"
+  fi
+else
+  echo "check_report: pdftotext missing (apt-get install poppler-utils): PDF not checked" >&2
+  failures=$((failures + 1))
+fi
+
 if [[ "$failures" -gt 0 ]]; then
   echo "check_report: $failures check(s) failed for $report" >&2
   exit 1

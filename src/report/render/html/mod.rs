@@ -91,6 +91,7 @@ fn page(ctx: &ReportContext) -> page::Page {
     });
     page::Page {
         as_of: ctx.pipeline.as_of.to_string(),
+        title: ctx.pipeline.title.clone(),
         pipeline_name: ctx
             .pipeline
             .path
@@ -105,6 +106,8 @@ fn page(ctx: &ReportContext) -> page::Page {
         progress: sections::progress(ctx),
         outlook: outlook::outlook(ctx),
         priorities: sections::priorities(ctx),
+        targets: sections::targets(ctx),
+        costs: sections::costs(ctx).map(|(totals, funding)| page::Costs { totals, funding }),
         previous_run: ctx.changes.is_some(),
         changes: ctx.changes.map(sections::changes).unwrap_or_default(),
         qa: sections::qa(ctx.findings),

@@ -11,6 +11,7 @@ use crate::report::render::palette::{hex, Rgb};
 #[derive(Debug, Serialize)]
 pub struct Page {
     pub as_of: String,
+    pub title: Option<String>,
     pub pipeline_name: String,
     pub version: &'static str,
     pub sha256: String,
@@ -21,9 +22,19 @@ pub struct Page {
     pub progress: ProgressSection,
     pub outlook: OutlookSection,
     pub priorities: Priorities,
+    pub targets: Option<HtmlTable>,
+    pub costs: Option<Costs>,
     pub previous_run: bool,
     pub changes: Vec<Change>,
     pub qa: Qa,
+}
+
+/// The cost section (R14): totals per scenario, then the funding per year (with
+/// `[costs.funding]`).
+#[derive(Debug, Serialize)]
+pub struct Costs {
+    pub totals: HtmlTable,
+    pub funding: Option<HtmlTable>,
 }
 
 /// National figures: cards, then the sentence on the rate.

@@ -77,6 +77,8 @@ pub fn regions_table(rows: &[&RegionRow]) -> HtmlTable {
                 text(r.region_id.as_str()),
                 text(&r.name),
                 num(thousands(r.hazards as f64)),
+                num(thousands(r.hazards_cha as f64)),
+                num(thousands(r.hazards_sha as f64)),
                 num(m2(f.original_m2)),
                 num(m2(f.remaining_cha_m2)),
                 num(m2(f.remaining_sha_m2)),
@@ -91,6 +93,8 @@ pub fn regions_table(rows: &[&RegionRow]) -> HtmlTable {
         "Region",
         "Name",
         "Hazards#",
+        "CHA#",
+        "SHA#",
         "Original#",
         "Remaining CHA#",
         "Remaining SHA#",
@@ -256,4 +260,76 @@ pub fn qa(findings: &[Finding]) -> Qa {
         cards,
         table: (!rows.is_empty()).then(|| HtmlTable::new(&headers, rows)),
     }
+}
+
+/// The targets section (R15): each target against the land released that year; `None`
+/// without a targets input.
+pub fn targets(ctx: &ReportContext) -> Option<HtmlTable> {
+    let rows = &ctx.summary.targets;
+    if ctx
+        .pipeline
+        .input(crate::config::LayerKind::Targets)
+        .is_none()
+    {
+        return None;
+    }
+    let body = rows
+        .iter()
+        .map(|t| {
+            vec![
+                text(t.place.as_str()),
+                num(t.year.to_string()),
+                num(m2(t.target_m2)),
+                num(opt(t.released_m2.map(m2))),
+                num(pct(t.pct_achieved)),
+            ]
+        })
+        .collect();
+    let headers = ["Region", "Year#", "Target#", "Released#", "Achieved#"];
+    Some(HtmlTable::new(&headers, body))
+}
+
+/// The cost section (R14): per scenario its total cost, then per scenario and year the
+/// national cost against the money secured; `None` without `[costs]`.
+pub fn costs(ctx: &ReportContext) -> Option<(HtmlTable, Option<HtmlTable>)> {
+    let currency = ctx.summary.currency.as_deref()?;
+    let money = |x: f64| format!("{} {currency}", thousands(x));
+    let totals = ctx
+        .summary
+        .scenarios
+        .iter()
+        .filter(|s| s.region_id == crate::analysis::RegionKey::National)
+        .map(|s| {
+            vec![
+                text(&s.scenario),
+                num(opt(s.forecast.projected_completion)),
+                num(s.total_cost.map_or_else(|| "–".to_string(), money)),
+            ]
+        })
+        .collect();
+    let totals = HtmlTable::new(
+        &["Scenario", "National completion#", "Cost of the plan#"],
+        totals,
+    );
+    let funding = (!ctx.summary.funding.is_empty()).then(|| {
+        let body = ctx
+            .summary
+            .funding
+            .iter()
+            .map(|f| {
+                vec![
+                    text(&f.scenario),
+                    num(f.year.to_string()),
+                    num(f.planned_cost.map_or_else(|| "–".to_string(), money)),
+                    num(money(f.funding)),
+                    num(f.gap.map_or_else(|| "–".to_string(), money)),
+                ]
+            })
+            .collect();
+        HtmlTable::new(
+            &["Scenario", "Year#", "Planned cost#", "Funding#", "Gap#"],
+            body,
+        )
+    });
+    Some((totals, funding))
 }
