@@ -1,4 +1,5 @@
-//! Content hashes (SHA-256, lower-case hex) of pipeline files and inputs, for run.json.
+//! Content hashes (SHA-256, lower-case hex) of pipeline files and inputs (a shapefile:
+//! all its parts), for run.json.
 
 use sha2::{Digest, Sha256};
 
@@ -20,4 +21,25 @@ pub fn sha256_file(path: &std::path::Path) -> std::io::Result<String> {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect())
+}
+
+/// SHA-256 of a file; for a shapefile, of its .shp, .shx, .dbf, .prj and .cpg together
+/// (the hash of the concatenated per-file hashes).
+pub fn hash_source(path: &std::path::Path) -> Option<String> {
+    if !path.is_file() {
+        return None;
+    }
+    let is_shp = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("shp"));
+    if !is_shp {
+        return sha256_file(path).ok();
+    }
+    let parts: Vec<String> = ["shp", "shx", "dbf", "prj", "cpg"]
+        .iter()
+        .map(|ext| path.with_extension(ext))
+        .filter(|p| p.is_file())
+        .filter_map(|p| sha256_file(&p).ok())
+        .collect();
+    Some(sha256_hex(parts.join("").as_bytes()))
 }

@@ -40,6 +40,7 @@ pub mod geom;
 pub mod index;
 pub mod ingest;
 pub mod init;
+pub mod memory;
 pub mod model;
 pub mod pipeline;
 pub mod progress;

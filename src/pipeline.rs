@@ -16,6 +16,7 @@ use tracing::info;
 use crate::analysis::{self, costs, ledger, priority, regions, release, targets};
 use crate::config::{ConfigError, FailOn, LayerKind, Pipeline, Problem};
 use crate::ingest::{self, IngestError, RawLayer};
+use crate::memory;
 use crate::model::{Finding, Inputs, Severity};
 use crate::report::changes::{self, PreviousRun};
 use crate::report::render::{html, qgs};
@@ -131,7 +132,7 @@ impl Timer {
         // becomes "done/total, rate, eta" once the stage says how many items it has;
         // plain log lines in cron and CI.
         let out = if std::io::stderr().is_terminal() {
-            with_progress_bar(name, f)
+            crate::progress::with_progress_bar(name, f)
         } else {
             f()
         };
@@ -147,41 +148,6 @@ impl Timer {
             .push(("total", self.start.elapsed().as_secs_f64()));
         self.timings
     }
-}
-
-/// Runs `f` while a bar on stderr shows the stage's progress (see [`crate::progress`]),
-/// updated every 40 ms by a second thread.
-fn with_progress_bar<T>(name: &str, f: impl FnOnce() -> T) -> T {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    let bar = indicatif::ProgressBar::new_spinner().with_message(format!("{name}…"));
-    bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    let finished = AtomicBool::new(false);
-    let out = std::thread::scope(|scope| {
-        scope.spawn(|| {
-            let mut counted = false;
-            while !finished.load(Ordering::Relaxed) {
-                let (done, total) = crate::progress::snapshot();
-                if total > 0 {
-                    if !counted {
-                        let style = indicatif::ProgressStyle::with_template(
-                            "{msg} [{bar:30}] {pos}/{len} ({per_sec}, eta {eta})",
-                        )
-                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
-                        bar.set_style(style);
-                        bar.set_length(total);
-                        counted = true;
-                    }
-                    bar.set_position(done);
-                }
-                std::thread::sleep(std::time::Duration::from_millis(40));
-            }
-        });
-        let out = f();
-        finished.store(true, Ordering::Relaxed);
-        out
-    });
-    bar.finish_and_clear();
-    out
 }
 
 /// Runs a checked pipeline; see the module docs.
@@ -317,8 +283,8 @@ fn run_staged(
     let records = used_counts(source_records, &inputs);
     // The raw features are no longer needed once checked: free them before the analysis.
     drop(layers);
-    compact_inputs(&mut inputs, &mut findings);
-    return_freed_memory();
+    memory::compact_inputs(&mut inputs, &mut findings);
+    memory::return_freed_memory();
 
     if mode == Mode::Run {
         let previous = read_previous(&pipeline.output.join("minefree.gpkg"));
@@ -397,7 +363,7 @@ fn analyse_and_report(
             for h in &mut summary.hazards {
                 h.account.remaining = geo::MultiPolygon::new(vec![]);
             }
-            return_freed_memory();
+            memory::return_freed_memory();
             Some(Document {
                 name: "report.html",
                 bytes: page.into_bytes(),
@@ -441,7 +407,7 @@ fn analyse(
                 &mut a.cleared,
                 &mut a.reduced,
             ] {
-                compact(g);
+                memory::compact(g);
             }
         });
         (accounts, findings)
@@ -460,7 +426,7 @@ fn analyse(
     for h in &mut inputs.hazards {
         h.geometry = geo::MultiPolygon::new(vec![]);
     }
-    return_freed_memory();
+    memory::return_freed_memory();
     let inputs: &Inputs = inputs;
     let priorities = timer.stage("priority", || {
         priority::prioritise(
@@ -503,56 +469,6 @@ fn analyse(
     (summary, findings)
 }
 
-/// Drops the spare capacity of a geometry's vectors (built by pushing, they hold up to
-/// twice their coordinates): the same coordinates in the same order, less memory.
-fn compact(mp: &mut geo::MultiPolygon<f64>) {
-    mp.0.shrink_to_fit();
-    mp.0.iter_mut().for_each(compact_polygon);
-}
-
-fn compact_polygon(p: &mut geo::Polygon<f64>) {
-    // (the rings stay as they are: `exterior_mut` only closes a ring that is open)
-    p.exterior_mut(|r| r.0.shrink_to_fit());
-    p.interiors_mut(|rings| {
-        for r in rings {
-            r.0.shrink_to_fit();
-        }
-    });
-}
-
-/// [`compact`] for every geometry the analysis keeps: the inputs' polygons and the
-/// findings' geometries (which live until the outputs are written).
-fn compact_inputs(inputs: &mut Inputs, findings: &mut [Finding]) {
-    inputs
-        .hazards
-        .par_iter_mut()
-        .for_each(|h| compact(&mut h.geometry));
-    inputs
-        .releases
-        .par_iter_mut()
-        .for_each(|r| compact(&mut r.geometry));
-    inputs
-        .regions
-        .iter_mut()
-        .for_each(|r| compact(&mut r.geometry));
-    findings.par_iter_mut().for_each(|f| match &mut f.geometry {
-        Some(geo::Geometry::MultiPolygon(mp)) => compact(mp),
-        Some(geo::Geometry::Polygon(p)) => compact_polygon(p),
-        _ => {}
-    });
-}
-
-/// Hands memory freed by large drops back to the system: glibc keeps freed heap pages
-/// otherwise, and the resident set (what the benchmark's peak RSS measures) would not
-/// shrink before the next stage allocates.
-fn return_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free pages of the allocator's own heap.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
 fn log_qa(findings: &[Finding]) {
     let by_check = analysis::figures::qa_counts(findings).by_severity_and_check();
     for ((severity, check), n) in by_check.iter().rev() {
@@ -577,33 +493,12 @@ fn input_records(layers: &[RawLayer]) -> Vec<InputRecord> {
             source: l.source.clone(),
             layer_name: l.layer_name.clone(),
             crs: l.crs.clone(),
-            sha256: l.file.as_deref().and_then(hash_source),
+            sha256: l.file.as_deref().and_then(crate::digest::hash_source),
             features_read: l.features.len() + l.skipped.iter().map(|(_, n)| n).sum::<usize>(),
             features_used: 0,
             skipped: l.skipped.clone(),
         })
         .collect()
-}
-
-/// SHA-256 of a file; for a shapefile, of its .shp, .shx, .dbf, .prj and .cpg together
-/// (the hash of the concatenated per-file hashes).
-fn hash_source(path: &Path) -> Option<String> {
-    if !path.is_file() {
-        return None;
-    }
-    let is_shp = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("shp"));
-    if !is_shp {
-        return crate::digest::sha256_file(path).ok();
-    }
-    let parts: Vec<String> = ["shp", "shx", "dbf", "prj", "cpg"]
-        .iter()
-        .map(|ext| path.with_extension(ext))
-        .filter(|p| p.is_file())
-        .filter_map(|p| crate::digest::sha256_file(&p).ok())
-        .collect();
-    Some(crate::digest::sha256_hex(parts.join("").as_bytes()))
 }
 
 /// The pipeline file's name and stem and the as-of date, as the QGIS project names them.

@@ -32,3 +32,38 @@ pub fn reset() {
     TOTAL.store(0, Ordering::Relaxed);
     DONE.store(0, Ordering::Relaxed);
 }
+
+/// Runs `f` while a bar on stderr shows the stage's progress (see [`crate::progress`]),
+/// updated every 40 ms by a second thread.
+pub fn with_progress_bar<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let bar = indicatif::ProgressBar::new_spinner().with_message(format!("{name}…"));
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let finished = AtomicBool::new(false);
+    let out = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let mut counted = false;
+            while !finished.load(Ordering::Relaxed) {
+                let (done, total) = snapshot();
+                if total > 0 {
+                    if !counted {
+                        let style = indicatif::ProgressStyle::with_template(
+                            "{msg} [{bar:30}] {pos}/{len} ({per_sec}, eta {eta})",
+                        )
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+                        bar.set_style(style);
+                        bar.set_length(total);
+                        counted = true;
+                    }
+                    bar.set_position(done);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(40));
+            }
+        });
+        let out = f();
+        finished.store(true, Ordering::Relaxed);
+        out
+    });
+    bar.finish_and_clear();
+    out
+}

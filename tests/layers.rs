@@ -22,6 +22,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("model", &["geom"]),
     ("digest", &[]),
     ("progress", &[]),
+    ("memory", &["model"]),
     ("gdal_errors", &[]),
     ("config", &["digest", "model"]),
     ("index", &["geom", "model"]),
@@ -47,8 +48,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "pipeline",
         &[
-            "analysis", "cli", "config", "digest", "geom", "index", "ingest", "init", "model",
-            "progress", "qa", "report",
+            "analysis", "cli", "config", "digest", "geom", "index", "ingest", "init", "memory",
+            "model", "progress", "qa", "report",
         ],
     ),
 ];

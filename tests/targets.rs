@@ -247,7 +247,7 @@ fn hand_case_targets_against_the_ledger() {
     let pct = |released: f64, target: f64| Some(100.0 * released / target);
     // (region_id, year, target_m2, released_m2, pct_achieved), by (region_id, year); the
     // two targets of B 2025 in input order; A 2027 (after D) and the bad rows not listed.
-    let want: [(&str, i64, f64, Option<f64>, Option<f64>); 7] = [
+    let want: [TargetRowWanted; 7] = [
         ("A", 2024, 10e6, Some(a_2024), pct(a_2024, 10e6)),
         ("A", 2025, 0.0, Some(a_2025), None), // target 0: no percentage
         ("B", 2024, 5_000.0, Some(0.0), Some(0.0)),
@@ -478,3 +478,7 @@ fn targets_are_read_from_a_spreadsheet() {
         ]
     );
 }
+
+/// A `targets` row as a test expects it: (region_id, year, target_m2, released_m2,
+/// pct_achieved).
+type TargetRowWanted = (&'static str, i64, f64, Option<f64>, Option<f64>);

@@ -127,7 +127,7 @@ fn input_of(l: &LayerSurvey) -> (Option<LayerKind>, String) {
 }
 
 /// The source field that is `field` of input `kind`, if one is named like it.
-fn find_field<'l>(l: &'l LayerSurvey, kind: LayerKind, field: Field) -> Option<&'l FieldSurvey> {
+fn find_field(l: &LayerSurvey, kind: LayerKind, field: Field) -> Option<&FieldSurvey> {
     let names = field_names(kind, field);
     names
         .iter()

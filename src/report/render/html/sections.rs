@@ -266,13 +266,7 @@ pub fn qa(findings: &[Finding]) -> Qa {
 /// without a targets input.
 pub fn targets(ctx: &ReportContext) -> Option<HtmlTable> {
     let rows = &ctx.summary.targets;
-    if ctx
-        .pipeline
-        .input(crate::config::LayerKind::Targets)
-        .is_none()
-    {
-        return None;
-    }
+    ctx.pipeline.input(crate::config::LayerKind::Targets)?;
     let body = rows
         .iter()
         .map(|t| {
