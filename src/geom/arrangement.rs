@@ -16,7 +16,7 @@
 //! covers wholly (or misses) keeps its geometry: only its labels change, so faces do not
 //! drift through repeated overlays. Faces are single polygons (a split's parts become
 //! faces of their own), normalized like every overlay result; slivers under
-//! [`SLIVER_DEG2`](super::SLIVER_DEG2) are dropped. The work grows with the faces each
+//! [`SLIVER_DEG2`] are dropped. The work grows with the faces each
 //! input meets, not with the square of the inputs.
 
 use geo::{Area, BoundingRect, Coord, Intersects, MultiPolygon, Polygon, Rect};

@@ -135,7 +135,7 @@ impl ChangeKind {
     }
 }
 
-/// One kind of change row: what it is about and what happened; the key of [`counts`].
+/// One kind of change row: what it is about and what happened; the key of [`Changes::counts`].
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ChangeKey {
     /// The `kind` column.
