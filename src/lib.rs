@@ -8,7 +8,7 @@
 //! finished, plus a QA report of every problem in the inputs.
 //!
 //! ```text
-//! pipelines/*.toml ─▶ config ─▶ ingest ─▶ qa ─▶ index ─▶ analysis ─▶ report
+//! pipelines/*.toml ─▶ config ─▶ ingest ─▶ qa ─▶ analysis ─▶ report
 //! ```
 //!
 //! * [`geom`]: the geometry kernel (repair, overlays, clipping, geodesic area and
@@ -17,10 +17,12 @@
 //! * [`ingest`]: any GDAL/OGR source → raw records in EPSG:4326 (lon, lat).
 //! * [`qa`]: raw records → [`model`] types, repairing geometry (R1) and applying the
 //!   as-of date (R2); every problem becomes a [`model::Finding`].
-//! * [`index`]: `rstar` trees that find candidates.
-//! * [`analysis`]: R3–R12 on model types only (no GDAL).
+//! * [`index`]: `rstar` trees that find candidates (used by the analysis, not a stage).
+//! * [`analysis`]: R3–R15 on model types only (no GDAL).
 //! * [`report`]: tables, then `write` (GeoPackage, CSV, (Geo)Parquet, `run.json`, staged
 //!   then swapped in) and `render` (report.html, QGIS styles and project).
+//! * [`init`]: `minefree init`, a draft pipeline file from what the sources hold.
+//! * [`memory`]: memory housekeeping between stages.
 //! * [`digest`]: SHA-256 of inputs and pipeline files.
 //! * [`pipeline`]: the stage order and timings.
 //! * [`progress`]: items done of the running stage, for the terminal's progress bar.

@@ -1,8 +1,10 @@
-//! The analysis stages (R3–R10) on model types only; no GDAL, no files.
+//! The analysis stages (R3–R15) on model types only; no GDAL, no files.
 //!
-//! `release` (R3–R4) → `regions` (R5–R6) → `priority` (R8–R9) → [`summarise`] with
-//! `progress` (R10). Areas are geodesic m² (`area`, R7); distances geodesic metres
-//! (`distance`). The pipeline times each stage; this module only assembles the
+//! `release` (R3–R4) → `regions` (R5–R6, with `ledger`: R11) → `priority` (R8–R9) →
+//! [`summarise`] with `progress` (R10) and `plan` (R12), then `costs` (R14) and
+//! `targets` (R15) on the finished [`Summary`]; `overlaps` words overlapping hazard
+//! records as findings. Areas are geodesic m² (`geom::area`, R7); distances geodesic
+//! metres (`geom::distance`). The pipeline times each stage; this module assembles the
 //! per-hazard and per-region rows that `report` writes.
 
 pub mod costs;

@@ -156,11 +156,6 @@ impl LayerKind {
         self.fields().iter().position(|&f| f == field)
     }
 
-    /// Whether the layer holds points (settlements, accidents) rather than polygons.
-    pub fn is_points(self) -> bool {
-        matches!(self, LayerKind::Settlements | LayerKind::Accidents)
-    }
-
     /// Whether the layer has a geometry at all: `targets` is a plain table (a CSV, a
     /// spreadsheet, a GeoPackage attribute table), whose geometry and CRS are never read.
     pub fn has_geometry(self) -> bool {
