@@ -7,32 +7,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::common::{csv_num, csv_rows};
 use crate::operations::{minefree, sample_copy};
 
 /// The sample's `[costs]` (pipelines/sample.toml).
 const COST_PER_M2: [f64; 3] = [2.00, 0.40, 0.02];
-
-/// The rows of a CSV as maps of column → text.
-fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    lines
-        .map(|l| {
-            header
-                .iter()
-                .zip(l.split(','))
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
-fn num(row: &BTreeMap<String, String>, col: &str) -> Option<f64> {
-    row.get(col)
-        .filter(|v| !v.is_empty())
-        .map(|v| v.parse().unwrap())
-}
 
 /// Cost per m² of each place from `release_history.csv`: the method shares over the
 /// ledger years 2024–2026 (D = 2026-06-30, window 730 days: D − window is in 2024).
@@ -48,7 +27,7 @@ fn cost_per_m2(out: &Path) -> BTreeMap<String, f64> {
             .iter()
             .enumerate()
         {
-            e[k] += num(&r, col).unwrap();
+            e[k] += csv_num(&r, col).unwrap();
         }
     }
     let cost = |l: &[f64; 3]| {
@@ -84,8 +63,8 @@ fn planned_costs_totals_and_funding_follow_their_formulas_on_the_sample() {
     for r in plan.iter().filter(|r| r["region_id"] != "_national") {
         // the CSVs' areas are written to 0.01 m²: the release to 0.005 m² × the dearest
         // rate, and the shares (sums of ~1e5 m²) to ~1e-7 relative
-        let want = num(r, "planned_release_m2").unwrap() * per_m2[&r["region_id"]];
-        let got = num(r, "planned_cost").unwrap();
+        let want = csv_num(r, "planned_release_m2").unwrap() * per_m2[&r["region_id"]];
+        let got = csv_num(r, "planned_cost").unwrap();
         assert!(
             (got - want).abs() <= 0.005 * 2.0 + 1e-7 * want,
             "{r:?}: {got} vs {want}"
@@ -99,15 +78,15 @@ fn planned_costs_totals_and_funding_follow_their_formulas_on_the_sample() {
     }
     for r in plan.iter().filter(|r| r["region_id"] == "_national") {
         let key = (r["scenario"].clone(), r["year"].parse().unwrap());
-        let got = num(r, "planned_cost").unwrap();
+        let got = csv_num(r, "planned_cost").unwrap();
         assert!(
             (got - national[&key]).abs() <= 1e-6 * got.max(1.0),
             "{key:?}"
         );
     }
     for r in csv_rows(&out.join("scenarios.csv")) {
-        let rate = num(&r, "rate_m2_per_year").unwrap();
-        let got = num(&r, "total_cost");
+        let rate = csv_num(&r, "rate_m2_per_year").unwrap();
+        let got = csv_num(&r, "total_cost");
         if rate == 0.0 {
             assert_eq!(got, None, "{r:?}: NULL when the rate is 0");
             continue;
@@ -135,9 +114,9 @@ fn planned_costs_totals_and_funding_follow_their_formulas_on_the_sample() {
         let key = (r["scenario"].clone(), r["year"].parse::<i32>().unwrap());
         let planned = national.get(&key).copied().unwrap_or(0.0);
         let secured = pledged.get(&key.1).copied().unwrap_or(0.0);
-        assert!((num(r, "planned_cost").unwrap() - planned).abs() <= 1e-6 * planned.max(1.0));
-        assert_eq!(num(r, "funding"), Some(secured), "{key:?}");
-        let gap = num(r, "gap").unwrap();
+        assert!((csv_num(r, "planned_cost").unwrap() - planned).abs() <= 1e-6 * planned.max(1.0));
+        assert_eq!(csv_num(r, "funding"), Some(secured), "{key:?}");
+        let gap = csv_num(r, "gap").unwrap();
         assert!(
             (gap - (planned - secured)).abs() <= 1e-6 * planned.max(1.0),
             "{key:?}"
@@ -204,20 +183,20 @@ fn the_report_shows_each_scenarios_cost_and_each_years_gap() {
     assert!(page.contains("<h2>Work plan and cost</h2>"));
     for r in csv_rows(&out.join("scenarios.csv")) {
         if r["region_id"] == "_national" {
-            if let Some(cost) = num(&r, "total_cost") {
+            if let Some(cost) = csv_num(&r, "total_cost") {
                 let shown = format!("{} USD", thousands(cost));
                 assert!(page.contains(&shown), "{} costs {shown}", r["scenario"]);
             }
         }
     }
     for r in csv_rows(&out.join("funding.csv")) {
-        let shown = format!("{} USD", thousands(num(&r, "gap").unwrap()));
+        let shown = format!("{} USD", thousands(csv_num(&r, "gap").unwrap()));
         assert!(page.contains(&shown), "{r:?}");
     }
     // and the targets, each with its achievement to one decimal
     assert!(page.contains("<h2>Targets against achievements</h2>"));
     for r in csv_rows(&out.join("targets.csv")) {
-        if let Some(p) = num(&r, "pct_achieved") {
+        if let Some(p) = csv_num(&r, "pct_achieved") {
             assert!(page.contains(&format!("{p:.1} %")), "{r:?}");
         }
     }

@@ -19,7 +19,9 @@ use minefree::config::{GeometrySource, InputSpec, LayerKind};
 use minefree::ingest::RawLayer;
 use minefree::model::{Finding, Inputs, Severity};
 
-use crate::common::{read_layer, root, wkt_area_m2, write_gpkg_layer, TestField};
+use crate::common::{
+    csv_num, csv_rows, read_layer, root, wkt_area_m2, write_gpkg_layer, TestField,
+};
 use crate::operations::{minefree, sample_copy};
 
 /// A rectangle of units as WKT.
@@ -196,28 +198,6 @@ source = "{d}/targets.gpkg"
     path
 }
 
-/// The rows of a CSV as maps of column → text (no quoted commas in these tables).
-fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    lines
-        .map(|l| {
-            header
-                .iter()
-                .zip(l.split(','))
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
-fn num(row: &BTreeMap<String, String>, col: &str) -> Option<f64> {
-    row.get(col)
-        .filter(|v| !v.is_empty())
-        .map(|v| v.parse().unwrap())
-}
-
 fn close(got: Option<f64>, want: Option<f64>, what: &str) {
     match (got, want) {
         (Some(g), Some(w)) => assert!(
@@ -262,9 +242,9 @@ fn hand_case_targets_against_the_ledger() {
         let what = format!("{region} {year}");
         assert_eq!(row["region_id"], region, "{what}");
         assert_eq!(row["year"], year.to_string(), "{what}");
-        close(num(row, "target_m2"), Some(target), &what);
-        close(num(row, "released_m2"), released, &what);
-        close(num(row, "pct_achieved"), pct, &what);
+        close(csv_num(row, "target_m2"), Some(target), &what);
+        close(csv_num(row, "released_m2"), released, &what);
+        close(csv_num(row, "pct_achieved"), pct, &what);
     }
     // the same table in the GeoPackage and as Parquet
     assert_eq!(read_layer(&out.join("minefree.gpkg"), "targets").len(), 7);
@@ -361,7 +341,7 @@ fn sample_targets_equal_the_release_history_of_their_year() {
         .iter()
         .map(|r| {
             let key = (r["region_id"].clone(), r["year"].clone());
-            (key, num(r, "released_m2").unwrap())
+            (key, csv_num(r, "released_m2").unwrap())
         })
         .collect();
     // sample-data/targets.csv, read independently (GDAL gives its numbers as text)
@@ -377,10 +357,10 @@ fn sample_targets_equal_the_release_history_of_their_year() {
         let row = rows.remove(at);
         let key = (want["region_id"].clone(), want["year"].clone());
         let released = history[&key];
-        let target = num(want, "target_m2").unwrap();
-        assert_eq!(num(&row, "target_m2"), Some(target), "{key:?}");
-        assert_eq!(num(&row, "released_m2"), Some(released), "{key:?}");
-        let pct = num(&row, "pct_achieved").unwrap();
+        let target = csv_num(want, "target_m2").unwrap();
+        assert_eq!(csv_num(&row, "target_m2"), Some(target), "{key:?}");
+        assert_eq!(csv_num(&row, "released_m2"), Some(released), "{key:?}");
+        let pct = csv_num(&row, "pct_achieved").unwrap();
         assert!(
             (pct - 100.0 * released / target).abs() <= 5e-5 + 1e-9 * released,
             "{key:?}: {pct}"

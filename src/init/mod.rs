@@ -18,16 +18,6 @@ use crate::ingest::survey::{survey, FieldSurvey, GeometryKind, LayerSurvey};
 use crate::ingest::IngestError;
 use guess::{field_names, layer_words, method_of_layer, squash, value_guess};
 
-/// Inputs in the order they are written.
-const KINDS: [LayerKind; 6] = [
-    LayerKind::Hazards,
-    LayerKind::Releases,
-    LayerKind::Regions,
-    LayerKind::Settlements,
-    LayerKind::Accidents,
-    LayerKind::Targets,
-];
-
 /// A draft pipeline file for `sources`, with paths written relative to `base` (the
 /// folder the pipeline file will be in) where they lie under it, else absolute (`base`
 /// `None`: the draft goes to stdout, its folder is unknown, so every path is absolute).
@@ -44,7 +34,7 @@ pub fn draft(sources: &[String], base: Option<&Path>) -> Result<String, IngestEr
         out,
         "output = \"out/minefree\"       # where the outputs go\n"
     );
-    for kind in KINDS {
+    for kind in LayerKind::ALL {
         let mine: Vec<&LayerSurvey> = layers
             .iter()
             .filter(|l| input_of(l).0 == Some(kind))

@@ -156,3 +156,26 @@ pub fn wkt_area_m2(wkt: &str) -> f64 {
         _ => 0.0,
     }
 }
+
+/// The rows of a CSV as maps of column → text (no quoted commas in minefree's tables).
+pub fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    lines
+        .map(|l| {
+            header
+                .iter()
+                .zip(l.split(','))
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// A CSV field as a number; `None` when empty.
+pub fn csv_num(row: &BTreeMap<String, String>, col: &str) -> Option<f64> {
+    row.get(col)
+        .filter(|v| !v.is_empty())
+        .map(|v| v.parse().unwrap())
+}
