@@ -35,6 +35,8 @@ const SHAPEFILE: &[&str] = &["shp", "shx", "dbf", "prj", "cpg"];
 enum Mutation {
     FlipBit(Index, u8),
     SetByte(Index, u8),
+    /// A byte of the first 128: a header (record counts, lengths, offsets, the SQLite page size).
+    HeaderByte(u8, u8),
     Truncate(Index),
     Fill(Index, u16, u8),
     Duplicate(Index, u16),
@@ -45,6 +47,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         4 => (any::<Index>(), any::<u8>()).prop_map(|(i, b)| Mutation::FlipBit(i, b)),
         2 => (any::<Index>(), any::<u8>()).prop_map(|(i, b)| Mutation::SetByte(i, b)),
+        2 => (0u8..128, any::<u8>()).prop_map(|(i, b)| Mutation::HeaderByte(i, b)),
         1 => any::<Index>().prop_map(Mutation::Truncate),
         1 => (any::<Index>(), 0u16..512, prop::sample::select(&[0u8, 0xFF, b'9', b','][..]))
             .prop_map(|(i, n, b)| Mutation::Fill(i, n, b)),
@@ -68,6 +71,10 @@ fn apply(bytes: &mut Vec<u8>, m: &Mutation) {
         }
         Mutation::SetByte(i, b) => {
             let at = i.index(bytes.len());
+            bytes[at] = *b;
+        }
+        Mutation::HeaderByte(i, b) => {
+            let at = usize::from(*i) % bytes.len();
             bytes[at] = *b;
         }
         Mutation::Truncate(i) => bytes.truncate(i.index(bytes.len())),
