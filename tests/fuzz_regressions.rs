@@ -72,39 +72,6 @@ fn repair_keeps_a_vertex_at_the_south_pole_in_range() {
     assert!(mp.is_valid(), "{:?}", mp.validation_errors());
 }
 
-/// The same at longitude 180 (and 0, and a subnormal latitude): a 180°-wide rebuild left
-/// coordinates outside ±180/±90.
-#[test]
-fn repair_keeps_a_vertex_at_the_antimeridian_in_range() {
-    let exterior = ring(&[
-        (69.004, 38.03),
-        (180.0, 38.0),
-        (69.038, 38.0),
-        (69.03, 38.023),
-        (69.03, 38.023),
-        (69.038, 38.0),
-        (69.018, 38.027),
-        (2.353_171_435_519_850_6e-236, 38.011),
-        (69.026, 38.014),
-        (69.03, 38.02),
-        (-0.0, 38.028),
-        (69.002, 38.012),
-    ]);
-    let hole = ring(&[
-        (69.004, 38.012),
-        (69.002, 4.515_667_174_651_898e-296),
-        (69.033, 6.865_026_725_838_776e-289),
-        (69.036, 38.021),
-        (69.0, 38.003),
-        (69.01, 0.0),
-        (69.004, 38.012),
-    ]);
-    let g = geo::Geometry::Polygon(geo::Polygon::new(exterior, vec![hole]));
-    let (mp, _) = repair_polygonal(&g).expect("the ring has area");
-    assert!(in_range(&mp), "{mp:?}");
-    assert!(mp.is_valid(), "{:?}", mp.validation_errors());
-}
-
 /// Whether (x, y) lies inside an odd number of `rings` (crossing-number test).
 fn inside_odd(rings: &[Vec<(f64, f64)>], x: f64, y: f64) -> bool {
     let mut inside = false;
