@@ -136,11 +136,7 @@ fn clean_polygons(polygons: Vec<Polygon<f64>>) -> (Vec<Polygon<f64>>, Vec<Repair
 /// Step 5: the union of the parts when their boxes overlap, and whether that merged
 /// anything (boxes may overlap while the parts do not: then nothing is reported).
 fn merge_overlapping(mp: MultiPolygon<f64>) -> (MultiPolygon<f64>, bool) {
-    // A valid MultiPolygon has no parts that overlap or touch along a line: nothing to
-    // merge. The union of such parts is not always valid (the fuzz campaign found eight
-    // valid parts of an even-odd rebuild, a hole with an island in it, that it turned into
-    // overlapping parts), so it is not run on them.
-    if !parts_may_overlap(&mp) || geo::Validation::is_valid(&mp) {
+    if !parts_may_overlap(&mp) {
         return (mp, false);
     }
     let before = mp.0.len();
@@ -152,6 +148,12 @@ fn merge_overlapping(mp: MultiPolygon<f64>) -> (MultiPolygon<f64>, bool) {
         .map(|p| MultiPolygon::new(vec![p.clone()]))
         .collect();
     let merged = super::overlay::union(parts.iter());
+    // The union of valid parts is not always valid (the fuzz campaign found eight valid
+    // parts of an even-odd rebuild, a hole with an island in it, that it turned into
+    // overlapping parts): a valid input then stays as it was (nothing overlapped).
+    if !geo::Validation::is_valid(&merged) && geo::Validation::is_valid(&oriented) {
+        return (oriented, false);
+    }
     let changed = merged.0.len() != before || (sum - merged.unsigned_area()).abs() > SLIVER_DEG2;
     (merged, changed)
 }
