@@ -21,7 +21,7 @@ run: build
 test: deps
 	cargo test $(CARGO_FLAGS)
 
-# The fuzz campaign (issue 25): seeded, a fixed budget (~6 min on 2 cores; more with
+# The fuzz campaign (issue 25): seeded, a fixed budget (4–6 min on 2 cores; more with
 # MINEFREE_FUZZ_CASES=N cases per target), not part of `make test`.
 fuzz: deps
 	cargo test $(CARGO_FLAGS) --test fuzz -- --ignored --nocapture --test-threads=1

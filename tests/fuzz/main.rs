@@ -9,7 +9,7 @@
 //! CSV and Shapefile inputs ([`gdal_files`]). Each case runs under a panic catcher and a
 //! wall-clock limit; a target fails with every crash, hang or unclear message it found.
 //! `MINEFREE_FUZZ_CASES=N` sets every target's number of cases (defaults in each module:
-//! about 6 minutes in all on 2 cores). cargo-fuzz needs a nightly toolchain, which the
+//! 4–6 minutes in all on 2 shared cores). cargo-fuzz needs a nightly toolchain, which the
 //! build machines do not have.
 
 mod field_mapping;
