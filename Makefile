@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR
 BIN := $(CARGO_TARGET_DIR)/release/minefree
 CARGO_FLAGS := --release --locked
 
-.PHONY: run test deps build lint bench clean-out
+.PHONY: run test fuzz deps build lint bench clean-out
 
 deps:
 	@bash scripts/install-deps.sh
@@ -20,6 +20,11 @@ run: build
 
 test: deps
 	cargo test $(CARGO_FLAGS)
+
+# The fuzz campaign (issue 25): seeded, a fixed budget (4–6 min on 2 cores; more with
+# MINEFREE_FUZZ_CASES=N cases per target), not part of `make test`.
+fuzz: deps
+	cargo test $(CARGO_FLAGS) --test fuzz -- --ignored --nocapture --test-threads=1
 
 lint: deps
 	cargo fmt --all --check

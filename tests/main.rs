@@ -9,6 +9,7 @@ mod config_errors;
 mod costs;
 mod e2e_sample;
 mod formats;
+mod fuzz_regressions;
 mod geos_oracle;
 mod hand_cases;
 mod init;

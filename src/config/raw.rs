@@ -33,10 +33,21 @@ impl<'a> Section<'a> {
         }
     }
 
-    /// The dotted name of `key` in this section.
+    /// The dotted name of `key` in this section; a key that is not a TOML bare key is
+    /// quoted, as it is written in the file (`""`, `"North Region"`): an empty key would
+    /// otherwise name nothing (found by the fuzz campaign).
     pub(super) fn key(&self, key: &str) -> String {
-        if self.prefix.is_empty() {
+        let bare = !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let key = if bare {
             key.to_string()
+        } else {
+            Value::String(key.to_string()).to_string()
+        };
+        if self.prefix.is_empty() {
+            key
         } else {
             format!("{}.{key}", self.prefix)
         }

@@ -71,7 +71,7 @@ pub fn repair_polygonal(
     if merged {
         repairs.push(Repair::OverlappingParts);
     }
-    let mp = normalize(mp);
+    let mp = within_range(normalize(mp));
     if mp.0.is_empty() {
         return Err(Rejection::EmptyGeometry);
     }
@@ -148,8 +148,27 @@ fn merge_overlapping(mp: MultiPolygon<f64>) -> (MultiPolygon<f64>, bool) {
         .map(|p| MultiPolygon::new(vec![p.clone()]))
         .collect();
     let merged = super::overlay::union(parts.iter());
+    // The union of valid parts is not always valid (the fuzz campaign found eight valid
+    // parts of an even-odd rebuild, a hole with an island in it, that it turned into
+    // overlapping parts): a valid input then stays as it was (nothing overlapped).
+    if !geo::Validation::is_valid(&merged) && geo::Validation::is_valid(&oriented) {
+        return (oriented, false);
+    }
     let changed = merged.0.len() != before || (sum - merged.unsigned_area()).abs() > SLIVER_DEG2;
     (merged, changed)
+}
+
+/// `mp` with every coordinate clamped to longitude ±180 / latitude ±90. The input was
+/// checked to lie inside; only the overlay's fixed-point snapping (a few 1e-8 degrees on
+/// a box that spans tens of degrees) can move a vertex on the edge just outside it, e.g.
+/// latitude −90 to −90.00000004 (found by the fuzz campaign).
+fn within_range(mut mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
+    use geo::MapCoordsInPlace;
+    mp.map_coords_in_place(|c| geo::Coord {
+        x: c.x.clamp(-180.0, 180.0),
+        y: c.y.clamp(-90.0, 90.0),
+    });
+    mp
 }
 
 /// Rejects non-finite coordinates and coordinates outside longitude/latitude range.
