@@ -64,8 +64,12 @@ LAYOUT = "National map"
 ORDER = ["priority_tasks", "remaining_hazards", "region_summary", "qa_findings",
          "release_history", "scenarios", "work_plan"]
 HIDDEN = {"qa_findings"}
-TABLE_COLUMNS = ["region_id", "name", "remaining_m2", "released_m2", "pct_released",
-                 "projected_completion"]
+# names, km² and % with one decimal (QGIS formats the table's values), the regions with
+# most remaining land first, at most TABLE_ROWS of them
+TABLE_COLUMNS = ['"name"', 'format_number("remaining_m2" / 1000000, 1)',
+                 'format_number("released_m2" / 1000000, 1)', 'format_number("pct_released", 1)',
+                 '"projected_completion"']
+TABLE_ROWS = 15
 
 
 def stored_archive(gpkg, problems):
@@ -177,11 +181,14 @@ def check_layout(project, layers, problems):
         elif columns != TABLE_COLUMNS:
             problems.append(f"layout table: columns {columns}, expected {TABLE_COLUMNS}")
         else:
-            n = layers["region_summary"].featureCount()
+            n = min(layers["region_summary"].featureCount(), TABLE_ROWS)
             table.refreshAttributes()
             contents = table.contents()
             if len(contents) != n:
                 problems.append(f"layout table: {len(contents)} rows, expected {n} regions")
+            km2 = [float(str(row[1]).replace(",", "")) for row in contents]
+            if km2 != sorted(km2, reverse=True):
+                problems.append(f"layout table: remaining km² {km2} not largest first")
     return layout
 
 
