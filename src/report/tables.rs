@@ -1,8 +1,8 @@
 //! Analysis rows → output [`Table`]s with the SPEC §5 columns, in order.
 //!
-//! Rounding (so that CSVs are stable and readable): areas and distances to 0.01 (m², m),
-//! factors to 6 decimals, `pct_released` and `years_to_complete` to 4, `score` is already
-//! rounded to 2 by R9. Rows: `remaining_hazards` in input order, `priority_tasks` by rank,
+//! Rounding (SPEC §5): areas are written as computed; `distance_m` to 0.01 m, factors
+//! to 6 decimals, `pct_released`, `pct_achieved` and `years_to_complete` to 4, `score` is
+//! already rounded to 2 by R9. Rows: `remaining_hazards` in input order, `priority_tasks` by rank,
 //! `region_summary` by `region_id`, `qa_findings` by (layer, feature_id, check),
 //! `release_history` by (`region_id`, year), `scenarios` by (scenario, `region_id`),
 //! `work_plan` by (scenario, `region_id`, year); R12's capacity factor to 4 decimals.
@@ -28,8 +28,10 @@ pub fn round_to(x: f64, decimals: i32) -> f64 {
     }
 }
 
+/// An area as written: as computed (SPEC §5: areas are never rounded in the tables; a
+/// person reads them rounded in report.html, the workbook and the layout), with no "-0".
 fn area(x: f64) -> Option<f64> {
-    Some(round_to(x, 2))
+    Some(if x == 0.0 { 0.0 } else { x })
 }
 
 /// The completion columns that `region_summary` (R10) and `scenarios` (R12) share:
