@@ -302,3 +302,257 @@ fn colombian_export_drafted_by_init_runs_to_the_figures_of_the_spec_layout() {
         );
     }
 }
+
+/// `layer` of `gpkg` as the shapefile `shp` (ogr2ogr: 10-character field names, as an
+/// IMSMA NG shapefile export has them).
+fn as_shapefile(gpkg: &Path, layer: &str, shp: &Path) {
+    let o = Command::new("ogr2ogr")
+        .args(["-f", "ESRI Shapefile"])
+        .arg(shp)
+        .arg(gpkg)
+        .arg(layer)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn afghan_export_drafted_by_init_runs_once_its_marked_gaps_are_filled() {
+    use OGRFieldType::OFTString;
+    let t = |n: &'static str| TestField(n, OFTString);
+    let tmp = tempfile::tempdir().unwrap();
+    let (export, spec) = (tmp.path().join("afg.gpkg"), tmp.path().join("spec.gpkg"));
+    colombian_and_spec_layout(&tmp.path().join("unused.gpkg"), &spec);
+    let (h1, h2) = (square(-73.98, 4.02, 0.03), square(-73.93, 4.03, 0.04));
+    let c1 = square(-73.99, 4.01, 0.02);
+    // hazards as the Afghan database names them; completions as IMSMA NG exports them
+    write_gpkg_layer(
+        &export,
+        "AFG_Hazards",
+        4326,
+        &[
+            t("OBJECTID"),
+            t("Hazard_Typ"),
+            t("Hazard_Cla"),
+            t("Status_1"),
+            t("Status_Cha"),
+        ],
+        &[
+            (
+                vec!["AP-1", "MineField", "CHA", "Active", "2015/05/14"],
+                h1.as_str(),
+            ),
+            (
+                vec!["AP-2", "Suspected Minefield", "SHA", "Active", "2016/11/02"],
+                h2.as_str(),
+            ),
+        ],
+    );
+    write_gpkg_layer(
+        &export,
+        "completion_polygons",
+        4326,
+        &[
+            t("FeatureID"),
+            t("Status"),
+            t("hazreduc_g"),
+            t("Agency"),
+            t("Start_Date"),
+            t("End_Date"),
+            t("IMSMA_ID"),
+            t("ORGANISATI"),
+            t("TASKID"),
+            t("AREASQM"),
+        ],
+        &[(
+            vec![
+                "F1",
+                "Completed",
+                "AP-1",
+                "MAPA",
+                "2019/06/01",
+                "2019/06/30",
+                "hazreduc_9",
+                "HALO",
+                "AC-1",
+                "1200",
+            ],
+            c1.as_str(),
+        )],
+    );
+    let folder = tmp.path().join("export");
+    std::fs::create_dir(&folder).unwrap();
+    as_shapefile(&export, "AFG_Hazards", &folder.join("AFG_Hazards.shp"));
+    as_shapefile(
+        &export,
+        "completion_polygons",
+        &folder.join("completion_polygons.shp"),
+    );
+    let draft = tmp.path().join("afg.toml");
+    let o = init(&["--output", draft.to_str().unwrap()], &[&folder]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = std::fs::read_to_string(&draft).unwrap();
+    for want in [
+        "hazard_id = \"OBJECTID\"",
+        "status = \"Hazard_Cla\"",
+        "hazard_type = \"Hazard_Typ\"",
+        "release_id = \"TASKID\"",
+        "completed_on = \"End_Date\"",
+        "hazard_id = \"hazreduc_g\"",
+        "organisation = \"ORGANISATI\"",
+        "started_on = \"Start_Date\"",
+    ] {
+        assert!(text.contains(want), "no `{want}` in:\n{text}");
+    }
+    // the analyst fills in only the marked gaps: the method, the regions and settlements
+    let filled: String = text
+        .lines()
+        .map(|l| match l {
+            l if l.starts_with("# FILL IN: method") => "method = \"cancelled\"".to_string(),
+            l if l.starts_with("# FILL IN: no layer looks like the regions") => {
+                "[inputs.regions]\nsource = \"spec.gpkg\"\nlayer = \"regions\"".to_string()
+            }
+            l if l.starts_with("# FILL IN: no layer looks like the settlements") => {
+                "[inputs.settlements]\nsource = \"spec.gpkg\"\nlayer = \"settlements\"".to_string()
+            }
+            l => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let gaps: Vec<&str> = filled
+        .lines()
+        .filter(|l| l.starts_with("# FILL IN"))
+        .collect();
+    assert!(
+        gaps.iter()
+            .all(|g| g.contains("\"MineField\"") || g.contains("Minefield")),
+        "only the optional hazard types are left: {gaps:?}"
+    );
+    std::fs::write(&draft, filled).unwrap();
+    let out = tmp.path().join("drafted");
+    let r = run("run", &draft, &out);
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    // the same land as the SPEC layout with these two hazards and this one release
+    let by_hand = tmp.path().join("by-hand.toml");
+    std::fs::write(
+        &by_hand,
+        "output = \"x\"\n[inputs.hazards]\nsource = \"spec.gpkg\"\nlayer = \"hazards\"\n\
+         where = \"hazard_id IN ('AP-1', 'AP-2')\"\n[inputs.releases]\nsource = \"spec.gpkg\"\n\
+         layer = \"releases\"\nwhere = \"release_id = 'AC-1'\"\n[inputs.regions]\n\
+         source = \"spec.gpkg\"\nlayer = \"regions\"\n[inputs.settlements]\n\
+         source = \"spec.gpkg\"\nlayer = \"settlements\"\n",
+    )
+    .unwrap();
+    let b = tmp.path().join("by-hand");
+    let r = run("run", &by_hand, &b);
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("release_history.csv")).unwrap(),
+        std::fs::read_to_string(b.join("release_history.csv")).unwrap()
+    );
+}
+
+#[test]
+fn bih_geojson_without_ids_dates_or_statuses_runs_once_its_marked_gaps_are_filled() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = tmp.path().join("spec.gpkg");
+    colombian_and_spec_layout(&tmp.path().join("unused.gpkg"), &spec);
+    // the public map's hazards: geometry only, no id, no date, no status
+    let folder = tmp.path().join("bih");
+    std::fs::create_dir(&folder).unwrap();
+    let o = Command::new("ogr2ogr")
+        .args([
+            "-f",
+            "GeoJSON",
+            "-dialect",
+            "SQLite",
+            "-sql",
+            "SELECT geom FROM hazards",
+        ])
+        .arg(folder.join("bih_hazards.geojson"))
+        .arg(&spec)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let draft = tmp.path().join("bih.toml");
+    let o = init(&["--output", draft.to_str().unwrap()], &[&folder]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = std::fs::read_to_string(&draft).unwrap();
+    assert!(text.contains("hazard_id = \"@fid\""), "{text}");
+    assert!(text.contains("# FILL IN: status"), "{text}");
+    // the gaps: a status for every record (the map says nothing), the other inputs
+    let filled: String = text
+        .lines()
+        .map(|l| match l {
+            l if l.starts_with("# FILL IN: status") => {
+                "[inputs.hazards.defaults]\nstatus = \"SHA\"".to_string()
+            }
+            l if l.starts_with("# FILL IN: no layer looks like the ") => {
+                let kind = l
+                    .split("like the ")
+                    .nth(1)
+                    .unwrap()
+                    .split(' ')
+                    .next()
+                    .unwrap();
+                format!("[inputs.{kind}]\nsource = \"spec.gpkg\"\nlayer = \"{kind}\"")
+            }
+            l => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        !filled.lines().any(|l| l.starts_with("# FILL IN")),
+        "{filled}"
+    );
+    std::fs::write(&draft, filled).unwrap();
+    let out = tmp.path().join("out");
+    let r = run("run", &draft, &out);
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    // three hazards of known squares, each counted once: the SPEC layout's original land
+    let by_hand = tmp.path().join("by-hand");
+    let layer =
+        |kind: &str| format!("[inputs.{kind}]\nsource = \"spec.gpkg\"\nlayer = \"{kind}\"\n");
+    let p = tmp.path().join("by-hand.toml");
+    let layers = ["hazards", "releases", "regions", "settlements"].map(layer);
+    std::fs::write(&p, format!("output = \"x\"\n{}", layers.join("\n"))).unwrap();
+    assert_eq!(run("run", &p, &by_hand).status.code(), Some(0));
+    // (GeoJSON keeps 15 significant digits of each coordinate: equal to ~1e-12)
+    let original = |dir: &Path| -> Vec<(String, f64)> {
+        crate::common::csv_rows(&dir.join("region_summary.csv"))
+            .iter()
+            .map(|r| (r["region_id"].clone(), r["original_m2"].parse().unwrap()))
+            .collect()
+    };
+    let (got, want) = (original(&out), original(&by_hand));
+    assert_eq!(got.len(), want.len());
+    for ((id, g), (id2, w)) in got.iter().zip(&want) {
+        assert_eq!(id, id2);
+        assert!((g - w).abs() <= 1e-9 * w, "{id}: {g} vs {w}");
+    }
+}
