@@ -297,6 +297,18 @@ fn an_id_in_two_sources_is_one_duplicate_naming_both() {
         .map(|(r, _)| text(&r, "message").unwrap())
         .collect();
     assert_eq!(dup.len(), 1, "{dup:?}");
+    // a record's own finding names its source (HZ-017's unknown status is in b.gpkg)
+    let unknown: Vec<String> = read_layer(&out.join("minefree.gpkg"), "qa_findings")
+        .into_iter()
+        .filter(|(r, _)| text(r, "check").as_deref() == Some("unknown_status"))
+        .map(|(r, _)| text(&r, "message").unwrap())
+        .collect();
+    assert_eq!(unknown.len(), 1, "{unknown:?}");
+    assert!(
+        unknown[0].ends_with(&format!("(source {})", b.display())),
+        "{}",
+        unknown[0]
+    );
     let (a, b) = (a.display().to_string(), b.display().to_string());
     assert!(dup[0].contains(&a) && dup[0].contains(&b), "{}", dup[0]);
     // a mistake in the second source is named with its place in the array

@@ -33,6 +33,7 @@ pub fn check_layers(layers: &[RawLayer], as_of: NaiveDate) -> (Inputs, Vec<Findi
             findings: &mut findings,
             repaired: repair_all(layer),
             usable: 0,
+            source_index: None,
         };
         if layer.crs_assumed {
             ctx.finding(
@@ -116,6 +117,9 @@ struct LayerCheck<'a> {
     repaired: Vec<Option<Repaired>>,
     /// How many records had a usable geometry (whatever else was wrong with them).
     usable: usize,
+    /// The source of the record being checked (an index into [`RawLayer::sources`]):
+    /// findings of an input read from several sources name it.
+    source_index: Option<usize>,
 }
 
 type Repaired = Result<(geo::MultiPolygon<f64>, Vec<Repair>), Rejection>;
@@ -168,6 +172,12 @@ impl LayerCheck<'_> {
     }
 
     fn finding(&mut self, severity: Severity, check: Check, id: &str, message: String) {
+        let message = match self.source_index {
+            Some(i) if self.layer.sources.len() > 1 => {
+                format!("{message} (source {})", self.layer.sources[i])
+            }
+            _ => message,
+        };
         let f = Finding::new(severity, check, self.key(), id, message);
         self.push(f);
     }
@@ -332,6 +342,7 @@ impl LayerCheck<'_> {
     /// record with a usable geometry is a `required_layer_empty` error (a failed export
     /// would otherwise be published as "no land left" or "every hazard outside").
     fn emptiness(&mut self) {
+        self.source_index = None;
         let layer = self.layer;
         let read = layer.features.len();
         let (source, name) = (&layer.source, &layer.layer_name);
@@ -375,6 +386,7 @@ impl LayerCheck<'_> {
 
     /// Reports every id used by more than one record (all records are kept).
     fn duplicates(&mut self, ids: &[(String, String)]) {
+        self.source_index = None; // a layer-level finding (it names each record's source)
         let mut by_id: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for (id, label) in ids {
             by_id.entry(id.as_str()).or_default().push(label.clone());
@@ -400,6 +412,7 @@ impl LayerCheck<'_> {
         let mut out = Vec::new();
         let mut ids = Vec::new();
         for (index, f) in self.layer.features.iter().enumerate() {
+            self.source_index = Some(f.source_index);
             let id = self.id(f, index);
             ids.push((id.clone(), self.record_label(f)));
             let status = match self.text(f, Field::Status) {
@@ -476,6 +489,7 @@ impl LayerCheck<'_> {
         let mut out = Vec::new();
         let mut ids = Vec::new();
         for (index, f) in self.layer.features.iter().enumerate() {
+            self.source_index = Some(f.source_index);
             let id = self.id(f, index);
             ids.push((id.clone(), self.record_label(f)));
             let method_text = self.text(f, Field::Method);
@@ -555,6 +569,7 @@ impl LayerCheck<'_> {
         let mut out = Vec::new();
         let mut ids = Vec::new();
         for (index, f) in self.layer.features.iter().enumerate() {
+            self.source_index = Some(f.source_index);
             let id = self.id(f, index);
             ids.push((id.clone(), self.record_label(f)));
             if RESERVED_REGION_IDS
@@ -588,6 +603,7 @@ impl LayerCheck<'_> {
         let mut out = Vec::new();
         let mut ids = Vec::new();
         for (index, f) in self.layer.features.iter().enumerate() {
+            self.source_index = Some(f.source_index);
             let id = self.id(f, index);
             ids.push((id.clone(), self.record_label(f)));
             let Some(location) = self.point(f, &id) else {
@@ -624,6 +640,7 @@ impl LayerCheck<'_> {
     fn accidents(&mut self) -> Vec<Accident> {
         let mut out = Vec::new();
         for (index, f) in self.layer.features.iter().enumerate() {
+            self.source_index = Some(f.source_index);
             let id = self.id(f, index);
             let Some(location) = self.point(f, &id) else {
                 continue;

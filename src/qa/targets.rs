@@ -32,6 +32,7 @@ impl LayerCheck<'_> {
     pub(super) fn targets(&mut self, as_of: NaiveDate) -> Vec<Target> {
         let mut out = Vec::new();
         for (index, f) in self.layer.features.iter().enumerate() {
+            self.source_index = Some(f.source_index);
             let row = match f.fid {
                 Some(fid) => format!("feature id {fid}"),
                 None => format!("row {}", index + 1),
