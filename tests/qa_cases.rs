@@ -23,19 +23,7 @@ fn check(rows: &[(Vec<&str>, &str)]) -> (Inputs, Vec<Finding>) {
         TestField("recorded_on", OGRFieldType::OFTString),
     ];
     write_gpkg_layer(&path, "hazards", 4326, &fields, rows);
-    let spec = InputSpec {
-        kind: LayerKind::Hazards,
-        source: path.to_string_lossy().into_owned(),
-        file: Some(path.clone()),
-        layer: None,
-        crs: None,
-        where_clause: None,
-        fields: BTreeMap::new(),
-        defaults: BTreeMap::new(),
-        geometry: GeometrySource::Native,
-        date_format: None,
-        values: Default::default(),
-    };
+    let spec = crate::common::plain_spec(LayerKind::Hazards, &path);
     let layer = minefree::ingest::read_layer(&spec).unwrap();
     minefree::qa::check_layers(
         &[layer],

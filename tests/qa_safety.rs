@@ -6,13 +6,13 @@
 //! written here (how many records, which ids), never from minefree's output.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use gdal::vector::{LayerAccess, OGRFieldType};
 use geo::{MultiPolygon, Rect};
 use minefree::analysis::regions::land_by_region;
 use minefree::analysis::release::account_hazards;
-use minefree::config::{GeometrySource, InputSpec, LayerKind};
+use minefree::config::LayerKind;
 use minefree::geom::ring::normalize;
 use minefree::model::{Finding, Hazard, Inputs, Severity, Status};
 
@@ -410,24 +410,7 @@ fn a_chain_of_three_overlaps_names_each_hazards_neighbours() {
 // ---- dates outside 1900–2200 ------------------------------------------------------
 
 fn check_gpkg(path: &Path, kind: LayerKind) -> (Inputs, Vec<Finding>) {
-    let spec = InputSpec {
-        kind,
-        source: path.to_string_lossy().into_owned(),
-        file: Some(PathBuf::from(path)),
-        layer: None,
-        crs: None,
-        where_clause: None,
-        fields: BTreeMap::new(),
-        defaults: BTreeMap::new(),
-        geometry: GeometrySource::Native,
-        date_format: None,
-        values: Default::default(),
-    };
-    let layer = minefree::ingest::read_layer(&spec).unwrap();
-    minefree::qa::check_layers(
-        &[layer],
-        chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
-    )
+    crate::common::check_gpkg(path, kind)
 }
 
 #[test]

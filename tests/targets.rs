@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use gdal::vector::{LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeometryType};
 use gdal::{Dataset, DriverManager};
-use minefree::config::{GeometrySource, InputSpec, LayerKind};
+use minefree::config::LayerKind;
 use minefree::ingest::RawLayer;
 use minefree::model::{Finding, Inputs, Severity};
 
@@ -281,19 +281,7 @@ fn started_on_is_read_and_a_bad_one_is_treated_as_missing() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("r.gpkg");
     write_releases(&path);
-    let spec = InputSpec {
-        kind: LayerKind::Releases,
-        source: path.to_string_lossy().into_owned(),
-        file: Some(path.clone()),
-        layer: None,
-        crs: None,
-        where_clause: None,
-        fields: BTreeMap::new(),
-        defaults: BTreeMap::new(),
-        geometry: GeometrySource::Native,
-        date_format: None,
-        values: BTreeMap::new(),
-    };
+    let spec = crate::common::plain_spec(LayerKind::Releases, &path);
     let layer = minefree::ingest::read_layer(&spec).unwrap();
     let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
     let (inputs, findings) = minefree::qa::check_layers(&[layer], d("2026-06-30").unwrap());
@@ -394,19 +382,7 @@ fn a_wrong_key_under_inputs_targets_exits_2_naming_it() {
 
 /// Reads `path` as the targets input through ingest and QA.
 fn read_targets(path: &Path) -> (RawLayer, Inputs, Vec<Finding>) {
-    let spec = InputSpec {
-        kind: LayerKind::Targets,
-        source: path.to_string_lossy().into_owned(),
-        file: Some(path.to_path_buf()),
-        layer: None,
-        crs: None,
-        where_clause: None,
-        fields: BTreeMap::new(),
-        defaults: BTreeMap::new(),
-        geometry: GeometrySource::Native,
-        date_format: None,
-        values: BTreeMap::new(),
-    };
+    let spec = crate::common::plain_spec(LayerKind::Targets, path);
     let layer = minefree::ingest::read_layer(&spec).unwrap();
     let (inputs, findings) = minefree::qa::check_layers(
         std::slice::from_ref(&layer),

@@ -179,3 +179,31 @@ pub fn csv_num(row: &BTreeMap<String, String>, col: &str) -> Option<f64> {
         .filter(|v| !v.is_empty())
         .map(|v| v.parse().unwrap())
 }
+
+/// The input spec of a layer read as it is: `path`'s only layer, native geometry, SPEC
+/// field names, no filter, mapping or default.
+pub fn plain_spec(kind: minefree::config::LayerKind, path: &Path) -> minefree::config::InputSpec {
+    minefree::config::InputSpec {
+        kind,
+        source: path.to_string_lossy().into_owned(),
+        file: Some(path.to_path_buf()),
+        layer: None,
+        crs: None,
+        where_clause: None,
+        fields: BTreeMap::new(),
+        defaults: BTreeMap::new(),
+        geometry: minefree::config::GeometrySource::Native,
+        date_format: None,
+        values: BTreeMap::new(),
+    }
+}
+
+/// `path`'s only layer read as `kind` and checked by QA as of 2026-06-30.
+pub fn check_gpkg(
+    path: &Path,
+    kind: minefree::config::LayerKind,
+) -> (minefree::model::Inputs, Vec<minefree::model::Finding>) {
+    let layer = minefree::ingest::read_layer(&plain_spec(kind, path)).unwrap();
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    minefree::qa::check_layers(&[layer], as_of)
+}
