@@ -15,20 +15,12 @@ use crate::common::root;
 
 fn spec(source: &Path, fields: &[(&str, &str)], geometry: GeometrySource) -> InputSpec {
     InputSpec {
-        kind: LayerKind::Hazards,
-        source: source.to_string_lossy().into_owned(),
-        file: Some(source.to_path_buf()),
-        layer: None,
-        crs: None,
-        where_clause: None,
         fields: fields
             .iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect(),
-        defaults: BTreeMap::new(),
         geometry,
-        date_format: None,
-        values: Default::default(),
+        ..crate::common::plain_spec(LayerKind::Hazards, source)
     }
 }
 

@@ -2,8 +2,6 @@
 //! areas are built by hand from the shapes (a bow-tie's two triangles, a square without
 //! its spike…) or come from GEOS MakeValid through GDAL; never from minefree's output.
 
-use std::collections::BTreeMap;
-
 use gdal::vector::OGRFieldType;
 use minefree::config::{GeometrySource, InputSpec, LayerKind};
 use minefree::geom::area::area_m2;
@@ -278,20 +276,11 @@ fn dates_missing_bad_or_after_the_as_of_date() {
 fn csv_without_crs_is_assumed_lon_lat_or_refused() {
     let dir = tempfile::tempdir().unwrap();
     let spec = |path: &std::path::Path| InputSpec {
-        kind: LayerKind::Settlements,
-        source: path.to_string_lossy().into_owned(),
-        file: Some(path.to_path_buf()),
-        layer: None,
-        crs: None,
-        where_clause: None,
-        fields: BTreeMap::new(),
-        defaults: BTreeMap::new(),
         geometry: GeometrySource::XY {
             x: "lon".into(),
             y: "lat".into(),
         },
-        date_format: None,
-        values: Default::default(),
+        ..crate::common::plain_spec(LayerKind::Settlements, path)
     };
     let ok = dir.path().join("ok.csv");
     std::fs::write(

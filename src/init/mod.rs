@@ -34,11 +34,17 @@ pub fn draft(sources: &[String], base: Option<&Path>) -> Result<String, IngestEr
         out,
         "output = \"out/minefree\"       # where the outputs go\n"
     );
+    // each layer's input and why, guessed once
+    let guesses: Vec<(&LayerSurvey, Option<LayerKind>, String)> = layers
+        .iter()
+        .map(|l| {
+            let (kind, why) = input_of(l);
+            (l, kind, why)
+        })
+        .collect();
     for kind in LayerKind::ALL {
-        let mine: Vec<&LayerSurvey> = layers
-            .iter()
-            .filter(|l| input_of(l).0 == Some(kind))
-            .collect();
+        let mine: Vec<&(&LayerSurvey, Option<LayerKind>, String)> =
+            guesses.iter().filter(|g| g.1 == Some(kind)).collect();
         if mine.is_empty() {
             if kind != LayerKind::Accidents && kind != LayerKind::Targets {
                 let _ = writeln!(
@@ -51,20 +57,15 @@ pub fn draft(sources: &[String], base: Option<&Path>) -> Result<String, IngestEr
             continue;
         }
         let array = mine.len() > 1;
-        for l in mine {
-            input_block(&mut out, kind, l, array, base);
+        for (l, _, why) in mine {
+            input_block(&mut out, (kind, why), l, array, base);
         }
     }
-    let unplaced: Vec<&LayerSurvey> = layers.iter().filter(|l| input_of(l).0.is_none()).collect();
-    for l in unplaced {
+    for (l, _, why) in guesses.iter().filter(|g| g.1.is_none()) {
         let _ = writeln!(
             out,
-            "# not used: layer '{}' of {} ({:?} geometry, {} features): {}",
-            l.layer,
-            l.source,
-            l.geometry,
-            l.features,
-            input_of(l).1
+            "# not used: layer '{}' of {} ({:?} geometry, {} features): {why}",
+            l.layer, l.source, l.geometry, l.features,
         );
     }
     Ok(out)
@@ -156,10 +157,10 @@ fn quoted(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
-/// The `[inputs.<kind>]` block of one layer.
+/// The `[inputs.<kind>]` block of one layer, headed by why it is that input.
 fn input_block(
     out: &mut String,
-    kind: LayerKind,
+    (kind, why): (LayerKind, &str),
     l: &LayerSurvey,
     array: bool,
     base: Option<&Path>,
@@ -170,7 +171,7 @@ fn input_block(
     } else {
         format!("[inputs.{key}]")
     };
-    let _ = writeln!(out, "{header}                # {}", input_of(l).1);
+    let _ = writeln!(out, "{header}                # {why}");
     let _ = writeln!(out, "source = {}", quoted(&source_text(&l.source, base)));
     if l.several_layers {
         let _ = writeln!(out, "layer = {}", quoted(&l.layer));
