@@ -3,14 +3,10 @@
 //! that is not UTF-8 and GDAL messages that quote whole SQL statements. Each test runs
 //! the real binary and checks the exit status and what a person reads.
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-use crate::common::bin;
+use crate::common::{bin, stderr};
 use crate::operations::{minefree, sample_copy};
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// The sample pipeline with `extra` appended (new tables at the end of the file).
 fn sample_plus(dir: &std::path::Path, extra: &str) -> std::path::PathBuf {

@@ -7,32 +7,8 @@ use std::path::Path;
 
 use gdal::vector::LayerAccess;
 
-use crate::common::root;
+use crate::common::{root, stderr, tree};
 use crate::operations::{minefree, sample_copy, sample_with_source};
-
-/// Every file under `dir` with its bytes, sorted by path (for before/after comparisons);
-/// minefree's own lock files (`.<name>.lock`, holding the last run's pid) are left out.
-fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            let meta = std::fs::symlink_metadata(&p).unwrap();
-            if meta.is_dir() {
-                stack.push(p);
-            } else if meta.is_file() && !p.to_string_lossy().ends_with(".lock") {
-                out.push((p.display().to_string(), std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-fn stderr(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 #[test]
 fn output_directory_minefree_did_not_write_is_refused_and_kept() {

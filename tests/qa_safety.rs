@@ -16,7 +16,7 @@ use minefree::config::LayerKind;
 use minefree::geom::ring::normalize;
 use minefree::model::{Finding, Hazard, Inputs, Severity, Status};
 
-use crate::common::{root, write_gpkg_layer, TestField};
+use crate::common::{root, stderr, write_gpkg_layer, TestField};
 use crate::operations::{minefree, sample_copy, sample_with_source};
 
 /// The QA findings of a finished run or validate, as (check, layer, feature_id, severity).
@@ -56,10 +56,6 @@ fn good_run(dir: &Path, out: &Path) -> (Vec<u8>, Vec<u8>) {
         std::fs::read(out.join("region_summary.csv")).unwrap(),
         std::fs::read(out.join("run.json")).unwrap(),
     )
-}
-
-fn stderr(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// Runs `pipeline` over last night's outputs in `out` and `validate` into a fresh

@@ -5,35 +5,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::common::{bin, read_layer, root, text};
+use crate::common::{bin, read_layer, root, stderr, text, tree};
 use crate::operations::{minefree, sample_copy, sample_with_source};
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Every file under `dir` with its bytes (lock files left out), sorted by path.
-fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            let meta = std::fs::symlink_metadata(&p).unwrap();
-            if meta.is_dir() {
-                stack.push(p);
-            } else if meta.is_file() && !p.to_string_lossy().ends_with(".lock") {
-                let bytes = std::fs::read(&p).unwrap();
-                out.push((p, bytes));
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 /// The sample hazards as GeoJSON, each feature's properties starting with `extra`
 /// (name, value) pairs, in that order, before the sample's own (`status` among them).

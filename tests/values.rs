@@ -7,12 +7,8 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{read_layer, real, root, text};
+use crate::common::{read_layer, real, root, stderr, text};
 use crate::operations::{minefree, sample_copy, sample_with_source};
-
-fn stderr(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// The sample pipeline with `extra` (TOML) inserted after `[inputs.hazards]`'s `layer`.
 fn with_hazard_values(dir: &Path, extra: &str) -> std::path::PathBuf {

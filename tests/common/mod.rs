@@ -207,3 +207,28 @@ pub fn check_gpkg(
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
     minefree::qa::check_layers(&[layer], as_of)
 }
+
+/// Every file under `dir` with its bytes, sorted by path (for before/after comparisons);
+/// minefree's own lock files (`.<name>.lock`, holding the last run's pid) are left out.
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let meta = std::fs::symlink_metadata(&p).unwrap();
+            if meta.is_dir() {
+                stack.push(p);
+            } else if meta.is_file() && !p.to_string_lossy().ends_with(".lock") {
+                out.push((p.display().to_string(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A process's stderr as text.
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
