@@ -335,6 +335,7 @@ fn analyse_and_report(
         tables::release_history(&summary),
         tables::scenarios(&summary),
         tables::work_plan(&summary),
+        tables::release_by_organisation(&summary),
     ];
     out_tables.extend(tables::funding(&summary));
     if pipeline.input(LayerKind::Targets).is_some() {
@@ -422,7 +423,10 @@ fn analyse(
     for a in &mut accounts {
         a.drop_working_geometries();
     }
-    inputs.releases = Vec::new();
+    // (the releases' attributes stay: R13 credits organisations after the stage)
+    for r in &mut inputs.releases {
+        r.geometry = geo::MultiPolygon::new(vec![]);
+    }
     for h in &mut inputs.hazards {
         h.geometry = geo::MultiPolygon::new(vec![]);
     }

@@ -17,6 +17,8 @@
 //! year ends at R5's `remaining_m2`; the measurement noise between the two (geodesic
 //! areas are not additive) goes into the last year in which land changed.
 
+use std::collections::BTreeMap;
+
 use chrono::{Datelike, NaiveDate};
 use geo::MultiPolygon;
 
@@ -97,6 +99,9 @@ pub struct YearEvent {
     pub national: YearLand,
     /// The same per place, in the order of [`ComponentLedger::start`].
     pub per_place: Vec<(Place, YearLand)>,
+    /// R13: the land released that year credited to each release (index into the run's
+    /// releases), measured like [`ComponentLedger::start`]; in release order.
+    pub credits: Vec<(usize, Measured)>,
 }
 
 /// `(|g|, [(place, |g ∩ place|)])`: a set measured nationally and per place.
@@ -126,16 +131,19 @@ struct Replay<'h> {
     /// The hazard's remaining land so far; `None` before it is recorded.
     remaining: Option<MultiPolygon<f64>>,
     /// Its applying releases, clipped to its padded box.
-    releases: Vec<ReplayRelease>,
+    releases: Vec<ReplayRelease<'h>>,
 }
 
 /// An applying release as one hazard's replay sees it.
-struct ReplayRelease {
+struct ReplayRelease<'h> {
     /// Index into the run's releases.
     index: usize,
     /// Completion year.
     year: i32,
     method: Method,
+    /// R13's order among the releases of a year: method, then date, then id.
+    completed_on: NaiveDate,
+    release_id: &'h str,
     /// An exact copy of the hazard: it takes all of it (no overlay).
     covers: bool,
     /// Clipped to the hazard's padded box (empty when `covers`).
@@ -143,11 +151,11 @@ struct ReplayRelease {
 }
 
 /// The ledger of one component (`members` index `hazards` and `accounts`).
-pub fn component_ledger(
+pub fn component_ledger<'h>(
     members: &[usize],
-    hazards: &[Hazard],
+    hazards: &'h [Hazard],
     accounts: &[HazardAccount],
-    span: &LedgerSpan,
+    span: &LedgerSpan<'h>,
     place: &dyn PlaceMeasure,
 ) -> ComponentLedger {
     let mut replays: Vec<Replay> = members
@@ -170,6 +178,8 @@ pub fn component_ledger(
                         index: ri,
                         year: r.completed_on.year(),
                         method: r.method,
+                        completed_on: r.completed_on,
+                        release_id: r.release_id.as_str(),
                         covers,
                         geometry: g,
                     }
@@ -186,7 +196,7 @@ pub fn component_ledger(
     let start = place.measure(&union(replays.iter().filter_map(|r| r.remaining.as_ref())));
     let tree = crate::index::box_tree(replays.iter().map(|r| &r.hazard.geometry));
     // Per year, the hazards recorded or released that year (all others stay as they are).
-    let mut touched: std::collections::BTreeMap<i32, Vec<usize>> = Default::default();
+    let mut touched: BTreeMap<i32, Vec<usize>> = Default::default();
     for (k, r) in replays.iter().enumerate() {
         let recorded = r.hazard.recorded_on.map(|d| d.year());
         let mut ys: Vec<i32> = recorded
@@ -214,10 +224,16 @@ pub fn component_ledger(
         let per_place = (0..start.1.len())
             .map(|k| (start.1[k].0, pick(&|m| m.1[k].1)))
             .collect();
+        let credits = land
+            .credits
+            .iter()
+            .map(|(r, g)| (*r, place.measure(g)))
+            .collect();
         events.push(YearEvent {
             year,
             national,
             per_place,
+            credits,
         });
     }
     ComponentLedger { start, events }
@@ -233,6 +249,8 @@ struct YearSets {
     cleared: Geometry,
     /// `L_Y ∩ Rd^Y − C^Y`.
     reduced: Geometry,
+    /// R13: `L_Y` cut into the land of each crediting release, in release order.
+    credits: Vec<(usize, Geometry)>,
 }
 
 /// Advances every hazard of a component through `year` and returns that year's sets.
@@ -271,6 +289,7 @@ fn year_land(
     let (mut all_cleared, mut all_reduced) = (true, true);
     let mut cleared_parts = Vec::new();
     let mut reduced_parts = Vec::new();
+    let mut credited: BTreeMap<usize, Vec<Geometry>> = BTreeMap::new();
     for (k, g) in lost.iter().filter(|(_, g)| !g.0.is_empty()) {
         // The hazard's loss minus the land still hazardous in the other records near it.
         let b = crate::index::bbox(g);
@@ -290,7 +309,11 @@ fn year_land(
         if part.0.is_empty() {
             continue;
         }
-        let (cleared, reduced) = split_by_method(replays, touched, *k, &part, year);
+        let candidates = candidates(replays, touched, *k, &part, year);
+        for (r, piece) in credit_part(candidates.clone(), &part) {
+            credited.entry(r).or_default().push(piece);
+        }
+        let (cleared, reduced) = split_by_method(candidates, &part);
         all_cleared &= reduced.is_none() && cleared.as_ref() == Some(&part);
         all_reduced &= cleared.is_none() && reduced.as_ref() == Some(&part);
         cleared_parts.extend(cleared);
@@ -305,61 +328,155 @@ fn year_land(
         (_, true) => (MultiPolygon::new(vec![]), released.clone()),
         _ => (union_local(&cleared_parts), union_local(&reduced_parts)),
     };
+    // (pieces of one release from several hazards' losses may overlap: one union each)
+    let credits = credited
+        .into_iter()
+        .map(|(r, pieces)| (r, union_local(&pieces)))
+        .collect();
     YearSets {
         added,
         released,
         cleared,
         reduced,
+        credits,
     }
 }
 
-/// The cleared and reduced land of `part` (released this year from hazard `k`): its
-/// points under `C^Y` (resp. `Rd^Y` and not `C^Y`), the unions over the hazards H of
-/// `H ∩ R` for their cleared (reduced) releases of the year. Hazard k's own releases
-/// count by their land (`part ⊆ H_k`); a neighbour's release that does not apply to k
-/// counts only on the neighbour (`H ∩ R`). When every release involved has one method,
-/// the whole part is of that method and no overlay is made.
-fn split_by_method(
-    replays: &[Replay],
+/// A release of the year that may take some of `part` (land released from hazard k): one
+/// of k's own applying releases (its land counts wherever it lies on `part ⊆ H_k`), or a
+/// neighbour's that does not apply to k (it counts only on that neighbour, `on`).
+#[derive(Clone, Copy)]
+struct Candidate<'r> {
+    index: usize,
+    method: Method,
+    completed_on: NaiveDate,
+    release_id: &'r str,
+    land: &'r Geometry,
+    /// An exact copy of hazard k: it holds all of `part`.
+    covers: bool,
+    /// The neighbour's hazard, for a release that does not apply to k.
+    on: Option<&'r Geometry>,
+}
+
+impl Candidate<'_> {
+    /// R13's (and R11's) order: cleared, then reduced, then cancelled; then the earliest
+    /// completion; then the lowest `release_id`.
+    fn order(&self) -> (u8, NaiveDate, &str) {
+        let strength = match self.method {
+            Method::Cleared => 0,
+            Method::Reduced => 1,
+            Method::Cancelled => 2,
+        };
+        (strength, self.completed_on, self.release_id)
+    }
+}
+
+/// The releases of `year` that may take land of `part` (released from hazard `k`): k's own,
+/// then the neighbours' (of `touched`) that do not apply to k and whose box meets it.
+fn candidates<'r>(
+    replays: &'r [Replay],
     touched: &[usize],
     k: usize,
     part: &Geometry,
     year: i32,
-) -> (Option<Geometry>, Option<Geometry>) {
+) -> Vec<Candidate<'r>> {
     let own = &replays[k];
-    let own_ids: Vec<usize> = own.releases_in(year).map(|x| x.index).collect();
     let b = crate::index::bbox(part);
-    let mut sets: [Vec<Geometry>; 2] = [Vec::new(), Vec::new()];
-    let mut methods: Vec<Method> = Vec::new();
-    let slot = |m: Method| match m {
-        Method::Cleared => Some(0),
-        Method::Reduced => Some(1),
-        Method::Cancelled => None,
+    let candidate = |h: &'r Replay, x: &'r ReplayRelease, foreign: bool| Candidate {
+        index: x.index,
+        method: x.method,
+        completed_on: x.completed_on,
+        release_id: x.release_id,
+        land: h.release_land(x),
+        covers: x.covers && !foreign,
+        on: foreign.then_some(&h.hazard.geometry),
     };
-    for x in own.releases_in(year) {
-        methods.push(x.method);
-        if let Some(i) = slot(x.method) {
-            sets[i].push(own.release_land(x).clone());
-        }
-    }
-    // Neighbours' releases that do not apply to k and whose box meets the part: they
-    // count only where they lie on their own hazard.
-
-    let mut foreign: Vec<(usize, &Replay, &ReplayRelease)> = Vec::new();
+    let mut found: Vec<Candidate> = own
+        .releases_in(year)
+        .map(|x| candidate(own, x, false))
+        .collect();
+    let own_ids: Vec<usize> = found.iter().map(|c| c.index).collect();
     for &j in touched.iter().filter(|&&j| j != k) {
         let h = &replays[j];
         if !crate::index::boxes_meet(h.bbox, b) {
             continue;
         }
-        for x in h.releases_in(year).filter(|x| !own_ids.contains(&x.index)) {
-            if let Some(i) = slot(x.method) {
-                if crate::index::boxes_meet(crate::index::bbox(h.release_land(x)), b) {
-                    methods.push(x.method);
-                    foreign.push((i, h, x));
-                }
+        let theirs = h
+            .releases_in(year)
+            .filter(|x| !own_ids.contains(&x.index))
+            .filter(|x| crate::index::boxes_meet(crate::index::bbox(h.release_land(x)), b));
+        found.extend(theirs.map(|x| candidate(h, x, true)));
+    }
+    found
+}
+
+/// R13: `part` cut among its candidates, each point to the first (in [`Candidate::order`])
+/// whose land holds it; `(release index, land)` per release credited. One candidate
+/// release (the common case) takes the whole part without an overlay.
+fn credit_part(mut candidates: Vec<Candidate>, part: &Geometry) -> Vec<(usize, Geometry)> {
+    candidates.sort_by(|a, b| a.order().cmp(&b.order()));
+    let Some(first) = candidates.first() else {
+        return Vec::new();
+    };
+    if candidates.iter().all(|c| c.index == first.index) {
+        return vec![(first.index, part.clone())];
+    }
+    let mut rest = part.clone();
+    let mut credits = Vec::new();
+    for c in &candidates {
+        if rest.0.is_empty() {
+            break;
+        }
+        if c.covers {
+            credits.push((
+                c.index,
+                std::mem::replace(&mut rest, MultiPolygon::new(vec![])),
+            ));
+            break;
+        }
+        let rest_box = crate::index::bbox(&rest);
+        if !crate::index::boxes_meet(crate::index::bbox(c.land), rest_box) {
+            continue;
+        }
+        let taken = match c.on {
+            None => {
+                let (after, taken) = split_by(&rest, &[c.land]);
+                rest = after;
+                taken
             }
+            Some(hazard) => {
+                let on_part = intersection_all(&rest, &[c.land]);
+                let taken = intersection_all(&on_part, &[hazard]);
+                if !taken.0.is_empty() {
+                    rest = difference(&rest, &taken);
+                }
+                taken
+            }
+        };
+        if !taken.0.is_empty() {
+            credits.push((c.index, taken));
         }
     }
+    credits
+}
+
+/// The cleared and reduced land of `part` (released this year from hazard k): its points
+/// under `C^Y` (resp. `Rd^Y` and not `C^Y`), the unions over the hazards H of `H ∩ R`
+/// for their cleared (reduced) releases of the year. Hazard k's own releases count by
+/// their land (`part ⊆ H_k`); a neighbour's release that does not apply to k counts only
+/// on the neighbour (`H ∩ R`). When every release involved has one method, the whole
+/// part is of that method and no overlay is made.
+fn split_by_method(
+    candidates: Vec<Candidate>,
+    part: &Geometry,
+) -> (Option<Geometry>, Option<Geometry>) {
+    // a neighbour's cancellation does not change the split: only its clearances and
+    // reductions are looked at
+    let candidates: Vec<Candidate> = candidates
+        .into_iter()
+        .filter(|c| c.on.is_none() || c.method != Method::Cancelled)
+        .collect();
+    let mut methods: Vec<Method> = candidates.iter().map(|c| c.method).collect();
     methods.sort_by_key(|m| *m as u8);
     methods.dedup();
     match methods.as_slice() {
@@ -368,19 +485,31 @@ fn split_by_method(
         [Method::Cancelled] | [] => return (None, None),
         _ => {}
     }
+    let slot = |m: Method| match m {
+        Method::Cleared => Some(0),
+        Method::Reduced => Some(1),
+        Method::Cancelled => None,
+    };
     // The part under each method: its own releases in one overlay, each neighbour's
     // release on the (small) part first, then on its hazard only when something is left.
     let mut under: [Vec<Geometry>; 2] = [Vec::new(), Vec::new()];
-    for (i, set) in sets.iter().enumerate() {
-        if !set.is_empty() {
-            let refs: Vec<&Geometry> = set.iter().collect();
-            under[i].push(intersection_all(part, &refs));
+    for (i, under) in under.iter_mut().enumerate() {
+        let own: Vec<&Geometry> = candidates
+            .iter()
+            .filter(|c| c.on.is_none() && slot(c.method) == Some(i))
+            .map(|c| c.land)
+            .collect();
+        if !own.is_empty() {
+            under.push(intersection_all(part, &own));
         }
     }
-    for (i, h, x) in foreign {
-        let on_part = intersection_all(part, &[h.release_land(x)]);
+    for c in candidates.iter().filter(|c| c.on.is_some()) {
+        let (Some(i), Some(hazard)) = (slot(c.method), c.on) else {
+            continue;
+        };
+        let on_part = intersection_all(part, &[c.land]);
         if !on_part.0.is_empty() {
-            under[i].push(intersection_all(&on_part, &[&h.hazard.geometry]));
+            under[i].push(intersection_all(&on_part, &[hazard]));
         }
     }
     let [c, rd] = under.map(|u| (!u.is_empty()).then(|| union(u.iter())));
@@ -434,14 +563,14 @@ fn remaining_near<'a>(
         .collect()
 }
 
-impl Replay<'_> {
+impl<'h> Replay<'h> {
     /// This hazard's releases completed in `year`.
-    fn releases_in(&self, year: i32) -> impl Iterator<Item = &ReplayRelease> {
+    fn releases_in(&self, year: i32) -> impl Iterator<Item = &ReplayRelease<'h>> {
         self.releases.iter().filter(move |x| x.year == year)
     }
 
     /// A release's land on this hazard's box (the hazard itself for an exact copy).
-    fn release_land<'s>(&'s self, x: &'s ReplayRelease) -> &'s Geometry {
+    fn release_land<'s>(&'s self, x: &'s ReplayRelease<'h>) -> &'s Geometry {
         if x.covers {
             &self.hazard.geometry
         } else {
@@ -453,7 +582,7 @@ impl Replay<'_> {
     /// returns what they took; `None` when it has none that year or is not recorded yet.
     fn release_year(&mut self, year: i32) -> Option<Geometry> {
         let rest = self.remaining.as_ref()?;
-        let now: Vec<&ReplayRelease> = self.releases_in(year).collect();
+        let now: Vec<&ReplayRelease<'h>> = self.releases_in(year).collect();
         if now.is_empty() {
             return None;
         }
@@ -508,6 +637,8 @@ pub struct PlaceLedger {
     first_year: i32,
     start_m2: f64,
     years: Vec<YearLand>,
+    /// R13, per year: `(release index, m2)` credited in this place, in component order.
+    credits: Vec<Vec<(usize, f64)>>,
 }
 
 impl PlaceLedger {
@@ -517,7 +648,17 @@ impl PlaceLedger {
             first_year: span.first_year,
             start_m2: 0.0,
             years: vec![YearLand::default(); span.years()],
+            credits: vec![Vec::new(); span.years()],
         }
+    }
+
+    /// R13: the `(release index, m2)` credited here in `year` (one entry per component a
+    /// release took land in; a release may appear more than once).
+    pub fn credits(&self, year: i32) -> &[(usize, f64)] {
+        usize::try_from(year - self.first_year)
+            .ok()
+            .and_then(|k| self.credits.get(k))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Adds one component's figures in this place: `start` before the first year, and
@@ -525,12 +666,23 @@ impl PlaceLedger {
     pub fn add(&mut self, start_m2: f64, events: &[(i32, YearLand)]) {
         self.start_m2 += start_m2;
         for (year, land) in events {
-            let slot = &mut self.years[(year - self.first_year) as usize];
+            let k = self.slot(*year);
+            let slot = &mut self.years[k];
             slot.added_m2 += land.added_m2;
             slot.released_m2 += land.released_m2;
             slot.cleared_m2 += land.cleared_m2;
             slot.reduced_m2 += land.reduced_m2;
         }
+    }
+
+    /// Adds one component's R13 credits of `year` in this place.
+    pub fn credit(&mut self, year: i32, credits: impl Iterator<Item = (usize, f64)>) {
+        let slot = self.slot(year);
+        self.credits[slot].extend(credits.filter(|(_, m2)| *m2 > 0.0));
+    }
+
+    fn slot(&self, year: i32) -> usize {
+        (year - self.first_year) as usize
     }
 
     /// The written rows: each year starts where the previous one ended and ends at
@@ -624,6 +776,9 @@ impl RegionLedger {
                 Place::Outside => &mut self.outside,
             };
             target.add(start_m2, &events);
+            for e in &c.events {
+                target.credit(e.year, e.credits.iter().map(|(r, m)| (*r, m.1[k].1)));
+            }
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The analysis stages (R3–R15) on model types only; no GDAL, no files.
 //!
-//! `release` (R3–R4) → `regions` (R5–R6, with `ledger`: R11) → `priority` (R8–R9) →
-//! [`summarise`] with `progress` (R10) and `plan` (R12), then `costs` (R14) and
+//! `release` (R3–R4) → `regions` (R5–R6, with `ledger`: R11 and the credits of R13) →
+//! `priority` (R8–R9) → [`summarise`] with `progress` (R10), `plan` (R12) and
+//! `organisations` (R13), then `costs` (R14) and
 //! `targets` (R15) on the finished [`Summary`]; `overlaps` words overlapping hazard
 //! records as findings. Areas are geodesic m² (`geom::area`, R7); distances geodesic
 //! metres (`geom::distance`). The pipeline times each stage; this module assembles the
@@ -10,6 +11,7 @@
 pub mod costs;
 pub mod figures;
 pub mod ledger;
+pub mod organisations;
 pub mod overlaps;
 pub mod plan;
 pub mod priority;
@@ -183,6 +185,8 @@ pub struct Summary {
     pub scenarios: Vec<ScenarioRow>,
     /// R12 work plan, ordered by scenario, `region_id` and year.
     pub work_plan: Vec<PlanRow>,
+    /// R13: land released per organisation, place and year (empty without a ledger).
+    pub organisations: Vec<organisations::OrganisationRow>,
     /// R14: the currency of the costs (`None` without `[costs]`: no cost columns).
     pub currency: Option<String>,
     /// R14: the `funding` rows (empty without `[costs.funding]`).
@@ -270,12 +274,27 @@ pub fn summarise(
     let places: Vec<PlaceNow> = regions.iter().map(now).collect();
     let (scenarios, work_plan) =
         plan::scenarios(outlook.scenarios, &places, &now(&national), outlook.as_of);
+    let organisations = ledgers.map_or_else(Vec::new, |l| {
+        let credits = organisations::PlaceCredits::of;
+        let mut places: Vec<_> = regions
+            .iter()
+            .zip(&l.regions)
+            .map(|(r, pl)| credits(&r.region_id, pl, &r.ledger))
+            .collect();
+        places.extend(
+            regions
+                .get(inputs.regions.len())
+                .map(|r| credits(&r.region_id, &l.outside, &r.ledger)),
+        );
+        organisations::by_organisation(&inputs.releases, &places)
+    });
     Summary {
         hazards,
         regions,
         national,
         scenarios,
         work_plan,
+        organisations,
         currency: None,
         funding: Vec::new(),
         targets: Vec::new(),

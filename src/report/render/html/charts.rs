@@ -10,6 +10,7 @@ use minijinja::HtmlEscape;
 
 use super::format::{km2, m2, pct, trim_number};
 use crate::analysis::ledger::LedgerRow;
+use crate::analysis::organisations::OrganisationRow;
 use crate::analysis::plan::ScenarioRow;
 use crate::analysis::RegionRow;
 use crate::report::render::palette::{
@@ -198,6 +199,62 @@ pub fn ledger_bars(rows: &[LedgerRow]) -> String {
                 x + bar,
                 10.0 + plot_h + 18.0,
                 r.year
+            );
+        }
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+/// Land released per year, stacked by organisation (`rows`: the `_national` rows, by
+/// year; `colour` gives each organisation's colour).
+pub fn organisation_bars(rows: &[&OrganisationRow], colour: impl Fn(&str) -> Rgb) -> String {
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+        return String::new();
+    };
+    let years: Vec<i32> = (first.year..=last.year).collect();
+    let per_year = |y: i32| rows.iter().filter(move |r| r.year == y);
+    let max = years
+        .iter()
+        .map(|&y| per_year(y).map(|r| r.released_m2).sum::<f64>())
+        .fold(0.0, f64::max);
+    let top = nice_ceiling(max);
+    let (left, plot_h) = (70.0, 240.0);
+    let slot = (CHART_W - left - 10.0) / years.len() as f64;
+    let bar = (slot * 0.6).min(48.0);
+    let mut s = String::new();
+    open_svg(
+        &mut s,
+        "organisations-svg",
+        "",
+        (CHART_W, plot_h + 50.0),
+        11,
+    );
+    s.push('\n');
+    value_axis(&mut s, left, CHART_W - 10.0, 10.0, plot_h, top);
+    let y_of = |v: f64| 10.0 + plot_h * (1.0 - v / top);
+    let every = (years.len() / 16).max(1);
+    for (i, &year) in years.iter().enumerate() {
+        let x = left + slot * i as f64 + (slot - bar) / 2.0;
+        let mut acc = 0.0;
+        for r in per_year(year).filter(|r| r.released_m2 > 0.0) {
+            let (y0, y1) = (y_of(acc), y_of(acc + r.released_m2));
+            let _ = writeln!(
+                s,
+                "<rect x=\"{x:.1}\" y=\"{y1:.1}\" width=\"{bar:.1}\" height=\"{:.1}\" fill=\"{}\"><title>{year} {}: {}</title></rect>",
+                y0 - y1,
+                hex(colour(&r.organisation)),
+                HtmlEscape(&r.organisation),
+                m2(r.released_m2)
+            );
+            acc += r.released_m2;
+        }
+        if i % every == 0 {
+            let _ = writeln!(
+                s,
+                "<text x=\"{:.1}\" y=\"{:.0}\" text-anchor=\"middle\">{year}</text>",
+                x + bar / 2.0,
+                10.0 + plot_h + 18.0,
             );
         }
     }

@@ -106,6 +106,7 @@ fn page(ctx: &ReportContext) -> page::Page {
         progress: sections::progress(ctx),
         outlook: outlook::outlook(ctx),
         priorities: sections::priorities(ctx),
+        organisations: sections::organisations(ctx),
         targets: sections::targets(ctx),
         costs: sections::costs(ctx).map(|(totals, funding)| page::Costs { totals, funding }),
         previous_run: ctx.changes.is_some(),

@@ -22,6 +22,7 @@ pub struct Page {
     pub progress: ProgressSection,
     pub outlook: OutlookSection,
     pub priorities: Priorities,
+    pub organisations: Option<Charted>,
     pub targets: Option<HtmlTable>,
     pub costs: Option<Costs>,
     pub previous_run: bool,

@@ -1,17 +1,21 @@
 //! The page's tables and figure cards, prepared from the analysis results: national
-//! totals, regions, progress, priorities, changes and QA. Every figure comes from
+//! totals, regions, progress, organisations, targets, costs, priorities, changes and QA. Every figure comes from
 //! `analysis` (the QA counts from `analysis::figures`); here it is only formatted.
 
 use crate::report::changes::ChangeCounts;
 
+use super::charts;
 use super::format::{km2, m2, opt, pct, thousands};
 use super::page::{
-    classed, num, text, Card, Cell, Change, HtmlTable, Priorities, ProgressSection, Qa, Totals,
+    classed, num, text, Card, Cell, Change, Charted, HtmlTable, Priorities, ProgressSection, Qa,
+    Totals,
 };
 use super::ReportContext;
 use crate::analysis::figures::qa_counts;
+use crate::analysis::organisations::OrganisationRow;
 use crate::analysis::{HazardRow, RegionRow, Summary};
 use crate::model::{Finding, Severity};
+use crate::report::render::palette::ORGANISATION_RGB;
 
 /// Rows in the priority table.
 pub const TOP_PRIORITIES: usize = 20;
@@ -260,6 +264,61 @@ pub fn qa(findings: &[Finding]) -> Qa {
         cards,
         table: (!rows.is_empty()).then(|| HtmlTable::new(&headers, rows)),
     }
+}
+
+/// The organisations section (R13): the national land released per year stacked by
+/// organisation, and the national rows as a table (year, organisation); `None` when no
+/// land was released.
+pub fn organisations(ctx: &ReportContext) -> Option<Charted> {
+    let rows: Vec<&OrganisationRow> = ctx
+        .summary
+        .organisations
+        .iter()
+        .filter(|r| r.region_id == crate::analysis::RegionKey::National)
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let mut names: Vec<&str> = rows.iter().map(|r| r.organisation.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let colour = |name: &str| {
+        let k = names.binary_search(&name).unwrap_or(0);
+        ORGANISATION_RGB[k % ORGANISATION_RGB.len()]
+    };
+    let body = rows
+        .iter()
+        .map(|r| {
+            vec![
+                num(r.year.to_string()),
+                text(&r.organisation),
+                num(m2(r.released_m2)),
+                num(m2(r.cleared_m2)),
+                num(m2(r.reduced_m2)),
+                num(m2(r.cancelled_m2)),
+                num(r.releases.to_string()),
+                num(opt(r.task_days)),
+                num(opt(r.m2_per_task_day.map(|x| thousands(x.round())))),
+            ]
+        })
+        .collect();
+    let headers = [
+        "Year#",
+        "Organisation",
+        "Released#",
+        "Cleared#",
+        "Reduced#",
+        "Cancelled#",
+        "Releases#",
+        "Task days#",
+        "m² per task day#",
+    ];
+    let legend: Vec<(_, &str)> = names.iter().map(|n| (colour(n), *n)).collect();
+    Some(Charted {
+        svg: super::page::svg(charts::organisation_bars(&rows, colour)),
+        legend: super::page::legend(&legend),
+        table: HtmlTable::new(&headers, body),
+    })
 }
 
 /// The targets section (R15): each target against the land released that year; `None`
