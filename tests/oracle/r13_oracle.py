@@ -15,6 +15,7 @@ no Rust code:
   records credited with land there; task_days / m2_per_task_day from started_on.
 
     /usr/bin/python3 tests/oracle/r13_oracle.py       # from the repo root
+    /usr/bin/python3 tests/oracle/r13_oracle.py --compare out/sample/release_by_organisation.csv
 
 Runs after sample_oracle.py (which calls it at its end): reads the sample again, writes
 the key `release_by_organisation` into tests/expected/sample.json, leaves every other key
@@ -27,6 +28,8 @@ import json
 import os
 import sys
 
+import shapely
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import sample_oracle as so  # noqa: E402
@@ -37,6 +40,10 @@ NATIONAL = "_national"
 AREAS = ("released_m2", "cleared_m2", "reduced_m2", "cancelled_m2")
 # SPEC field names; the sample pipeline maps completed_on = "COMPLETED", organisation = "org"
 # and maps no started_on (the shapefile has no such field).
+# Cross-check only: areas of the same sets with every straight lon/lat edge split every
+# <= 1e-4 deg (~10 m), i.e. the area of the planar set itself rather than of the polygon
+# with geodesic edges between the vertices that the overlays happened to leave.
+DENSIFY_DEG = 1e-4
 REL_FIELDS = {"completed_on": "COMPLETED", "organisation": "org", "started_on": "started_on"}
 
 
@@ -124,13 +131,14 @@ def credit_year(y, l_y, releases, land):
 
 
 def task_days(recs):
-    """(task_days, land of those releases) over credited release records with started_on."""
+    """Sum of (completed_on - started_on + 1) days over the records with started_on; None if none."""
     days = [(r["date"] - r["started"]).days + 1 for r in recs if r["started"] is not None]
-    return (sum(days), True) if days else (None, False)
+    return sum(days) if days else None
 
 
-def rows_of_year(y, credited, by_n, clips):
-    """Rows {place: {org: row}} for one year; areas measured on the union per org and method."""
+def rows_of_year(y, credited, by_n, clips, area):
+    """Rows {place: {org: row}} for one year; areas (`area`) measured on the union per org
+    and method."""
     out = {}
     for place, clip in clips.items():
         per_org = {}
@@ -142,16 +150,16 @@ def rows_of_year(y, credited, by_n, clips):
         rows = {}
         for org, items in sorted(per_org.items()):
             row = {"region_id": place, "year": y, "organisation": org,
-                   "released_m2": so.garea(so.union([p for _, p in items]))}
+                   "released_m2": area(so.union([p for _, p in items]))}
             for m in METHOD_ORDER:
-                row[m + "_m2"] = so.garea(so.union([p for r, p in items if r["method"] == m]))
+                row[m + "_m2"] = area(so.union([p for r, p in items if r["method"] == m]))
             recs = [r for r, _ in items]
-            td, _ = task_days(recs)
-            timed = so.garea(so.union([p for r, p in items if r["started"] is not None]))
+            td = task_days(recs)
+            timed = area(so.union([p for r, p in items if r["started"] is not None]))
             row.update({"releases": len({r["n"] for r in recs}), "task_days": td,
                         "m2_per_task_day": (timed / td) if td else None,
                         "_recs": sorted(r["n"] for r in recs),
-                        "_pieces": {r["n"]: so.garea(p) for r, p in items}})
+                        "_pieces": {r["n"]: area(p) for r, p in items}})
             rows[org] = row
         out[place] = rows
     return out
@@ -167,7 +175,7 @@ def national_rows(y, per_place, by_n):
         row = {"region_id": NATIONAL, "year": y, "organisation": org}
         for k in AREAS:
             row[k] = sum(r[k] for r in rows)
-        td, _ = task_days([by_n[n] for n in recs])
+        td = task_days([by_n[n] for n in recs])
         timed = sum(a for r in rows for n, a in r["_pieces"].items() if by_n[n]["started"] is not None)
         row.update({"releases": len(recs), "task_days": td,
                     "m2_per_task_day": (timed / td) if td else None, "_recs": recs})
@@ -175,8 +183,8 @@ def national_rows(y, per_place, by_n):
     return out
 
 
-def r13(hazards, releases, clips):
-    """All R13 rows (unrounded, measured), plus per-year leftovers and ledger L_Y areas."""
+def r13(hazards, releases, clips, area=so.garea):
+    """All R13 rows (unrounded, measured with `area`), plus per-year leftovers and L_Y areas."""
     land = release_land(hazards, releases)
     by_n = {r["n"]: r for r in releases}
     years = [h["rec"].year for h in hazards if h["rec"] is not None]
@@ -189,7 +197,7 @@ def r13(hazards, releases, clips):
         n_y = so.union([h["geom"] for h in hazards if h["rec"] is not None and h["rec"].year == y])
         l_y = so.diff(so.union([m_prev, n_y]), m_cur)
         credited, rest = credit_year(y, l_y, releases, land)
-        per_place = rows_of_year(y, credited, by_n, clips)
+        per_place = rows_of_year(y, credited, by_n, clips, area)
         extra[y] = {"rest_m2": so.garea(rest), "l_y_m2": so.garea(l_y),
                     "credited_sum_m2": sum(so.garea(p) for p in credited.values())}
         for place in per_place:
@@ -201,6 +209,30 @@ def r13(hazards, releases, clips):
 
 
 # ------------------------------------------------------------------ self-checks
+def densified_garea(g):
+    """Geodesic area of g with its straight lon/lat edges split every <= DENSIFY_DEG."""
+    return so.garea(shapely.segmentize(g, DENSIFY_DEG)) if not g.is_empty else 0.0
+
+
+def vertex_noise(rows, dense_rows):
+    """Lines comparing each row with the same sets measured densified (vertex-placement noise)."""
+    dense = {(r["region_id"], r["year"], r["organisation"]): r for r in dense_rows}
+    lines, worst = [], (0.0, 0.0, None, None)
+    for r in rows:
+        key = (r["region_id"], r["year"], r["organisation"])
+        for k in AREAS:
+            a, b = r[k], dense[key][k]
+            rel = abs(a - b) / max(b, 1.0)
+            if rel > worst[1]:
+                worst = (abs(a - b), rel, key, k)
+            if abs(a - b) > 1.0 and rel > 0.5 * so.AREA_REL:
+                lines.append("WARNING: R13 %s %d %s %s: %.3f m2, densified %.3f m2 (%.1e rel): more "
+                             "than half of R7's 0.01 %% is vertex placement" % (key + (k, a, b, rel)))
+    lines.insert(0, "check R13 rows vs the same sets densified: worst %.4f m2 (%.1e rel) at %s %s"
+                 % (worst[0], worst[1], worst[2], worst[3]))
+    return lines
+
+
 def checks(rows, extra, expected):
     """Lines comparing the organisations' sums with the oracle's R11 rows; returns (lines, worst)."""
     lines = []
@@ -212,21 +244,25 @@ def checks(rows, extra, expected):
         s = sums.setdefault((r["region_id"], r["year"]), dict.fromkeys(AREAS, 0.0))
         for k in AREAS:
             s[k] += r[k]
-    worst = {k: (0.0, 0.0, None) for k in AREAS}      # abs, rel, where
-    for key, ref in sorted(r11.items()):
-        s = sums.get(key, dict.fromkeys(AREAS, 0.0))
+    for scope in ("places", NATIONAL):
+        worst = {k: (0.0, 0.0, None) for k in AREAS}      # abs, rel, where
+        for key, ref in sorted(r11.items()):
+            if (key[0] == NATIONAL) != (scope == NATIONAL):
+                continue
+            s = sums.get(key, dict.fromkeys(AREAS, 0.0))
+            for k in AREAS:
+                d = s[k] - ref[k]
+                rel = abs(d) / max(ref["released_m2"], 1.0)
+                if abs(d) > worst[k][0]:
+                    worst[k] = (abs(d), rel, key)
+                if abs(d) > 1.0 and rel > so.AREA_REL:
+                    lines.append("MISMATCH %s %d %s: organisations %.3f vs R11 %.3f"
+                                 % (key[0], key[1], k, s[k], ref[k]))
         for k in AREAS:
-            d = s[k] - ref[k]
-            rel = abs(d) / max(ref[k], 1.0)
-            if abs(d) > worst[k][0]:
-                worst[k] = (abs(d), rel, key)
-            if abs(d) > 1.0 and rel > so.AREA_REL:
-                lines.append("MISMATCH %s %d %s: organisations %.3f vs R11 %.3f"
-                             % (key[0], key[1], k, s[k], ref[k]))
-    for k in AREAS:
-        a, rel, where = worst[k]
-        lines.append("check R13 %-12s worst |sum over organisations - R11| = %.4f m2 (%.1e rel) at %s"
-                     % (k, a, rel, "%s %d" % where if where else "-"))
+            a, rel, where = worst[k]
+            lines.append("check R13 %-9s %-12s worst |sum over organisations - R11| = %.4f m2 "
+                         "(%.1e of released) at %s"
+                         % (scope, k, a, rel, "%s %d" % where if where else "-"))
     rest = max(e["rest_m2"] for e in extra.values())
     lines.append("check R13 L_Y left uncredited after peeling: at most %.6f m2 in a year" % rest)
     small = [(r["region_id"], r["year"], r["organisation"], n, a)
@@ -245,6 +281,39 @@ def strip(row):
     return {k: v for k, v in row.items() if not k.startswith("_")}
 
 
+def compare(path, rows, dense_rows):
+    """Lines comparing a minefree release_by_organisation.csv with the oracle's rows."""
+    import csv
+    with open(path, newline="") as f:
+        got = list(csv.DictReader(f))
+    keyed = {(r["region_id"], int(r["year"]), r["organisation"]): r for r in got}
+    want = {(r["region_id"], r["year"], r["organisation"]): r for r in rows}
+    dense = {(r["region_id"], r["year"], r["organisation"]): r for r in dense_rows}
+    lines = ["compare %s: %d rows, oracle %d rows, same order: %s"
+             % (path, len(got), len(rows),
+                [(r["region_id"], int(r["year"]), r["organisation"]) for r in got] ==
+                [(r["region_id"], r["year"], r["organisation"]) for r in rows])]
+    lines += ["  only in minefree: %s" % (k,) for k in sorted(set(keyed) - set(want))]
+    lines += ["  only in the oracle: %s" % (k,) for k in sorted(set(want) - set(keyed))]
+    worst = (0.0, 0.0, None)
+    for k in sorted(set(keyed) & set(want)):
+        for c in AREAS:
+            a, b, d = want[k][c], float(keyed[k][c]), dense[k][c]
+            rel = abs(a - b) / max(a, 1.0)
+            if rel > worst[1]:
+                worst = (abs(a - b), rel, k + (c,))
+            if abs(a - b) > 1.0 or rel > so.AREA_REL:
+                lines.append("  DIFF %s %d %s %s: oracle %.3f (densified %.3f), minefree %.3f, "
+                             "%+.3f m2 (%.1e rel)" % (k + (c, a, d, b, b - a, rel)))
+        for c in ("releases", "task_days", "m2_per_task_day"):
+            v = keyed[k][c]
+            v = None if v == "" else (float(v) if c == "m2_per_task_day" else int(v))
+            if v != want[k][c]:
+                lines.append("  DIFF %s %s: oracle %r, minefree %r" % (k, c, want[k][c], v))
+    lines.append("  worst area difference %.4f m2 (%.1e rel) at %s" % worst)
+    return lines
+
+
 def main():
     regions, hazards, releases = load()
     with open(so.OUT) as f:
@@ -257,6 +326,10 @@ def main():
     assert sorted(clips) == sorted(before["regions"]), (sorted(clips), sorted(before["regions"]))
     rows, extra = r13(hazards, releases, clips)
     lines = checks(rows, extra, before)
+    dense_rows = r13(hazards, releases, clips, densified_garea)[0]
+    lines += vertex_noise(rows, dense_rows)
+    if len(sys.argv) > 2 and sys.argv[1] == "--compare":
+        lines += compare(sys.argv[2], rows, dense_rows)
     after = dict(before)
     after["release_by_organisation"] = [strip(r) for r in rows]
     with open(so.OUT, "w", newline="\n") as f:
