@@ -23,11 +23,13 @@ as it is (asserted), and prints the self-check against the oracle's R11 rows
 (`release_history`).  See tests/oracle/README.md, section "R13".
 """
 
+import csv
 import datetime as dt
 import json
 import os
 import sys
 
+import numpy as np
 import shapely
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -40,11 +42,11 @@ NATIONAL = "_national"
 AREAS = ("released_m2", "cleared_m2", "reduced_m2", "cancelled_m2")
 # SPEC field names; the sample pipeline maps completed_on = "COMPLETED", organisation = "org"
 # and maps no started_on (the shapefile has no such field).
+REL_FIELDS = {"completed_on": "COMPLETED", "organisation": "org", "started_on": "started_on"}
 # Cross-check only: areas of the same sets with every straight lon/lat edge split every
 # <= 1e-4 deg (~10 m), i.e. the area of the planar set itself rather than of the polygon
 # with geodesic edges between the vertices that the overlays happened to leave.
 DENSIFY_DEG = 1e-4
-REL_FIELDS = {"completed_on": "COMPLETED", "organisation": "org", "started_on": "started_on"}
 
 
 # ------------------------------------------------------------------ reading (as sample_oracle.main)
@@ -188,7 +190,6 @@ def sample_points(y, l_y, credited, hazards, releases, n_points=4000, seed=13):
     sentence (the releases of year Y covering it that apply to a hazard containing it, best
     by method, completed_on, release_id); returns (points, disagreements). Points within
     1e-9 deg of a boundary are skipped (their side is a matter of rounding)."""
-    import numpy as np
     rng = np.random.default_rng(seed + y)
     pts = []
     parts = so.polygons_of(l_y)
@@ -279,7 +280,7 @@ def vertex_noise(rows, dense_rows):
 
 
 def checks(rows, extra, expected):
-    """Lines comparing the organisations' sums with the oracle's R11 rows; returns (lines, worst)."""
+    """Lines: the organisations' sums against the oracle's R11 rows, and the peeling checks."""
     lines = []
     r11 = {(r["region_id"], r["year"]): r for r in expected["release_history"]}
     for y, r in expected["release_history_national"].items():
@@ -332,7 +333,6 @@ def strip(row):
 
 def compare(path, rows, dense_rows):
     """Lines comparing a minefree release_by_organisation.csv with the oracle's rows."""
-    import csv
     with open(path, newline="") as f:
         got = list(csv.DictReader(f))
     keyed = {(r["region_id"], int(r["year"]), r["organisation"]): r for r in got}
