@@ -376,12 +376,12 @@ fn analyse_and_report(
 fn used_counts(mut records: Vec<InputRecord>, inputs: &Inputs) -> Vec<InputRecord> {
     for r in &mut records {
         r.features_used = match r.layer {
-            "hazards" => inputs.hazards.len(),
-            "releases" => inputs.releases.len(),
-            "regions" => inputs.regions.len(),
-            "settlements" => inputs.settlements.len(),
-            "targets" => inputs.targets.len(),
-            _ => inputs.accidents.len(),
+            LayerKind::Hazards => inputs.hazards.len(),
+            LayerKind::Releases => inputs.releases.len(),
+            LayerKind::Regions => inputs.regions.len(),
+            LayerKind::Settlements => inputs.settlements.len(),
+            LayerKind::Accidents => inputs.accidents.len(),
+            LayerKind::Targets => inputs.targets.len(),
         };
     }
     records
@@ -489,7 +489,7 @@ fn input_records(layers: &[RawLayer]) -> Vec<InputRecord> {
     layers
         .iter()
         .map(|l| InputRecord {
-            layer: l.kind.key(),
+            layer: l.kind,
             source: l.source.clone(),
             layer_name: l.layer_name.clone(),
             crs: l.crs.clone(),

@@ -22,7 +22,7 @@ use crate::geom::clip::{clip_to_rect, padded_rect};
 use crate::geom::disk::InteriorDisk;
 use crate::geom::overlay::{difference, intersection, union};
 use crate::index::{bbox, box_tree, boxes_in, envelope};
-use crate::model::{Check, Finding, Hazard, Region, Severity, Status};
+use crate::model::{Check, Finding, Hazard, LayerKind, Region, Severity, Status};
 
 /// Hazard land outside every region below this area (m²) is overlay noise along
 /// region boundaries, not land outside (see `component_land`).
@@ -638,7 +638,7 @@ fn outside_finding(h: &Hazard, part: &MultiPolygon<f64>) -> Finding {
     Finding::new(
         Severity::Warning,
         Check::OutsideRegions,
-        "hazards",
+        LayerKind::Hazards,
         &h.hazard_id,
         format!(
             "{:.0} m² of this hazard lie outside every region; counted under _outside",
@@ -664,7 +664,7 @@ fn overlapping_regions(regions: &[Region], tree: &crate::index::BoxTree) -> Vec<
                         Finding::new(
                             Severity::Error,
                             Check::OverlappingRegions,
-                            "regions",
+                            LayerKind::Regions,
                             &a.region_id,
                             format!(
                                 "overlaps region '{}' on {:.0} m²; hazard land there is counted in both",

@@ -263,7 +263,7 @@ mod tests {
         let findings = vec![Finding::new(
             Severity::Warning,
             crate::model::Check::Spike,
-            "hazards",
+            crate::model::LayerKind::Hazards,
             "HZ-<1>",
             "a <spike>",
         )];
