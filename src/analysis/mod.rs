@@ -11,6 +11,7 @@ pub mod costs;
 pub mod figures;
 pub mod ledger;
 pub mod overlaps;
+pub mod place;
 pub mod plan;
 pub mod priority;
 pub mod progress;

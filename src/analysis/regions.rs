@@ -16,6 +16,7 @@ use super::ledger::{
     component_ledger, ComponentLedger, LedgerSpan, PlaceMeasure, RegionLedger, SolePlace,
 };
 use super::overlaps;
+pub use super::place::Place;
 use super::release::HazardAccount;
 use crate::geom::area::area_m2;
 use crate::geom::clip::{clip_to_rect, padded_rect};
@@ -58,15 +59,6 @@ impl Land {
         self.reduced += other.reduced;
         self.remaining_past += other.remaining_past;
     }
-}
-
-/// Where a region figure goes: a region index, or outside every region.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Place {
-    /// `regions[i]`.
-    Region(usize),
-    /// Outside every region (`_outside`).
-    Outside,
 }
 
 /// The result of R5–R6.
