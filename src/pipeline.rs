@@ -19,6 +19,7 @@ use crate::ingest::{self, IngestError, RawLayer};
 use crate::memory;
 use crate::model::{Finding, Inputs, Severity};
 use crate::report::changes::{self, PreviousRun};
+use crate::report::region_table::{region_table, RegionTable};
 use crate::report::render::{html, qgs};
 use crate::report::write::previous::read_previous;
 use crate::report::write::run_json::{run_json, InputRecord};
@@ -301,7 +302,8 @@ fn run_staged(
     let out_tables = vec![tables::qa_findings(&mut findings)];
     log_qa(&findings);
     let files = timer.stage("report", || {
-        write_outputs(dir, &out_tables, origin(pipeline), || None)
+        let no_table = RegionTable::default();
+        write_outputs(dir, &out_tables, origin(pipeline), no_table, || None)
     })?;
     Ok(Staged {
         files,
@@ -348,8 +350,9 @@ fn analyse_and_report(
         info!(?c, "changes since the last run");
     }
     out_tables.extend(change_table);
+    let region_table = region_table(&summary.regions, &summary.national);
     let files = timer.stage("report", || {
-        write_outputs(dir, &out_tables, origin(pipeline), || {
+        write_outputs(dir, &out_tables, origin(pipeline), region_table, || {
             let ctx = html::ReportContext {
                 pipeline,
                 inputs,
