@@ -191,24 +191,39 @@ fn the_print_layout_reads_on_a_real_country() {
     };
     let doc = roxmltree::Document::parse_with_options(&xml, options).unwrap();
     assert!(xml.contains("Tarvania — land release as of 2026-06-30"));
+    // a fixed table (65652) of minefree's figures: the regions with most remaining land
+    // first, as many as fit the frame (the sample's five all do: no "others" row)
     let table = doc
         .descendants()
-        .find(|n| n.has_tag_name("LayoutMultiFrame") && n.attribute("type") == Some("65649"))
+        .find(|n| n.has_tag_name("LayoutMultiFrame") && n.attribute("type") == Some("65652"))
         .expect("the region table");
-    // the regions with most remaining land first, as many as fit the frame
-    assert_eq!(table.attribute("maxFeatures"), Some("15"));
-    let sort = table
-        .children()
-        .find(|n| n.has_tag_name("sortColumns"))
-        .and_then(|s| s.children().find(|n| n.has_tag_name("column")))
-        .expect("a sort column");
-    assert_eq!(sort.attribute("attribute"), Some("\"remaining_m2\""));
-    assert_eq!(sort.attribute("sortOrder"), Some("1"), "descending");
+    let rows: Vec<Vec<&str>> = table
+        .descendants()
+        .filter(|n| n.has_tag_name("row") && n.parent().is_some_and(|p| p.has_tag_name("contents")))
+        .map(|row| {
+            row.descendants()
+                .filter(|o| o.attribute("name") == Some("content"))
+                .filter_map(|o| o.attribute("value"))
+                .collect()
+        })
+        .collect();
+    let regions = std::fs::read_to_string(tmp.path().join("out/region_summary.csv")).unwrap();
+    assert_eq!(
+        rows.len(),
+        regions.lines().count() - 1,
+        "one row per region"
+    );
+    let km2: Vec<f64> = rows
+        .iter()
+        .map(|r| r[1].replace(',', "").parse().unwrap())
+        .collect();
+    let mut sorted = km2.clone();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    assert_eq!(km2, sorted, "most remaining land first");
     // names, km² and % with one decimal; every column inside the 105 mm frame
     let columns: Vec<(String, f64)> = table
         .descendants()
-        .filter(|n| n.has_tag_name("displayColumns"))
-        .flat_map(|d| d.children().filter(|n| n.has_tag_name("column")))
+        .filter(|n| n.has_tag_name("header"))
         .map(|c| {
             (
                 c.attribute("heading").unwrap().to_string(),
@@ -234,5 +249,9 @@ fn the_print_layout_reads_on_a_real_country() {
         .unwrap();
     let total: f64 = columns.iter().map(|c| c.1 + 2.0 * margin).sum();
     assert!(total <= 105.0, "{total} mm of columns in a 105 mm frame");
-    assert!(xml.contains("format_number(&quot;remaining_m2&quot; / 1000000, 1)"));
+    assert!(
+        rows.iter()
+            .all(|r| r[1].split_once('.').is_some_and(|(_, d)| d.len() == 1)),
+        "km² with one decimal: {rows:?}"
+    );
 }

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use geo::MultiPolygon;
 
-use super::regions::Place;
+use super::place::Place;
 use super::release::{HazardAccount, MethodSplit};
 use crate::geom::area::area_m2;
 use crate::geom::clip::{clip_to_rect, padded_rect};

@@ -13,6 +13,7 @@ pub mod figures;
 pub mod ledger;
 pub mod organisations;
 pub mod overlaps;
+pub mod place;
 pub mod plan;
 pub mod priority;
 pub mod progress;
@@ -245,8 +246,7 @@ pub fn summarise(
         .zip(&land.regions)
         .enumerate()
         .map(|(i, (r, l))| {
-            let key = RegionKey::Region(r.region_id.clone());
-            let at = (Some(Place::Region(i)), key, r.name.as_str());
+            let at = RowPlace::Land(Place::Region(i));
             rows.row(
                 at,
                 Some(r.geometry.clone()),
@@ -256,14 +256,10 @@ pub fn summarise(
         })
         .collect();
     if land.outside.original > 0.0 {
-        let at = (
-            Some(Place::Outside),
-            RegionKey::Outside,
-            "Outside every region",
-        );
+        let at = RowPlace::Land(Place::Outside);
         regions.push(rows.row(at, None, &land.outside, ledgers.map(|x| &x.outside)));
     }
-    let at = (None, RegionKey::National, "National total");
+    let at = RowPlace::National;
     let national = rows.row(at, None, &land.national, ledgers.map(|x| &x.national));
     let now = |r: &RegionRow| PlaceNow {
         region_id: r.region_id.clone(),
@@ -301,6 +297,17 @@ pub fn summarise(
     }
 }
 
+/// The place a region row is about: where hazard land lies (a region, by its index, so
+/// that two regions sharing a duplicated id stay apart, or the land outside every region),
+/// or the whole run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowPlace {
+    /// A place hazards' land lies in.
+    Land(Place),
+    /// The whole run: every hazard, and the national deadline.
+    National,
+}
+
 /// What one region row is built from: the hazard rows, where each hazard's land lies, and
 /// the R10–R12 settings.
 struct Rows<'a> {
@@ -311,19 +318,34 @@ struct Rows<'a> {
 }
 
 impl Rows<'_> {
-    /// The row of one place, `(place, region_id, name)`: `place` None is the national
-    /// row. Hazards are matched by place, not by id, so that two regions sharing a
-    /// duplicated id each count their own hazards.
+    /// The `region_id` and the name written for `place`.
+    fn key_and_name(&self, place: RowPlace) -> (RegionKey, &str) {
+        match place {
+            RowPlace::Land(Place::Region(i)) => {
+                let r = &self.inputs.regions[i];
+                (RegionKey::Region(r.region_id.clone()), r.name.as_str())
+            }
+            RowPlace::Land(Place::Outside) => (RegionKey::Outside, "Outside every region"),
+            RowPlace::National => (RegionKey::National, "National total"),
+        }
+    }
+
+    /// The row of one place. Hazards are matched by place, not by id, so that two regions
+    /// sharing a duplicated id each count their own hazards.
     fn row(
         &self,
-        (place, region_id, name): (Option<Place>, RegionKey, &str),
+        place: RowPlace,
         geometry: Option<MultiPolygon<f64>>,
         land: &Land,
         ledger: Option<&ledger::PlaceLedger>,
     ) -> RegionRow {
+        let (region_id, name) = self.key_and_name(place);
         let members = self.hazards.iter().filter(|h| {
-            place.is_none_or(|p| self.land_places[h.index] == p)
-                && h.account.remaining_m2 >= MIN_REMAINING_M2
+            let here = match place {
+                RowPlace::Land(p) => self.land_places[h.index] == p,
+                RowPlace::National => true,
+            };
+            here && h.account.remaining_m2 >= MIN_REMAINING_M2
         });
         let mut near = BTreeSet::new();
         let (mut count, mut cha) = (0, 0);
@@ -338,10 +360,9 @@ impl Rows<'_> {
         }
         let figures = Figures::from_land(land);
         let o = self.outlook;
-        let deadline = if place.is_none() {
-            o.deadlines.national
-        } else {
-            o.deadlines.for_region(region_id.as_str())
+        let deadline = match place {
+            RowPlace::National => o.deadlines.national,
+            RowPlace::Land(_) => o.deadlines.for_region(region_id.as_str()),
         };
         let progress = progress::progress(
             figures.remaining_m2,

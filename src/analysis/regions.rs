@@ -16,13 +16,14 @@ use super::ledger::{
     component_ledger, ComponentLedger, LedgerSpan, PlaceMeasure, RegionLedger, SolePlace,
 };
 use super::overlaps;
+pub use super::place::Place;
 use super::release::HazardAccount;
 use crate::geom::area::area_m2;
 use crate::geom::clip::{clip_to_rect, padded_rect};
 use crate::geom::disk::InteriorDisk;
 use crate::geom::overlay::{difference, intersection, union};
 use crate::index::{bbox, box_tree, boxes_in, envelope};
-use crate::model::{Check, Finding, Hazard, Region, Severity, Status};
+use crate::model::{Check, Finding, Hazard, LayerKind, Region, Severity, Status};
 
 /// Hazard land outside every region below this area (m²) is overlay noise along
 /// region boundaries, not land outside (see `component_land`).
@@ -58,15 +59,6 @@ impl Land {
         self.reduced += other.reduced;
         self.remaining_past += other.remaining_past;
     }
-}
-
-/// Where a region figure goes: a region index, or outside every region.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Place {
-    /// `regions[i]`.
-    Region(usize),
-    /// Outside every region (`_outside`).
-    Outside,
 }
 
 /// The result of R5–R6.
@@ -638,7 +630,7 @@ fn outside_finding(h: &Hazard, part: &MultiPolygon<f64>) -> Finding {
     Finding::new(
         Severity::Warning,
         Check::OutsideRegions,
-        "hazards",
+        LayerKind::Hazards,
         &h.hazard_id,
         format!(
             "{:.0} m² of this hazard lie outside every region; counted under _outside",
@@ -664,7 +656,7 @@ fn overlapping_regions(regions: &[Region], tree: &crate::index::BoxTree) -> Vec<
                         Finding::new(
                             Severity::Error,
                             Check::OverlappingRegions,
-                            "regions",
+                            LayerKind::Regions,
                             &a.region_id,
                             format!(
                                 "overlaps region '{}' on {:.0} m²; hazard land there is counted in both",

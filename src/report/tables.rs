@@ -474,7 +474,7 @@ pub fn qa_findings(findings: &mut [Finding]) -> Table {
         |f: &dyn Fn(&Finding) -> String| Values::Text(sorted.iter().map(|x| Some(f(x))).collect());
     t.push("severity", text(&|f| f.severity.as_str().to_string()));
     t.push("check", text(&|f| f.check.to_string()));
-    t.push("layer", text(&|f| f.layer.clone()));
+    t.push("layer", text(&|f| f.layer.key().to_string()));
     t.push("feature_id", text(&|f| f.feature_id.clone()));
     t.push("message", text(&|f| f.message.clone()));
     t.geometry = order

@@ -116,10 +116,19 @@ pub struct Need {
 #[derive(Debug, Serialize)]
 pub struct Priorities {
     pub top: usize,
-    /// proximity, people, accidents, status, type.
-    pub weights: [String; 5],
+    pub weights: WeightTexts,
     pub radius_m: String,
     pub table: Option<HtmlTable>,
+}
+
+/// The score's weights as the page writes them (`parameters.weights`), each by its name.
+#[derive(Debug, Serialize)]
+pub struct WeightTexts {
+    pub proximity: String,
+    pub people: String,
+    pub accidents: String,
+    pub status: String,
+    pub hazard_type: String,
 }
 
 /// One kind of change since the last run.

@@ -8,7 +8,7 @@ use super::charts;
 use super::format::{km2, m2, opt, pct, thousands};
 use super::page::{
     classed, num, text, Card, Cell, Change, Charted, HtmlTable, Priorities, ProgressSection, Qa,
-    Totals,
+    Totals, WeightTexts,
 };
 use super::ReportContext;
 use crate::analysis::figures::qa_counts;
@@ -217,8 +217,13 @@ pub fn priorities(ctx: &ReportContext) -> Priorities {
     let w = &params.weights;
     Priorities {
         top: TOP_PRIORITIES,
-        weights: [w.proximity, w.people, w.accidents, w.status, w.hazard_type]
-            .map(|x| x.to_string()),
+        weights: WeightTexts {
+            proximity: w.proximity.to_string(),
+            people: w.people.to_string(),
+            accidents: w.accidents.to_string(),
+            status: w.status.to_string(),
+            hazard_type: w.hazard_type.to_string(),
+        },
         radius_m: params.radius_m.to_string(),
         table: (!rows.is_empty()).then(|| HtmlTable::new(&headers, rows)),
     }

@@ -27,7 +27,8 @@
 //!   view extent are the data extent;
 //! * the layout "National map", A4 landscape (297 × 210 mm): title, map of the data
 //!   extent, legend (the visible spatial layers, filtered by map content), scale bar in
-//!   km, north arrow (QGIS's own SVG), and a table of `region_summary`.
+//!   km, north arrow (QGIS's own SVG), and the region table (from the template
+//!   `templates/qgis/layout.qgs`, see `layout`).
 //!
 //! The same inputs give the same bytes: every date in the project, the archive and the
 //! metadata is the as-of date at 00:00:00. The project is written for `run` outputs only
@@ -42,6 +43,7 @@ use quick_xml::Writer;
 use super::qml::{self, blocks};
 use super::xml::{doctype, element, empty, into_string, text, Xml};
 use crate::report::outputs::TableKind;
+use crate::report::region_table::RegionTable;
 use crate::report::{GeometryKind, Table};
 
 mod layout;
@@ -140,15 +142,23 @@ pub struct ProjectInputs<'a> {
     pub layers: Vec<TableKind>,
     /// The data extent ([`data_extent`]); `None` when nothing has a geometry.
     pub extent: Option<Extent>,
+    /// The figures of the layout's region table.
+    pub region_table: RegionTable,
 }
 
 impl<'a> ProjectInputs<'a> {
-    /// The inputs for `tables`, as written to the GeoPackage.
-    pub fn new(origin: Origin<'a>, tables: &[&'a Table]) -> ProjectInputs<'a> {
+    /// The inputs for `tables`, as written to the GeoPackage, and the layout's region
+    /// table.
+    pub fn new(
+        origin: Origin<'a>,
+        tables: &[&'a Table],
+        region_table: RegionTable,
+    ) -> ProjectInputs<'a> {
         ProjectInputs {
             origin,
             layers: tables.iter().map(|t| t.kind).collect(),
             extent: data_extent(tables),
+            region_table,
         }
     }
 
@@ -505,6 +515,7 @@ mod tests {
                 xmax: 71.0,
                 ymax: 39.5,
             }),
+            region_table: RegionTable::default(),
         }
     }
 
@@ -619,6 +630,77 @@ mod tests {
         .framed(1.05, 2.0);
         assert!(e.xmin < 68.0 && e.xmax > 71.0 && e.ymin < 37.0 && e.ymax > 39.5);
         assert!(((e.xmax - e.xmin) / (e.ymax - e.ymin) - 2.0).abs() < 1e-9);
+    }
+
+    /// The layout's region table is a fixed table of minefree's figures: the shown rows,
+    /// then the "others" row, each cell as the layout writes it (one decimal, thousands
+    /// separators, the names escaped by the template).
+    #[test]
+    fn the_region_table_places_the_shown_rows_and_the_others_row() {
+        use crate::report::region_table::{Others, PlaceFigures};
+        let mut with_table = inputs(vec![TableKind::RegionSummary]);
+        with_table.region_table = RegionTable {
+            rows: vec![PlaceFigures {
+                name: "Big & <old>".into(),
+                remaining_m2: 1_234_567_890.0,
+                released_m2: 50_000.0,
+                pct_released: Some(0.004),
+                completion: NaiveDate::from_ymd_opt(2031, 1, 2),
+            }],
+            others: Some(Others {
+                regions: 127,
+                remaining_m2: 2_500_000.0,
+                released_m2: 750_000.0,
+                pct_released: Some(23.08),
+                pct_of_national_remaining: Some(0.2025),
+            }),
+        };
+        let xml = project_xml(&with_table);
+        let doc = parse(&xml);
+        let table = doc
+            .descendants()
+            .find(|n| n.has_tag_name("LayoutMultiFrame"))
+            .expect("the region table");
+        assert_eq!(table.attribute("type"), Some("65652"), "a fixed table");
+        let headings: Vec<&str> = table
+            .descendants()
+            .filter(|n| n.has_tag_name("header"))
+            .filter_map(|n| n.attribute("heading"))
+            .collect();
+        assert_eq!(
+            headings,
+            [
+                "Region",
+                "Remaining km²",
+                "Released km²",
+                "% released",
+                "Completion"
+            ]
+        );
+        let rows: Vec<Vec<&str>> = table
+            .descendants()
+            .filter(|n| {
+                n.has_tag_name("row") && n.parent().is_some_and(|p| p.has_tag_name("contents"))
+            })
+            .map(|row| {
+                row.children()
+                    .filter(|c| c.is_element())
+                    .filter_map(|cell| {
+                        cell.children()
+                            .find(|o| o.attribute("name") == Some("content"))
+                            .and_then(|o| o.attribute("value"))
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                vec!["Big & <old>", "1,234.6", "0.1", "0.0", "2031-01-02"],
+                vec!["127 others (0.2 %)", "2.5", "0.8", "23.1", ""],
+            ]
+        );
+        assert!(xml.contains(r#"value="Big &amp; &lt;old&gt;""#), "escaped");
     }
 
     #[test]
