@@ -24,9 +24,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use gdal::vector::OGRFieldType;
-
-use crate::common::{csv_num, csv_rows, wkt_area_m2, write_gpkg_layer, TestField};
+use crate::common::{
+    csv_num, csv_rows, text_fields, wkt_area_m2, write_gpkg_layer, write_two_regions_and_a_village,
+};
 use crate::operations::minefree;
 
 /// A rectangle of units as WKT.
@@ -43,13 +43,6 @@ fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> String {
 /// The geodesic area of a rectangle of units.
 fn area(x0: f64, y0: f64, x1: f64, y1: f64) -> f64 {
     wkt_area_m2(&rect(x0, y0, x1, y1))
-}
-
-fn text_fields(names: &[&'static str]) -> Vec<TestField> {
-    names
-        .iter()
-        .map(|n| TestField(n, OGRFieldType::OFTString))
-        .collect()
 }
 
 fn write_story(path: &Path) {
@@ -104,23 +97,7 @@ fn write_story(path: &Path) {
     ]);
     write_gpkg_layer(path, "releases", 4326, &fields, &rows);
     let (a, b) = (rect(0.0, 0.0, 10.0, 10.0), rect(10.0, 0.0, 20.0, 10.0));
-    write_gpkg_layer(
-        path,
-        "regions",
-        4326,
-        &text_fields(&["region_id", "name"]),
-        &[
-            (vec!["A", "Alpha"], a.as_str()),
-            (vec!["B", "Beta"], b.as_str()),
-        ],
-    );
-    write_gpkg_layer(
-        path,
-        "settlements",
-        4326,
-        &text_fields(&["settlement_id", "name", "population"]),
-        &[(vec!["S1", "Village", "100"], "POINT(69.008 38.008)")],
-    );
+    write_two_regions_and_a_village(path, &a, &b, "POINT(69.008 38.008)");
 }
 
 fn write_pipeline(dir: &Path) -> PathBuf {
