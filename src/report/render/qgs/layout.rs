@@ -9,9 +9,8 @@
 use std::fmt::Write as _;
 use std::io;
 
-use minijinja::syntax::SyntaxConfig;
+use minijinja::context;
 use minijinja::value::{Serde, Value};
-use minijinja::{context, AutoEscape, Environment};
 use quick_xml::Writer;
 use serde::Serialize;
 
@@ -19,6 +18,7 @@ use super::{corners, into_string, layer_tree, text, view_extent, wgs84, Layer};
 use super::{GeometryKind, ProjectInputs, Xml, LAYOUT_NAME};
 use crate::report::outputs::TableKind;
 use crate::report::region_table::{Others, PlaceFigures, RegionTable};
+use crate::report::render::xml::render_template;
 
 /// A rectangle on the page, in mm from the top left corner.
 #[derive(Debug, Clone, Copy)]
@@ -88,9 +88,6 @@ const TABLE_COLUMNS: [(&str, f64, u8); 5] = [
     ("% released", 14.0, 2),
     ("Completion", 17.0, 2),
 ];
-
-/// The layout template.
-const TEMPLATE: (&str, &str) = ("layout.qgs", include_str!("../templates/qgis/layout.qgs"));
 
 /// Fixed item uuids (QGIS links items by them; any unique string works).
 fn uuid(n: u32) -> String {
@@ -241,31 +238,6 @@ fn region_table(t: &RegionTable) -> Table {
     }
 }
 
-/// The template environment: one template, values XML-escaped (quick-xml's escaping:
-/// `&`, `<`, `>`, `'`, `"`), what macros and Rust's pre-written XML give left as is.
-fn environment() -> Environment<'static> {
-    let mut env = Environment::new();
-    let syntax = SyntaxConfig::builder()
-        .trim_blocks(true)
-        .lstrip_blocks(true)
-        .build()
-        .expect("the default delimiters are valid");
-    env.set_syntax(syntax);
-    env.set_auto_escape_callback(|_| AutoEscape::Custom("xml".into()));
-    env.set_formatter(|out, _state, value| {
-        if value.is_safe() {
-            write!(out, "{value}")?;
-        } else {
-            write!(out, "{}", quick_xml::escape::escape(value.to_string()))?;
-        }
-        Ok(())
-    });
-    let (name, source) = TEMPLATE;
-    env.add_template(name, source)
-        .expect("the layout template parses (every test renders it)");
-    env
-}
-
 /// XML written with quick-xml by `f`, as a value the template inserts unescaped.
 fn written(f: impl FnOnce(&mut Xml) -> io::Result<()>) -> io::Result<Value> {
     let mut w = Writer::new(Vec::new());
@@ -302,10 +274,7 @@ pub(super) fn layout(w: &mut Xml, inputs: &ProjectInputs, layers: &[Layer]) -> i
         legend_tree => written(|w| layer_tree(w, &shown, true))?,
         table => Serde(table),
     };
-    let xml = environment()
-        .get_template(TEMPLATE.0)
-        .and_then(|t| t.render(ctx))
-        .map_err(io::Error::other)?;
+    let xml = render_template("layout.qgs", ctx).map_err(io::Error::other)?;
     w.get_mut().extend_from_slice(xml.as_bytes());
     text(w, "\n")
 }

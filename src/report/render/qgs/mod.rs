@@ -470,7 +470,9 @@ fn map_layer(w: &mut Xml, table: TableKind, kind: GeometryKind) -> io::Result<()
         })?;
         text(w, "\n")?;
         if let Some(style) = &style {
-            blocks::write_body(w, style)?;
+            // the style's body, from the template (already escaped XML)
+            w.get_mut()
+                .extend_from_slice(blocks::body(style).as_bytes());
         }
         text(w, "\n")
     })
