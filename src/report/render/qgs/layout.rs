@@ -7,15 +7,12 @@
 //! the items (mm from the page's top left corner) and fills in the numbers.
 
 use std::fmt::Write as _;
-use std::io;
 
 use minijinja::context;
-use minijinja::value::{Serde, Value};
-use quick_xml::Writer;
+use minijinja::value::Serde;
 use serde::Serialize;
 
-use super::{corners, into_string, layer_tree, text, view_extent, wgs84, Layer};
-use super::{GeometryKind, ProjectInputs, Xml, LAYOUT_NAME};
+use super::{corners, view_extent, LayerView, ProjectInputs, LAYOUT_NAME};
 use crate::report::outputs::TableKind;
 use crate::report::region_table::{Others, PlaceFigures, RegionTable};
 use crate::report::render::xml::render_template;
@@ -238,21 +235,10 @@ fn region_table(t: &RegionTable) -> Table {
     }
 }
 
-/// XML written with quick-xml by `f`, as a value the template inserts unescaped.
-fn written(f: impl FnOnce(&mut Xml) -> io::Result<()>) -> io::Result<Value> {
-    let mut w = Writer::new(Vec::new());
-    f(&mut w)?;
-    Ok(Value::from_safe_string(into_string(w)))
-}
-
-/// The layout "National map".
-pub(super) fn layout(w: &mut Xml, inputs: &ProjectInputs, layers: &[Layer]) -> io::Result<()> {
+/// The layout "National map" (a `<Layout>` element); `layers` are the project's, top first.
+pub(super) fn layout(inputs: &ProjectInputs, layers: &[LayerView]) -> String {
     let origin = inputs.origin;
-    let shown: Vec<Layer> = layers
-        .iter()
-        .copied()
-        .filter(|&(_, kind, _, checked)| checked && kind != GeometryKind::None)
-        .collect();
+    let legend_layers: Vec<&LayerView> = layers.iter().filter(|l| l.checked && l.spatial).collect();
     let table = inputs
         .has(TableKind::RegionSummary)
         .then(|| region_table(&inputs.region_table));
@@ -267,14 +253,11 @@ pub(super) fn layout(w: &mut Xml, inputs: &ProjectInputs, layers: &[Layer]) -> i
         ),
         map => Serde(item(2, "map", MAP, 1)),
         extent => Serde(corners(&view_extent(inputs, MAP.w / MAP.h))),
-        wgs84 => written(wgs84)?,
         north_arrow => Serde(item(4, "north arrow", NORTH_ARROW, 4)),
         scale_bar => Serde(item(5, "scale bar", SCALE_BAR, 3)),
         legend => Serde(item(6, "legend", LEGEND, 2)),
-        legend_tree => written(|w| layer_tree(w, &shown, true))?,
+        legend_layers => Serde(legend_layers),
         table => Serde(table),
     };
-    let xml = render_template("layout.qgs", ctx).map_err(io::Error::other)?;
-    w.get_mut().extend_from_slice(xml.as_bytes());
-    text(w, "\n")
+    render_template("layout.qgs", ctx).expect("the layout template renders (every test renders it)")
 }
