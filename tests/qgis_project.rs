@@ -255,3 +255,92 @@ fn the_print_layout_reads_on_a_real_country() {
         "km² with one decimal: {rows:?}"
     );
 }
+
+/// The cell texts of the layout's region table (the fixed table), row by row.
+fn layout_table_rows(xml: &str) -> Vec<Vec<String>> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(xml, options).unwrap();
+    let contents = doc
+        .descendants()
+        .find(|n| n.has_tag_name("contents"))
+        .expect("the region table's contents");
+    contents
+        .children()
+        .filter(|n| n.has_tag_name("row"))
+        .map(|row| {
+            row.descendants()
+                .filter(|o| o.attribute("name") == Some("content"))
+                .filter_map(|o| o.attribute("value"))
+                .map(str::to_string)
+                .collect()
+        })
+        .collect()
+}
+
+/// Issue 24 item 7: a country of more regions than the layout's table shows (here the
+/// sample's hazards in a grid of 24 cells) gets the 15 with most remaining land and one
+/// "N others (share %)" row; its sums are checked against `region_summary.csv`.
+#[test]
+fn a_country_of_more_regions_than_fit_gets_an_others_row() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cells = Vec::new();
+    for k in 0..24 {
+        let (x, y) = (
+            67.5 + f64::from(k % 6) * 4.0 / 6.0,
+            36.5 + f64::from(k / 6) * 0.875,
+        );
+        let (x2, y2) = (x + 4.0 / 6.0, y + 0.875);
+        cells.push(format!(
+            r#"{{"type":"Feature","properties":{{"region_id":"C{k:02}","name":"Cell {k:02}"}},"geometry":{{"type":"Polygon","coordinates":[[[{x},{y}],[{x2},{y}],[{x2},{y2}],[{x},{y2}],[{x},{y}]]]}}}}"#
+        ));
+    }
+    let grid = tmp.path().join("grid.geojson");
+    let collection = format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        cells.join(",")
+    );
+    std::fs::write(&grid, collection).unwrap();
+    let p = sample_copy(tmp.path(), |t| {
+        let regions = t.lines().find(|l| l.contains("regions.geojson")).unwrap();
+        t.replace(regions, &format!("source = {:?}", grid.to_string_lossy()))
+            .replace("\"TV-NO\" = ", "\"C10\" = ")
+    });
+    let out = tmp.path().join("out");
+    let rows = layout_table_rows(&project_xml(&p, &out));
+    // region_summary.csv: name, remaining_m2, released_m2, original_m2 per row
+    let csv = std::fs::read_to_string(out.join("region_summary.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let mut regions: Vec<(String, f64, f64, f64)> = lines
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            let num = |name: &str| f[at(name)].parse::<f64>().unwrap();
+            let id = f[at("region_id")].to_string();
+            (
+                id,
+                num("remaining_m2"),
+                num("released_m2"),
+                num("original_m2"),
+            )
+        })
+        .collect();
+    assert!(regions.len() > 15, "{} regions", regions.len());
+    regions.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    assert_eq!(rows.len(), 16, "15 regions and the others row");
+    let rest = &regions[15..];
+    let others = &rows[15];
+    assert!(
+        others[0].starts_with(&format!("{} others (", rest.len())),
+        "{others:?}"
+    );
+    let km2 = |m2: f64| format!("{:.1}", m2 / 1e6);
+    assert_eq!(others[1], km2(rest.iter().map(|r| r.1).sum()));
+    assert_eq!(others[2], km2(rest.iter().map(|r| r.2).sum()));
+    let shown: Vec<String> = regions[..15].iter().map(|r| km2(r.1)).collect();
+    let placed: Vec<String> = rows[..15].iter().map(|r| r[1].clone()).collect();
+    assert_eq!(placed, shown, "most remaining land first");
+}

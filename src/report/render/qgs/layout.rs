@@ -7,18 +7,15 @@
 //! the items (mm from the page's top left corner) and fills in the numbers.
 
 use std::fmt::Write as _;
-use std::io;
 
-use minijinja::syntax::SyntaxConfig;
-use minijinja::value::{Serde, Value};
-use minijinja::{context, AutoEscape, Environment};
-use quick_xml::Writer;
+use minijinja::context;
+use minijinja::value::Serde;
 use serde::Serialize;
 
-use super::{corners, into_string, layer_tree, text, view_extent, wgs84, Layer};
-use super::{GeometryKind, ProjectInputs, Xml, LAYOUT_NAME};
+use super::{corners, view_extent, LayerView, ProjectInputs, LAYOUT_NAME};
 use crate::report::outputs::TableKind;
 use crate::report::region_table::{Others, PlaceFigures, RegionTable};
+use crate::report::render::xml::render_template;
 
 /// A rectangle on the page, in mm from the top left corner.
 #[derive(Debug, Clone, Copy)]
@@ -88,9 +85,6 @@ const TABLE_COLUMNS: [(&str, f64, u8); 5] = [
     ("% released", 14.0, 2),
     ("Completion", 17.0, 2),
 ];
-
-/// The layout template.
-const TEMPLATE: (&str, &str) = ("layout.qgs", include_str!("../templates/qgis/layout.qgs"));
 
 /// Fixed item uuids (QGIS links items by them; any unique string works).
 fn uuid(n: u32) -> String {
@@ -241,46 +235,10 @@ fn region_table(t: &RegionTable) -> Table {
     }
 }
 
-/// The template environment: one template, values XML-escaped (quick-xml's escaping:
-/// `&`, `<`, `>`, `'`, `"`), what macros and Rust's pre-written XML give left as is.
-fn environment() -> Environment<'static> {
-    let mut env = Environment::new();
-    let syntax = SyntaxConfig::builder()
-        .trim_blocks(true)
-        .lstrip_blocks(true)
-        .build()
-        .expect("the default delimiters are valid");
-    env.set_syntax(syntax);
-    env.set_auto_escape_callback(|_| AutoEscape::Custom("xml".into()));
-    env.set_formatter(|out, _state, value| {
-        if value.is_safe() {
-            write!(out, "{value}")?;
-        } else {
-            write!(out, "{}", quick_xml::escape::escape(value.to_string()))?;
-        }
-        Ok(())
-    });
-    let (name, source) = TEMPLATE;
-    env.add_template(name, source)
-        .expect("the layout template parses (every test renders it)");
-    env
-}
-
-/// XML written with quick-xml by `f`, as a value the template inserts unescaped.
-fn written(f: impl FnOnce(&mut Xml) -> io::Result<()>) -> io::Result<Value> {
-    let mut w = Writer::new(Vec::new());
-    f(&mut w)?;
-    Ok(Value::from_safe_string(into_string(w)))
-}
-
-/// The layout "National map".
-pub(super) fn layout(w: &mut Xml, inputs: &ProjectInputs, layers: &[Layer]) -> io::Result<()> {
+/// The layout "National map" (a `<Layout>` element); `layers` are the project's, top first.
+pub(super) fn layout(inputs: &ProjectInputs, layers: &[LayerView]) -> String {
     let origin = inputs.origin;
-    let shown: Vec<Layer> = layers
-        .iter()
-        .copied()
-        .filter(|&(_, kind, _, checked)| checked && kind != GeometryKind::None)
-        .collect();
+    let legend_layers: Vec<&LayerView> = layers.iter().filter(|l| l.checked && l.spatial).collect();
     let table = inputs
         .has(TableKind::RegionSummary)
         .then(|| region_table(&inputs.region_table));
@@ -295,17 +253,11 @@ pub(super) fn layout(w: &mut Xml, inputs: &ProjectInputs, layers: &[Layer]) -> i
         ),
         map => Serde(item(2, "map", MAP, 1)),
         extent => Serde(corners(&view_extent(inputs, MAP.w / MAP.h))),
-        wgs84 => written(wgs84)?,
         north_arrow => Serde(item(4, "north arrow", NORTH_ARROW, 4)),
         scale_bar => Serde(item(5, "scale bar", SCALE_BAR, 3)),
         legend => Serde(item(6, "legend", LEGEND, 2)),
-        legend_tree => written(|w| layer_tree(w, &shown, true))?,
+        legend_layers => Serde(legend_layers),
         table => Serde(table),
     };
-    let xml = environment()
-        .get_template(TEMPLATE.0)
-        .and_then(|t| t.render(ctx))
-        .map_err(io::Error::other)?;
-    w.get_mut().extend_from_slice(xml.as_bytes());
-    text(w, "\n")
+    render_template("layout.qgs", ctx).expect("the layout template renders (every test renders it)")
 }
