@@ -88,6 +88,8 @@ pub const ORGANISATION_RGB: [Rgb; 10] = [
     (156, 117, 95),
     (186, 176, 172),
 ];
+/// The money secured per year, drawn across the planned costs (R14).
+pub const FUNDING_RGB: Rgb = (0, 150, 110);
 /// The remaining land at each past year end.
 pub const PAST_RGB: Rgb = (90, 90, 90);
 /// Deadline lines.

@@ -35,7 +35,7 @@ pub struct Page {
 #[derive(Debug, Serialize)]
 pub struct Costs {
     pub totals: HtmlTable,
-    pub funding: Option<HtmlTable>,
+    pub funding: Option<Charted>,
 }
 
 /// National figures: cards, then the sentence on the rate.

@@ -15,7 +15,7 @@ use crate::analysis::figures::qa_counts;
 use crate::analysis::organisations::OrganisationRow;
 use crate::analysis::{HazardRow, RegionRow, Summary};
 use crate::model::{Finding, Severity};
-use crate::report::render::palette::ORGANISATION_RGB;
+use crate::report::render::palette::{FUNDING_RGB, ORGANISATION_RGB};
 
 /// Rows in the priority table.
 pub const TOP_PRIORITIES: usize = 20;
@@ -349,7 +349,7 @@ pub fn targets(ctx: &ReportContext) -> Option<HtmlTable> {
 
 /// The cost section (R14): per scenario its total cost, then per scenario and year the
 /// national cost against the money secured; `None` without `[costs]`.
-pub fn costs(ctx: &ReportContext) -> Option<(HtmlTable, Option<HtmlTable>)> {
+pub fn costs(ctx: &ReportContext) -> Option<(HtmlTable, Option<Charted>)> {
     let currency = ctx.summary.currency.as_deref()?;
     let money = |x: f64| format!("{} {currency}", thousands(x));
     let totals = ctx
@@ -384,10 +384,21 @@ pub fn costs(ctx: &ReportContext) -> Option<(HtmlTable, Option<HtmlTable>)> {
                 ]
             })
             .collect();
-        HtmlTable::new(
-            &["Scenario", "Year#", "Planned cost#", "Funding#", "Gap#"],
-            body,
-        )
+        let names = super::outlook::scenario_names(ctx.summary);
+        let colour = |name: &str| super::outlook::scenario_colour(&names, name);
+        let mut legend: Vec<(_, String)> = names
+            .iter()
+            .map(|n| (colour(n), format!("planned cost, scenario {n}")))
+            .collect();
+        legend.push((FUNDING_RGB, "funding secured".to_string()));
+        Charted {
+            svg: super::page::svg(charts::funding_bars(&ctx.summary.funding, currency, colour)),
+            legend: super::page::legend(&legend),
+            table: HtmlTable::new(
+                &["Scenario", "Year#", "Planned cost#", "Funding#", "Gap#"],
+                body,
+            ),
+        }
     });
     Some((totals, funding))
 }
