@@ -571,4 +571,76 @@ mod tests {
         assert_eq!(nice_ceiling(1_200_000.0), 2_000_000.0);
         assert_eq!(nice_ceiling(7_000.0), 10_000.0);
     }
+
+    /// The heights of the `<rect>`s of an SVG, in order.
+    fn rect_heights(svg: &str) -> Vec<f64> {
+        svg.split("<rect ")
+            .skip(1)
+            .map(|r| {
+                let h = r.split("height=\"").nth(1).unwrap();
+                h[..h.find('"').unwrap()].parse().unwrap()
+            })
+            .collect()
+    }
+
+    fn organisation_row(year: i32, organisation: &str, released_m2: f64) -> OrganisationRow {
+        OrganisationRow {
+            region_id: crate::analysis::RegionKey::National,
+            year,
+            organisation: organisation.to_string(),
+            released_m2,
+            cleared_m2: released_m2,
+            reduced_m2: 0.0,
+            cancelled_m2: 0.0,
+            releases: 1,
+            task_days: None,
+            m2_per_task_day: None,
+        }
+    }
+
+    #[test]
+    fn organisation_bars_stack_each_years_organisations_to_its_total() {
+        // 2020: 300 000 + 100 000 m² (top of the axis 500 000 over 240 px); 2021: none;
+        // 2022: 500 000 m², the whole axis
+        let rows = [
+            organisation_row(2020, "A", 300_000.0),
+            organisation_row(2020, "B", 100_000.0),
+            organisation_row(2022, "A", 500_000.0),
+        ];
+        let refs: Vec<&OrganisationRow> = rows.iter().collect();
+        let svg = organisation_bars(&refs, |_| (0, 0, 0));
+        assert_eq!(rect_heights(&svg), vec![144.0, 48.0, 240.0]);
+        assert_eq!(
+            svg.matches(">2021</text>").count(),
+            1,
+            "every year is on the axis"
+        );
+    }
+
+    #[test]
+    fn funding_bars_draw_each_planned_cost_and_one_funding_line_a_year() {
+        let row = |scenario: &str, year, planned_cost, funding| FundingRow {
+            scenario: scenario.to_string(),
+            year,
+            planned_cost,
+            funding,
+            gap: planned_cost.map(|c| c - funding),
+        };
+        // the axis tops at 2 000 000 (220 px): 1 000 000 is 110 px; a cost of 0 or
+        // unknown draws no bar; each year has one funding line
+        let rows = [
+            row("current", 2026, Some(1_000_000.0), 500_000.0),
+            row("current", 2027, Some(0.0), 0.0),
+            row("fast", 2026, Some(2_000_000.0), 500_000.0),
+            row("fast", 2027, None, 0.0),
+        ];
+        let svg = funding_bars(&rows, "USD", |_| (0, 0, 0));
+        assert_eq!(rect_heights(&svg), vec![110.0, 220.0]);
+        assert_eq!(
+            svg.matches("<line x1").count() - 5,
+            2,
+            "5 grid lines, 2 years"
+        );
+        assert!(svg.contains("thousand USD"), "{svg}");
+    }
 }
