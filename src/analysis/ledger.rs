@@ -16,6 +16,12 @@
 //! screen and a year in which nothing happens ends exactly where it started. The last
 //! year ends at R5's `remaining_m2`; the measurement noise between the two (geodesic
 //! areas are not additive) goes into the last year in which land changed.
+//!
+//! R13 rides on the same replay: each hazard's released part of a year is cut among the
+//! releases that may take it (its own of that year, and a neighbour's counted only on the
+//! neighbour) in the order strongest method, earliest `completed_on`, lowest
+//! `release_id`; one candidate (the common case) takes the whole part with no overlay.
+//! Each release's pieces are merged and measured per place (`YearEvent::credits`).
 
 use std::collections::BTreeMap;
 
