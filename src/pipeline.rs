@@ -401,13 +401,12 @@ fn analyse(
         let (mut accounts, findings) =
             release::account_hazards(&inputs.hazards, &inputs.releases, window_start);
         accounts.par_iter_mut().for_each(|a| {
-            for g in [
-                &mut a.remaining,
-                &mut a.remaining_past,
-                &mut a.cleared,
-                &mut a.reduced,
-            ] {
-                memory::compact(g);
+            // (the regions stage sums faces: the cleared, reduced and past land is not
+            // read again)
+            a.drop_layer_geometries();
+            memory::compact(&mut a.remaining);
+            for r in &mut a.applied {
+                memory::compact(&mut r.land);
             }
         });
         (accounts, findings)
@@ -417,8 +416,8 @@ fn analyse(
         regions::land_and_ledger_by_region(&inputs.hazards, &accounts, &inputs.regions, Some(&span))
     });
     findings.append(&mut land.findings);
-    // Only the regions stage needs the cleared, reduced and past geometries: free them
-    // before the outputs are built (peak memory).
+    // Only the regions stage needs the applying releases' land: free it before the
+    // outputs are built (peak memory).
     for a in &mut accounts {
         a.drop_working_geometries();
     }

@@ -49,20 +49,51 @@ pub struct HazardAccount {
     /// released − cleared − reduced, clamped at 0.
     pub cancelled_m2: f64,
     /// The releases that apply to this hazard (R3), as indices into the releases, in
-    /// index order: the land ledger (R11) replays them year by year.
+    /// index order.
     pub applying: Vec<usize>,
+    /// The same releases with their land near the hazard, in the same order: the land's
+    /// faces (R5, R6, R10, R11) are cut by them.
+    pub applied: Vec<AppliedRelease>,
+}
+
+/// A release applying to a hazard (R3), as the land's faces need it.
+#[derive(Debug, Clone)]
+pub struct AppliedRelease {
+    /// Index into the releases.
+    pub release: usize,
+    /// Its method.
+    pub method: Method,
+    /// Its completion date.
+    pub completed_on: NaiveDate,
+    /// Completed on or before the start of the progress window (R10).
+    pub before_window: bool,
+    /// An exact copy of the hazard: its land is the hazard's (`land` is then empty).
+    pub covers: bool,
+    /// The release cut to the hazard's padded box: the same land as far as the hazard
+    /// is concerned.
+    pub land: MultiPolygon<f64>,
 }
 
 impl HazardAccount {
-    /// Empties the geometries that only R5–R6 use (`remaining_past`, `cleared`,
-    /// `reduced`); every figure stays.
-    pub fn drop_working_geometries(&mut self) {
+    /// Empties the geometries that no stage after this one reads (`remaining_past`,
+    /// `cleared`, `reduced`: the regions stage sums the land's faces instead); every
+    /// figure stays.
+    pub fn drop_layer_geometries(&mut self) {
         for g in [
             &mut self.remaining_past,
             &mut self.cleared,
             &mut self.reduced,
         ] {
             *g = MultiPolygon::new(vec![]);
+        }
+    }
+
+    /// Empties the geometries that only R5–R6 use ([`Self::drop_layer_geometries`] and
+    /// the applying releases' land); every figure stays.
+    pub fn drop_working_geometries(&mut self) {
+        self.drop_layer_geometries();
+        for a in &mut self.applied {
+            a.land = MultiPolygon::new(vec![]);
         }
     }
 }
@@ -115,6 +146,9 @@ struct Applying {
     /// Completed on or before the start of the progress window.
     before_window: bool,
     method: Method,
+    /// Index into the releases.
+    release: usize,
+    completed_on: NaiveDate,
 }
 
 /// `(h − ∪set, h ∩ ∪set)`, the second only when `inside` is asked for (else empty): one
@@ -173,6 +207,22 @@ fn account_one(
         .map(|o| o.release)
         .collect();
     applying_ids.sort_unstable();
+    let mut applied: Vec<AppliedRelease> = applying
+        .into_iter()
+        .map(|a| AppliedRelease {
+            release: a.release,
+            method: a.method,
+            completed_on: a.completed_on,
+            before_window: a.before_window,
+            covers: a.covers,
+            land: if a.covers {
+                MultiPolygon::new(vec![])
+            } else {
+                a.geometry
+            },
+        })
+        .collect();
+    applied.sort_by_key(|a| a.release);
     let account = HazardAccount {
         remaining,
         remaining_past,
@@ -186,6 +236,7 @@ fn account_one(
         reduced_m2: split.reduced_m2,
         cancelled_m2: split.cancelled_m2,
         applying: applying_ids,
+        applied,
     };
     (account, overlaps)
 }
@@ -226,6 +277,8 @@ fn applying_releases(
                     covers,
                     before_window: r.completed_on <= window_start,
                     method: r.method,
+                    release: ri,
+                    completed_on: r.completed_on,
                 });
             }
         }
