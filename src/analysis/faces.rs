@@ -11,13 +11,13 @@
 //! it). Every land figure is then a sum of face areas ([`ComponentFaces::land_of`],
 //! [`ComponentFaces::timeline`]).
 
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use geo::{MultiPolygon, Polygon};
 
 use super::release::HazardAccount;
 use crate::geom::area::polygon_area_m2;
 use crate::geom::arrangement::{subdivide, Cut, Face};
-use crate::model::{Hazard, Method, Status};
+use crate::model::{Hazard, Method, Release, Status};
 
 /// The six land layers of a place or component (SPEC R5), as geometries or as areas.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -93,6 +93,17 @@ struct ReleaseFacts {
     before_window: bool,
 }
 
+/// R13's (and R11's) order among the releases of a year: cleared, then reduced, then
+/// cancelled; then the earliest completion; then the lowest `release_id`.
+pub fn credit_order(r: &Release) -> (u8, NaiveDate, &str) {
+    let strength = match r.method {
+        Method::Cleared => 0,
+        Method::Reduced => 1,
+        Method::Cancelled => 2,
+    };
+    (strength, r.completed_on, r.release_id.as_str())
+}
+
 /// A component's faces and the facts their labels point to.
 pub struct ComponentFaces {
     /// The faces.
@@ -120,6 +131,10 @@ pub struct FaceYear {
     pub cleared: bool,
     /// Released, under a reduced (and no cleared) release of the year.
     pub reduced: bool,
+    /// R13: when released, the release credited with it (a position in
+    /// [`ComponentFaces::releases`]): the first in [`credit_order`] among the releases of
+    /// the year covering the face that apply to a hazard covering it.
+    pub credit: Option<u32>,
 }
 
 fn label(i: usize) -> u32 {
@@ -239,11 +254,31 @@ impl ComponentFaces {
         f: &'s LandFace,
         h: u32,
     ) -> impl Iterator<Item = ReleaseFacts> + 's {
+        self.applied_at(f, h).map(|(_, facts)| facts)
+    }
+
+    /// The same with each release's position in [`Self::releases`].
+    fn applied_at<'s>(
+        &'s self,
+        f: &'s LandFace,
+        h: u32,
+    ) -> impl Iterator<Item = (u32, ReleaseFacts)> + 's {
         let mine = &self.applying[h as usize];
         f.releases
             .iter()
             .filter(move |r| mine.binary_search(r).is_ok())
-            .map(move |&r| self.facts[r as usize])
+            .map(move |&r| (r, self.facts[r as usize]))
+    }
+
+    /// Each of [`Self::releases`]' rank in [`credit_order`] (`releases` are the run's).
+    pub fn credit_ranks(&self, releases: &[Release]) -> Vec<u32> {
+        let mut by_order: Vec<usize> = (0..self.releases.len()).collect();
+        by_order.sort_by_key(|&k| credit_order(&releases[self.releases[k]]));
+        let mut rank = vec![0; by_order.len()];
+        for (r, k) in by_order.into_iter().enumerate() {
+            rank[k] = label(r);
+        }
+        rank
     }
 
     /// The face's area in each R5 layer it belongs to (0 in the others).
@@ -284,7 +319,8 @@ impl ComponentFaces {
 
     /// R11 for one face: whether it is remaining land before `first_year`, and what each
     /// year in which something happened to it did, in year order.
-    pub fn timeline(&self, f: &LandFace, first_year: i32) -> (bool, Vec<FaceYear>) {
+    /// `rank` is [`Self::credit_ranks`].
+    pub fn timeline(&self, f: &LandFace, first_year: i32, rank: &[u32]) -> (bool, Vec<FaceYear>) {
         let mut years: Vec<i32> = f
             .hazards
             .iter()
@@ -304,10 +340,14 @@ impl ComponentFaces {
                 .any(|&h| self.members[h as usize].1 == Some(year));
             let released = (before || recorded) && !after;
             let (mut c, mut rd) = (false, false);
+            let mut credit: Option<u32> = None;
             for &h in &f.hazards {
-                for r in self.applied_on(f, h).filter(|r| r.year == year) {
+                for (k, r) in self.applied_at(f, h).filter(|(_, r)| r.year == year) {
                     c |= r.method == Method::Cleared;
                     rd |= r.method == Method::Reduced;
+                    if credit.is_none_or(|best| rank[k as usize] < rank[best as usize]) {
+                        credit = Some(k);
+                    }
                 }
             }
             let y = FaceYear {
@@ -316,6 +356,7 @@ impl ComponentFaces {
                 released,
                 cleared: released && c,
                 reduced: released && rd && !c,
+                credit: credit.filter(|_| released),
             };
             if y.added || y.released {
                 out.push(y);

@@ -17,11 +17,16 @@
 //! the two (face areas summed in another order) goes into the last year in which land
 //! changed.
 
-use chrono::{Datelike, NaiveDate};
+use std::collections::BTreeMap;
 
-use super::faces::{ComponentFaces, FaceYear, Place};
-use super::release::{HazardAccount, MethodSplit};
-use crate::model::{Hazard, Release};
+use chrono::{Datelike, NaiveDate};
+use geo::MultiPolygon;
+
+use super::faces::{credit_order, ComponentFaces, FaceYear, Place};
+use super::release::{AppliedRelease, HazardAccount, MethodSplit};
+use crate::geom::area::area_m2;
+use crate::geom::overlay::split_by;
+use crate::model::{Hazard, Method, Release};
 
 /// What the ledger needs besides the components: the releases, and its years.
 #[derive(Debug, Clone, Copy)]
@@ -93,6 +98,9 @@ pub struct YearEvent {
     pub national: YearLand,
     /// The same per place, in the order of [`ComponentLedger::start`].
     pub per_place: Vec<(Place, YearLand)>,
+    /// R13: the land released that year credited to each release (index into the run's
+    /// releases), measured like [`ComponentLedger::start`]; in release order.
+    pub credits: Vec<(usize, Measured)>,
 }
 
 /// `(|g|, [(place, |g ∩ place|)])`: a set measured nationally and per place.
@@ -112,17 +120,20 @@ impl YearLand {
 /// The ledger of one component from its faces: each face's area goes, in the years in
 /// which something happened to it, into the national figures and into those of each of
 /// its places listed in `places` (the places with land there; a face elsewhere, such as
-/// specks outside every region, counts nationally only). No geometry: each face's
-/// labels and the release dates say what happened to it ([`ComponentFaces::timeline`]).
+/// specks outside every region, counts nationally only), and in the year it is released
+/// to the release credited with it (R13). No geometry: each face's labels and the
+/// release dates say what happened to it ([`ComponentFaces::timeline`]).
 pub fn component_ledger(
     faces: &ComponentFaces,
     places: &[Place],
     span: &LedgerSpan,
 ) -> ComponentLedger {
     let mut start: Measured = (0.0, places.iter().map(|&p| (p, 0.0)).collect());
-    let mut years: std::collections::BTreeMap<i32, YearEvent> = Default::default();
+    let mut years: BTreeMap<i32, YearEvent> = Default::default();
+    let mut credits: BTreeMap<(i32, usize), Measured> = Default::default();
+    let rank = faces.credit_ranks(span.releases);
     for f in &faces.faces {
-        let (before, changes) = faces.timeline(f, span.first_year);
+        let (before, changes) = faces.timeline(f, span.first_year, &rank);
         let slots: Vec<usize> = f
             .places
             .iter()
@@ -135,21 +146,145 @@ pub fn component_ledger(
             }
         }
         for y in changes {
-            let event = years.entry(y.year).or_insert_with(|| YearEvent {
-                year: y.year,
-                national: YearLand::default(),
-                per_place: places.iter().map(|&p| (p, YearLand::default())).collect(),
-            });
+            let event = years
+                .entry(y.year)
+                .or_insert_with(|| YearEvent::empty(y.year, places));
             event.national.add_face(&y, f.area_m2);
             for &k in &slots {
                 event.per_place[k].1.add_face(&y, f.area_m2);
             }
+            if let Some(r) = y.credit {
+                let credit = credits
+                    .entry((y.year, faces.releases[r as usize]))
+                    .or_insert_with(|| (0.0, places.iter().map(|&p| (p, 0.0)).collect()));
+                credit.0 += f.area_m2;
+                for &k in &slots {
+                    credit.1[k].1 += f.area_m2;
+                }
+            }
+        }
+    }
+    for ((year, r), m) in credits {
+        if let Some(event) = years.get_mut(&year) {
+            event.credits.push((r, m));
         }
     }
     ComponentLedger {
         start,
         events: years.into_values().collect(),
     }
+}
+
+impl YearEvent {
+    fn empty(year: i32, places: &[Place]) -> YearEvent {
+        YearEvent {
+            year,
+            national: YearLand::default(),
+            per_place: places.iter().map(|&p| (p, YearLand::default())).collect(),
+            credits: Vec::new(),
+        }
+    }
+}
+
+/// The ledger of a component of one hazard lying wholly in one place, with no faces: its
+/// land is added in the year it was recorded (before the first year when undated), and
+/// its applying releases take, in R13's order within each year ([`credit_order`]), what
+/// is left of it under them, each piece credited to its release and counted under its
+/// method. When the releases fall in one year with at most one per method (most hazards),
+/// the pieces are the account's cleared, reduced and cancelled land: no overlay at all;
+/// otherwise one overlay per release, on what is left.
+pub fn lone_ledger(
+    h: &Hazard,
+    a: &HazardAccount,
+    place: Place,
+    span: &LedgerSpan,
+) -> ComponentLedger {
+    let measured = |m2: f64| (m2, vec![(place, m2)]);
+    let mut years: BTreeMap<i32, YearEvent> = Default::default();
+    let start = match h.recorded_on {
+        Some(d) => {
+            years
+                .entry(d.year())
+                .or_insert_with(|| YearEvent::empty(d.year(), &[place]))
+                .national
+                .added_m2 = a.original_m2;
+            measured(0.0)
+        }
+        None => measured(a.original_m2),
+    };
+    for (year, r, method, m2) in lone_pieces(h, a, span.releases) {
+        let e = years
+            .entry(year)
+            .or_insert_with(|| YearEvent::empty(year, &[place]));
+        e.national.released_m2 += m2;
+        match method {
+            Method::Cleared => e.national.cleared_m2 += m2,
+            Method::Reduced => e.national.reduced_m2 += m2,
+            Method::Cancelled => {}
+        }
+        e.credits.push((r, measured(m2)));
+    }
+    let events = years
+        .into_values()
+        .map(|mut e| {
+            e.per_place[0].1 = e.national;
+            e.credits.sort_by_key(|(r, _)| *r);
+            e
+        })
+        .collect();
+    ComponentLedger { start, events }
+}
+
+/// A lone hazard's released land as `(year, release, method, m2)`, one piece per applying
+/// release that takes some (see [`lone_ledger`]).
+fn lone_pieces(
+    h: &Hazard,
+    a: &HazardAccount,
+    releases: &[Release],
+) -> Vec<(i32, usize, Method, f64)> {
+    let mut applied: Vec<&AppliedRelease> = a.applied.iter().collect();
+    applied.sort_by_key(|x| (x.completed_on.year(), credit_order(&releases[x.release])));
+    let one_year = applied
+        .windows(2)
+        .all(|w| w[0].completed_on.year() == w[1].completed_on.year());
+    let one_per_method = applied.windows(2).all(|w| w[0].method != w[1].method);
+    if one_year && one_per_method {
+        // the account's peel: cleared, then reduced, then cancelled land
+        return applied
+            .iter()
+            .map(|x| {
+                let m2 = match x.method {
+                    Method::Cleared => a.cleared_m2,
+                    Method::Reduced => a.reduced_m2,
+                    Method::Cancelled => a.cancelled_m2,
+                };
+                (x.completed_on.year(), x.release, x.method, m2)
+            })
+            .filter(|p| p.3 > 0.0)
+            .collect();
+    }
+    let mut rest = h.geometry.clone();
+    let mut pieces = Vec::new();
+    for x in applied {
+        if rest.0.is_empty() {
+            break;
+        }
+        let taken = if x.covers {
+            std::mem::replace(&mut rest, MultiPolygon::new(vec![]))
+        } else if !crate::index::boxes_meet(crate::index::bbox(&x.land), crate::index::bbox(&rest))
+        {
+            continue;
+        } else {
+            let (after, taken) = split_by(&rest, &[&x.land]);
+            rest = after;
+            taken
+        };
+        let m2 = area_m2(&taken);
+        if m2 > 0.0 {
+            pieces.push((x.completed_on.year(), x.release, x.method, m2));
+        }
+    }
+    pieces
 }
 
 /// One written row of `release_history` (m²).
@@ -179,6 +314,8 @@ pub struct PlaceLedger {
     first_year: i32,
     start_m2: f64,
     years: Vec<YearLand>,
+    /// R13, per year: `(release index, m2)` credited in this place, in component order.
+    credits: Vec<Vec<(usize, f64)>>,
 }
 
 impl PlaceLedger {
@@ -188,7 +325,17 @@ impl PlaceLedger {
             first_year: span.first_year,
             start_m2: 0.0,
             years: vec![YearLand::default(); span.years()],
+            credits: vec![Vec::new(); span.years()],
         }
+    }
+
+    /// R13: the `(release index, m2)` credited here in `year` (one entry per component a
+    /// release took land in; a release may appear more than once).
+    pub fn credits(&self, year: i32) -> &[(usize, f64)] {
+        usize::try_from(year - self.first_year)
+            .ok()
+            .and_then(|k| self.credits.get(k))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Adds one component's figures in this place: `start` before the first year, and
@@ -196,12 +343,23 @@ impl PlaceLedger {
     pub fn add(&mut self, start_m2: f64, events: &[(i32, YearLand)]) {
         self.start_m2 += start_m2;
         for (year, land) in events {
-            let slot = &mut self.years[(year - self.first_year) as usize];
+            let k = self.slot(*year);
+            let slot = &mut self.years[k];
             slot.added_m2 += land.added_m2;
             slot.released_m2 += land.released_m2;
             slot.cleared_m2 += land.cleared_m2;
             slot.reduced_m2 += land.reduced_m2;
         }
+    }
+
+    /// Adds one component's R13 credits of `year` in this place.
+    pub fn credit(&mut self, year: i32, credits: impl Iterator<Item = (usize, f64)>) {
+        let slot = self.slot(year);
+        self.credits[slot].extend(credits.filter(|(_, m2)| *m2 > 0.0));
+    }
+
+    fn slot(&self, year: i32) -> usize {
+        (year - self.first_year) as usize
     }
 
     /// The written rows: each year starts where the previous one ended and ends at
@@ -295,6 +453,9 @@ impl RegionLedger {
                 Place::Outside => &mut self.outside,
             };
             target.add(start_m2, &events);
+            for e in &c.events {
+                target.credit(e.year, e.credits.iter().map(|(r, m)| (*r, m.1[k].1)));
+            }
         }
     }
 }

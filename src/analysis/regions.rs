@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use super::faces::{ComponentFaces, Placing};
 pub use super::faces::{Land, Layers, Place};
-use super::ledger::{component_ledger, ComponentLedger, LedgerSpan, RegionLedger};
+use super::ledger::{component_ledger, lone_ledger, ComponentLedger, LedgerSpan, RegionLedger};
 use super::overlaps;
 use super::release::HazardAccount;
 use crate::geom::area::area_m2;
@@ -266,11 +266,9 @@ fn component_land(c: &Component, regions: &[Region], index: &RegionIndex) -> Com
             lone_hazard_land(*hi, &hazards[*hi], &accounts[*hi], regions, index)
         {
             let place = result.by_place[0].0;
-            result.ledger = c.span.map(|span| {
-                let faces =
-                    ComponentFaces::build(members, hazards, accounts, &Placing::Sole(place));
-                component_ledger(&faces, &[place], span)
-            });
+            result.ledger = c
+                .span
+                .map(|span| lone_ledger(&hazards[*hi], &accounts[*hi], place, span));
             return result;
         }
     }
