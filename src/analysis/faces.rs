@@ -11,13 +11,14 @@
 //! it). Every land figure is then a sum of face areas ([`ComponentFaces::land_of`],
 //! [`ComponentFaces::timeline`]).
 
-use chrono::{Datelike, NaiveDate};
-use geo::{MultiPolygon, Polygon};
+use chrono::Datelike;
+use geo::{BoundingRect, Intersects, MultiPolygon, Polygon, Rect};
 
 use super::release::HazardAccount;
 use crate::geom::area::polygon_area_m2;
-use crate::geom::arrangement::{subdivide, Cut, Face};
-use crate::model::{Hazard, Method, Release, Status};
+use crate::geom::arrangement::{subdivide, subdivide_where, Cut, Face};
+use crate::geom::clip::{clip_to_rect, padded_rect};
+use crate::model::{Hazard, Method, Status};
 
 /// The six land layers of a place or component (SPEC R5), as geometries or as areas.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -81,8 +82,13 @@ pub struct LandFace {
 pub enum Placing<'a> {
     /// No region boundary crosses the component.
     Sole(Place),
-    /// `(region index, the region clipped to the component's padded box)`.
-    Cut(&'a [(usize, MultiPolygon<f64>)]),
+    /// `(region index, the region clipped to the component's padded box)`, and the one
+    /// place a box lies in when no region boundary crosses it (`None` otherwise): only
+    /// the faces a boundary crosses are cut by the regions.
+    Cut(
+        &'a [(usize, MultiPolygon<f64>)],
+        &'a (dyn Fn(&Rect<f64>) -> Option<Place> + Sync),
+    ),
 }
 
 /// A release as the faces see it.
@@ -93,23 +99,12 @@ struct ReleaseFacts {
     before_window: bool,
 }
 
-/// R13's (and R11's) order among the releases of a year: cleared, then reduced, then
-/// cancelled; then the earliest completion; then the lowest `release_id`.
-pub fn credit_order(r: &Release) -> (u8, NaiveDate, &str) {
-    let strength = match r.method {
-        Method::Cleared => 0,
-        Method::Reduced => 1,
-        Method::Cancelled => 2,
-    };
-    (strength, r.completed_on, r.release_id.as_str())
-}
-
 /// A component's faces and the facts their labels point to.
 pub struct ComponentFaces {
     /// The faces.
     pub faces: Vec<LandFace>,
     /// The distinct applying releases of the component (indices into the run's
-    /// releases), ascending.
+    /// releases), in the order land is credited (`AppliedRelease::order`).
     pub releases: Vec<usize>,
     facts: Vec<ReleaseFacts>,
     /// Per member, its applying releases as positions in `releases`, ascending.
@@ -132,7 +127,7 @@ pub struct FaceYear {
     /// Released, under a reduced (and no cleared) release of the year.
     pub reduced: bool,
     /// R13: when released, the release credited with it (a position in
-    /// [`ComponentFaces::releases`]): the first in [`credit_order`] among the releases of
+    /// [`ComponentFaces::releases`]): the first in credit order among the releases of
     /// the year covering the face that apply to a hazard covering it.
     pub credit: Option<u32>,
 }
@@ -141,32 +136,164 @@ fn label(i: usize) -> u32 {
     u32::try_from(i).expect("fewer than 2^32 labels in a component")
 }
 
-/// A face of the arrangement as the land sees it: labels below `first_release` are
-/// members, then releases up to `first_region`, then the regions of `placing`.
-fn land_face(f: Face, first_release: u32, first_region: u32, placing: &Placing) -> LandFace {
+/// A face of the arrangement as the land sees it (labels below `first_release` are
+/// members, then releases), in the places given.
+fn land_face(f: Face, first_release: u32, places: Vec<Place>) -> LandFace {
     let at = |lo: u32, hi: u32| f.labels.iter().filter(move |&&l| l >= lo && l < hi);
-    let places = match placing {
-        Placing::Sole(p) => vec![*p],
-        Placing::Cut(regions) => {
-            let held: Vec<Place> = at(first_region, u32::MAX)
-                .map(|&l| Place::Region(regions[(l - first_region) as usize].0))
-                .collect();
-            if held.is_empty() {
-                vec![Place::Outside]
-            } else {
-                held
-            }
-        }
-    };
     LandFace {
         area_m2: polygon_area_m2(&f.polygon),
         hazards: at(0, first_release).copied().collect(),
-        releases: at(first_release, first_region)
+        releases: at(first_release, u32::MAX)
             .map(|&l| l - first_release)
             .collect(),
         places,
         polygon: f.polygon,
     }
+}
+
+/// The faces of the arrangement in their places: all in the sole place, or each face in
+/// the one place its box lies in, and the faces a region boundary crosses cut by the
+/// regions near them (each part in the regions holding it, or `_outside`).
+fn placed(faces: Vec<Face>, first_release: u32, placing: &Placing) -> Vec<LandFace> {
+    let (regions, sole_place) = match placing {
+        Placing::Sole(p) => {
+            return faces
+                .into_iter()
+                .map(|f| land_face(f, first_release, vec![*p]))
+                .collect()
+        }
+        Placing::Cut(regions, sole_place) => (regions, sole_place),
+    };
+    let mut out = Vec::with_capacity(faces.len());
+    for f in faces {
+        let Some(b) = f.polygon.bounding_rect() else {
+            continue;
+        };
+        if let Some(p) = sole_place(&b) {
+            out.push(land_face(f, first_release, vec![p]));
+            continue;
+        }
+        let clip = padded_rect(&b);
+        let near: Vec<(usize, MultiPolygon<f64>)> = regions
+            .iter()
+            .filter(|(_, g)| g.bounding_rect().is_some_and(|gb| gb.intersects(&b)))
+            .map(|(i, g)| (*i, clip_to_rect(g, &clip)))
+            .filter(|(_, g)| !g.0.is_empty())
+            .collect();
+        let cuts: Vec<(Cut, u32)> = (1..)
+            .zip(&near)
+            .map(|(k, (_, g))| (Cut::Polygon(g), k))
+            .collect();
+        let whole = MultiPolygon::new(vec![f.polygon.clone()]);
+        for part in subdivide(&[&whole], &cuts) {
+            let held: Vec<Place> = part.labels[1..]
+                .iter()
+                .map(|&k| Place::Region(near[k as usize - 1].0))
+                .collect();
+            let places = if held.is_empty() {
+                vec![Place::Outside]
+            } else {
+                held
+            };
+            out.push(land_face(
+                Face {
+                    polygon: part.polygon,
+                    labels: f.labels.clone(),
+                },
+                first_release,
+                places,
+            ));
+        }
+    }
+    out
+}
+
+/// The cuts of a component's applying releases, as `(position, cut)` in position order:
+/// each release enters as its land near every hazard it applies to (the release cut to
+/// the hazard's box, or the hazard itself for an exact copy), which cuts only that
+/// hazard's faces; a release lying whole in the box of some hazard it applies to cuts
+/// every face it meets at once instead (its label on the faces of a hazard it does not
+/// apply to is ignored: see `applied_on`), so that its pieces do not meet each other's
+/// edges face by face.
+fn release_cuts<'a>(
+    members: &[usize],
+    accounts: &'a [HazardAccount],
+    position: &dyn Fn(u32) -> u32,
+    n_releases: usize,
+) -> Vec<(u32, Cut<'a>)> {
+    let mut whole: Vec<Option<&MultiPolygon<f64>>> = vec![None; n_releases];
+    let mut cuts: Vec<(u32, u8, Cut)> = Vec::new();
+    for (k, &h) in members.iter().enumerate() {
+        for a in &accounts[h].applied {
+            let r = position(a.order);
+            if a.covers {
+                cuts.push((r, 0, Cut::Land(label(k))));
+            } else if a.whole {
+                whole[r as usize].get_or_insert(&a.land);
+            }
+        }
+    }
+    for (k, &h) in members.iter().enumerate() {
+        for a in accounts[h].applied.iter().filter(|a| !a.covers) {
+            let r = position(a.order);
+            if whole[r as usize].is_none() {
+                cuts.push((r, 1, Cut::PolygonIn(&a.land, label(k))));
+            }
+        }
+    }
+    cuts.extend(
+        (0..)
+            .zip(&whole)
+            .filter_map(|(r, g)| g.map(|g| (r, 1, Cut::Polygon(g)))),
+    );
+    // per release: the exact copies (labels only) first, then its land
+    cuts.sort_by_key(|(r, kind, _)| (*r, *kind));
+    cuts.into_iter().map(|(r, _, c)| (r, c)).collect()
+}
+
+/// Whether the release at position `r` can still change the fate of a face labelled
+/// `labels` (members below `n`, then release positions + `n`), the releases being cut in
+/// credit order: only when it applies to a hazard of the face and either some hazard
+/// of the face is not yet released there (then the year, method and credit of its
+/// release are still open), or it is the first cleared (reduced) release there (R5's
+/// cleared and reduced land count every year), or it is the first release before the
+/// window start there for a hazard it applies to (R10). Releases later in credit order
+/// than the one that released a face's last hazard change nothing else: that year's
+/// credit and method are its.
+fn cut_needed(
+    labels: &[u32],
+    r: u32,
+    n: u32,
+    (facts, applying, applies_to): (&[ReleaseFacts], &[Vec<u32>], &[Vec<u32>]),
+) -> bool {
+    let split = labels.partition_point(|&l| l < n);
+    let (hz, rl) = (&labels[..split], &labels[split..]);
+    let mine = &applies_to[r as usize];
+    let on = |h: &u32| mine.binary_search(h).is_ok();
+    if !hz.iter().any(on) {
+        return false;
+    }
+    let applies = |q: u32, h: u32| applying[h as usize].binary_search(&q).is_ok();
+    let covered = |h: u32, past: bool| {
+        rl.iter()
+            .map(|&l| l - n)
+            .any(|q| applies(q, h) && (!past || facts[q as usize].before_window))
+    };
+    if !hz.iter().all(|&h| covered(h, false)) {
+        return true;
+    }
+    let has = |m: Method| {
+        rl.iter()
+            .map(|&l| l - n)
+            .any(|q| facts[q as usize].method == m && hz.iter().any(|&h| applies(q, h)))
+    };
+    let f = facts[r as usize];
+    let first_of_method = match f.method {
+        Method::Cleared => !has(Method::Cleared),
+        Method::Reduced => !has(Method::Cleared) && !has(Method::Reduced),
+        Method::Cancelled => false,
+    };
+    first_of_method || (f.before_window && hz.iter().filter(|h| on(h)).any(|&h| !covered(h, true)))
 }
 
 impl ComponentFaces {
@@ -177,58 +304,50 @@ impl ComponentFaces {
         accounts: &[HazardAccount],
         placing: &Placing,
     ) -> ComponentFaces {
-        let mut releases: Vec<usize> = members
+        // the component's applying releases in the order land is credited
+        let mut ranked: Vec<(u32, usize)> = members
             .iter()
-            .flat_map(|&h| accounts[h].applied.iter().map(|a| a.release))
+            .flat_map(|&h| accounts[h].applied.iter().map(|a| (a.order, a.release)))
             .collect();
-        releases.sort_unstable();
-        releases.dedup();
-        let position = |r: usize| label(releases.binary_search(&r).expect("listed above"));
-        let mut facts = vec![None; releases.len()];
+        ranked.sort_unstable();
+        ranked.dedup();
+        let position = |order: u32| {
+            label(
+                ranked
+                    .binary_search_by_key(&order, |&(o, _)| o)
+                    .expect("listed above"),
+            )
+        };
+        let mut facts = vec![None; ranked.len()];
         let mut applying = Vec::with_capacity(members.len());
-        // Each applying release enters as its land near every hazard it applies to (the
-        // release cut to the hazard's box, or the hazard itself for an exact copy), which
-        // cuts only that hazard's faces: the same label on each piece, ordered by release.
-        // (A face of another hazard under the release is labelled by that hazard's piece
-        // when the release applies to it, and is not cut for nothing when it does not.)
-        let mut cuts: Vec<(u32, Cut)> = Vec::new();
+        let mut applies_to: Vec<Vec<u32>> = vec![Vec::new(); ranked.len()];
         for (k, &h) in members.iter().enumerate() {
             let mut mine = Vec::new();
             for a in &accounts[h].applied {
-                let r = position(a.release);
+                let r = position(a.order);
                 facts[r as usize] = Some(ReleaseFacts {
                     year: a.completed_on.year(),
                     method: a.method,
                     before_window: a.before_window,
                 });
-                let cut = if a.covers {
-                    Cut::Land(label(k))
-                } else {
-                    Cut::PolygonIn(&a.land, label(k))
-                };
-                cuts.push((r, cut));
+                applies_to[r as usize].push(label(k));
                 mine.push(r);
             }
             mine.sort_unstable();
             applying.push(mine);
         }
-        cuts.sort_by_key(|(r, _)| *r);
-        let n = members.len();
-        let mut labelled: Vec<(Cut, u32)> = cuts.iter().map(|&(r, c)| (c, label(n) + r)).collect();
-        let first_region = label(n + releases.len());
-        if let Placing::Cut(regions) = placing {
-            labelled.extend(
-                regions
-                    .iter()
-                    .enumerate()
-                    .map(|(k, (_, g))| (Cut::Polygon(g), first_region + label(k))),
-            );
-        }
-        let land: Vec<&MultiPolygon<f64>> = members.iter().map(|&h| &hazards[h].geometry).collect();
-        let faces = subdivide(&land, &labelled)
+        let facts: Vec<ReleaseFacts> = facts
             .into_iter()
-            .map(|f| land_face(f, label(n), first_region, placing))
+            .map(|f| f.expect("every listed release applies to some member"))
             .collect();
+        let cuts = release_cuts(members, accounts, &position, ranked.len());
+        let n = label(members.len());
+        let labelled: Vec<(Cut, u32)> = cuts.iter().map(|&(r, c)| (c, n + r)).collect();
+        let land: Vec<&MultiPolygon<f64>> = members.iter().map(|&h| &hazards[h].geometry).collect();
+        let needs = |labels: &[u32], cut: u32| {
+            cut_needed(labels, cut - n, n, (&facts, &applying, &applies_to))
+        };
+        let faces = placed(subdivide_where(&land, &labelled, &needs), n, placing);
         let members = members
             .iter()
             .map(|&h| {
@@ -238,11 +357,8 @@ impl ComponentFaces {
             .collect();
         ComponentFaces {
             faces,
-            releases,
-            facts: facts
-                .into_iter()
-                .map(|f| f.expect("every listed release applies to some member"))
-                .collect(),
+            releases: ranked.into_iter().map(|(_, r)| r).collect(),
+            facts,
             applying,
             members,
         }
@@ -268,17 +384,6 @@ impl ComponentFaces {
             .iter()
             .filter(move |r| mine.binary_search(r).is_ok())
             .map(move |&r| (r, self.facts[r as usize]))
-    }
-
-    /// Each of [`Self::releases`]' rank in [`credit_order`] (`releases` are the run's).
-    pub fn credit_ranks(&self, releases: &[Release]) -> Vec<u32> {
-        let mut by_order: Vec<usize> = (0..self.releases.len()).collect();
-        by_order.sort_by_key(|&k| credit_order(&releases[self.releases[k]]));
-        let mut rank = vec![0; by_order.len()];
-        for (r, k) in by_order.into_iter().enumerate() {
-            rank[k] = label(r);
-        }
-        rank
     }
 
     /// The face's area in each R5 layer it belongs to (0 in the others).
@@ -319,8 +424,7 @@ impl ComponentFaces {
 
     /// R11 for one face: whether it is remaining land before `first_year`, and what each
     /// year in which something happened to it did, in year order.
-    /// `rank` is [`Self::credit_ranks`].
-    pub fn timeline(&self, f: &LandFace, first_year: i32, rank: &[u32]) -> (bool, Vec<FaceYear>) {
+    pub fn timeline(&self, f: &LandFace, first_year: i32) -> (bool, Vec<FaceYear>) {
         let mut years: Vec<i32> = f
             .hazards
             .iter()
@@ -345,7 +449,8 @@ impl ComponentFaces {
                 for (k, r) in self.applied_at(f, h).filter(|(_, r)| r.year == year) {
                     c |= r.method == Method::Cleared;
                     rd |= r.method == Method::Reduced;
-                    if credit.is_none_or(|best| rank[k as usize] < rank[best as usize]) {
+                    // (positions are in credit order)
+                    if credit.is_none_or(|best| k < best) {
                         credit = Some(k);
                     }
                 }

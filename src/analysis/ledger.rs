@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use geo::MultiPolygon;
 
-use super::faces::{credit_order, ComponentFaces, FaceYear, Place};
+use super::faces::{ComponentFaces, FaceYear, Place};
 use super::release::{AppliedRelease, HazardAccount, MethodSplit};
 use crate::geom::area::area_m2;
 use crate::geom::overlay::split_by;
@@ -131,9 +131,8 @@ pub fn component_ledger(
     let mut start: Measured = (0.0, places.iter().map(|&p| (p, 0.0)).collect());
     let mut years: BTreeMap<i32, YearEvent> = Default::default();
     let mut credits: BTreeMap<(i32, usize), Measured> = Default::default();
-    let rank = faces.credit_ranks(span.releases);
     for f in &faces.faces {
-        let (before, changes) = faces.timeline(f, span.first_year, &rank);
+        let (before, changes) = faces.timeline(f, span.first_year);
         let slots: Vec<usize> = f
             .places
             .iter()
@@ -188,17 +187,12 @@ impl YearEvent {
 
 /// The ledger of a component of one hazard lying wholly in one place, with no faces: its
 /// land is added in the year it was recorded (before the first year when undated), and
-/// its applying releases take, in R13's order within each year ([`credit_order`]), what
+/// its applying releases take, in the order land is credited in (`AppliedRelease::order`), what
 /// is left of it under them, each piece credited to its release and counted under its
 /// method. When the releases fall in one year with at most one per method (most hazards),
 /// the pieces are the account's cleared, reduced and cancelled land: no overlay at all;
 /// otherwise one overlay per release, on what is left.
-pub fn lone_ledger(
-    h: &Hazard,
-    a: &HazardAccount,
-    place: Place,
-    span: &LedgerSpan,
-) -> ComponentLedger {
+pub fn lone_ledger(h: &Hazard, a: &HazardAccount, place: Place) -> ComponentLedger {
     let measured = |m2: f64| (m2, vec![(place, m2)]);
     let mut years: BTreeMap<i32, YearEvent> = Default::default();
     let start = match h.recorded_on {
@@ -212,7 +206,7 @@ pub fn lone_ledger(
         }
         None => measured(a.original_m2),
     };
-    for (year, r, method, m2) in lone_pieces(h, a, span.releases) {
+    for (year, r, method, m2) in lone_pieces(h, a) {
         let e = years
             .entry(year)
             .or_insert_with(|| YearEvent::empty(year, &[place]));
@@ -237,13 +231,9 @@ pub fn lone_ledger(
 
 /// A lone hazard's released land as `(year, release, method, m2)`, one piece per applying
 /// release that takes some (see [`lone_ledger`]).
-fn lone_pieces(
-    h: &Hazard,
-    a: &HazardAccount,
-    releases: &[Release],
-) -> Vec<(i32, usize, Method, f64)> {
+fn lone_pieces(h: &Hazard, a: &HazardAccount) -> Vec<(i32, usize, Method, f64)> {
     let mut applied: Vec<&AppliedRelease> = a.applied.iter().collect();
-    applied.sort_by_key(|x| (x.completed_on.year(), credit_order(&releases[x.release])));
+    applied.sort_by_key(|x| x.order);
     let one_year = applied
         .windows(2)
         .all(|w| w[0].completed_on.year() == w[1].completed_on.year());

@@ -268,7 +268,7 @@ fn component_land(c: &Component, regions: &[Region], index: &RegionIndex) -> Com
             let place = result.by_place[0].0;
             result.ledger = c
                 .span
-                .map(|span| lone_ledger(&hazards[*hi], &accounts[*hi], place, span));
+                .map(|_| lone_ledger(&hazards[*hi], &accounts[*hi], place));
             return result;
         }
     }
@@ -301,9 +301,10 @@ fn component_land(c: &Component, regions: &[Region], index: &RegionIndex) -> Com
             .filter(|(_, g)| !g.0.is_empty())
             .collect();
     }
+    let sole_place = |fb: &Rect<f64>| index.sole_place(fb, regions);
     let placing = match sole {
         Some(place) => Placing::Sole(place),
-        None => Placing::Cut(&cut),
+        None => Placing::Cut(&cut, &sole_place),
     };
     let started = std::time::Instant::now();
     let faces = ComponentFaces::build(members, hazards, accounts, &placing);

@@ -11,7 +11,7 @@
 //! completed on or before the start of the progress window (R10), so the "as of D − window"
 //! state needs no second run.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use geo::MultiPolygon;
 use rayon::prelude::*;
 
@@ -72,6 +72,12 @@ pub struct AppliedRelease {
     /// The release cut to the hazard's padded box: the same land as far as the hazard
     /// is concerned.
     pub land: MultiPolygon<f64>,
+    /// The release lies wholly inside that box: `land` is the whole release (so it may
+    /// cut the faces of every hazard it covers at once).
+    pub whole: bool,
+    /// Its rank among the run's releases in the order land is credited (R11, R13): by
+    /// completion year, then cleared, reduced, cancelled, then date, then `release_id`.
+    pub order: u32,
 }
 
 impl HazardAccount {
@@ -132,7 +138,41 @@ pub fn account_hazards(
         }
     }
     let findings = release_findings(hazards, releases, &overlaps_by_release);
-    (results.into_iter().map(|(a, _)| a).collect(), findings)
+    let order = credit_ranks(releases);
+    let accounts = results
+        .into_iter()
+        .map(|(mut a, _)| {
+            for x in &mut a.applied {
+                x.order = order[x.release];
+            }
+            a
+        })
+        .collect();
+    (accounts, findings)
+}
+
+/// Each release's rank in the order land is credited (see [`AppliedRelease::order`]).
+fn credit_ranks(releases: &[Release]) -> Vec<u32> {
+    let strength = |m: Method| match m {
+        Method::Cleared => 0u8,
+        Method::Reduced => 1,
+        Method::Cancelled => 2,
+    };
+    let mut by_order: Vec<usize> = (0..releases.len()).collect();
+    by_order.sort_by_key(|&i| {
+        let r = &releases[i];
+        (
+            r.completed_on.year(),
+            strength(r.method),
+            r.completed_on,
+            r.release_id.as_str(),
+        )
+    });
+    let mut rank = vec![0; releases.len()];
+    for (k, i) in by_order.into_iter().enumerate() {
+        rank[i] = u32::try_from(k).expect("fewer than 2^32 releases");
+    }
+    rank
 }
 
 /// An applying release as the hazard's overlays see it.
@@ -145,6 +185,8 @@ struct Applying {
     covers: bool,
     /// Completed on or before the start of the progress window.
     before_window: bool,
+    /// The release lies inside the hazard's padded box: `geometry` is all of it.
+    whole: bool,
     method: Method,
     /// Index into the releases.
     release: usize,
@@ -215,6 +257,8 @@ fn account_one(
             completed_on: a.completed_on,
             before_window: a.before_window,
             covers: a.covers,
+            whole: a.whole,
+            order: 0,
             land: if a.covers {
                 MultiPolygon::new(vec![])
             } else {
@@ -272,9 +316,16 @@ fn applying_releases(
                 applies,
             });
             if applies {
+                let whole = crate::index::bbox(&r.geometry).is_some_and(|b| {
+                    b.min().x >= clip_box.min().x
+                        && b.min().y >= clip_box.min().y
+                        && b.max().x <= clip_box.max().x
+                        && b.max().y <= clip_box.max().y
+                });
                 applying.push(Applying {
                     geometry: near,
                     covers,
+                    whole,
                     before_window: r.completed_on <= window_start,
                     method: r.method,
                     release: ri,
