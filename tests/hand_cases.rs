@@ -808,6 +808,25 @@ fn land_ledger_of_a_many_hazard_component_matches_a_cell_by_cell_count() {
         let all: BTreeSet<Cell> = hc.iter().flatten().copied().collect();
         close(land.regions[k].original, m2(&all, k));
         close(land.regions[k].remaining, m2(&now, k));
+        // R5's cleared (C − M) and reduced (Rd − M − C) land, releases of every year
+        let ever = |m: Method| -> BTreeSet<Cell> {
+            let mut s = BTreeSet::new();
+            for (h, cells) in hc.iter().enumerate() {
+                for r in (0..releases.len()).filter(|&r| applies(h, r) && releases[r].method == m) {
+                    s.extend(cells.intersection(&rc[r]).copied());
+                }
+            }
+            s
+        };
+        let (c_all, rd_all) = (ever(Method::Cleared), ever(Method::Reduced));
+        let c_land: BTreeSet<Cell> = c_all.difference(&now).copied().collect();
+        let rd_land: BTreeSet<Cell> = rd_all
+            .iter()
+            .filter(|x| !now.contains(x) && !c_all.contains(x))
+            .copied()
+            .collect();
+        close(land.regions[k].cleared, m2(&c_land, k));
+        close(land.regions[k].reduced, m2(&rd_land, k));
         let mut want: Vec<Want> = Vec::new();
         let mut before = remaining_at(None);
         for y in first..=last {
@@ -840,6 +859,37 @@ fn land_ledger_of_a_many_hazard_component_matches_a_cell_by_cell_count() {
                 .filter(|x| rd.contains(x) && !c.contains(x))
                 .copied()
                 .collect();
+            // R13: each lost cell to the first release of the year (strongest method,
+            // earliest date, lowest id) covering it and applying to a hazard holding it
+            let mut credits: std::collections::BTreeMap<usize, f64> = Default::default();
+            for cell in lost.iter().filter(|c| in_region(k, c)) {
+                let first = (0..releases.len())
+                    .filter(|&r| releases[r].completed_on.year() == y && rc[r].contains(cell))
+                    .filter(|&r| (0..hazards.len()).any(|h| hc[h].contains(cell) && applies(h, r)))
+                    .min_by_key(|&r| {
+                        let x = &releases[r];
+                        let strength = match x.method {
+                            Method::Cleared => 0,
+                            Method::Reduced => 1,
+                            Method::Cancelled => 2,
+                        };
+                        (strength, x.completed_on, x.release_id.clone())
+                    })
+                    .expect("a lost cell lies under a release of its year");
+                *credits.entry(first).or_default() += cell_m2(cell);
+            }
+            let mut got: std::collections::BTreeMap<usize, f64> = Default::default();
+            for &(r, a) in ledger.regions[k].credits(y) {
+                *got.entry(r).or_default() += a;
+            }
+            assert_eq!(
+                got.keys().collect::<Vec<_>>(),
+                credits.keys().collect::<Vec<_>>(),
+                "{y}: the releases credited"
+            );
+            for (r, a) in &credits {
+                close(got[r], *a);
+            }
             let released = m2(&lost, k);
             let (cl, re) = (m2(&cleared, k), m2(&reduced, k));
             want.push((
