@@ -9,7 +9,16 @@
 //! hazard's applying releases covers it, and stops being remaining land in the year of
 //! the earliest such release (per hazard; the face is remaining while any hazard keeps
 //! it). Every land figure is then a sum of face areas ([`ComponentFaces::land_of`],
-//! [`ComponentFaces::timeline`]).
+//! [`ComponentFaces::timeline`]), R13's credits too: in the year a face is released, the
+//! first release in credit order among those of the year covering it and applying to a
+//! hazard there.
+//!
+//! The releases cut the faces in the order land is credited (`AppliedRelease::order`),
+//! and each cuts only the faces whose fate it can still change (`cut_needed`): once every
+//! hazard of a face is released there, a later release adds nothing to R11 or R13, and
+//! only the first cleared (reduced) release or the first before the window start still
+//! matter (R5, R10). A face thus carries the releases that decide it, not every release
+//! over it, and the faces stay about as many as the pieces the figures need.
 
 use chrono::Datelike;
 use geo::{BoundingRect, Intersects, MultiPolygon, Polygon, Rect};
@@ -70,8 +79,9 @@ pub struct LandFace {
     pub area_m2: f64,
     /// The hazards covering it, as positions in the component's members, ascending.
     pub hazards: Vec<u32>,
-    /// The applying releases covering it, as positions in
-    /// [`ComponentFaces::releases`], ascending.
+    /// The applying releases covering it that decide its fate (see the module
+    /// documentation; a release applying only to other members may be among them, and is
+    /// ignored), as positions in [`ComponentFaces::releases`], ascending.
     pub releases: Vec<u32>,
     /// The places holding it (several where regions overlap).
     pub places: Vec<Place>,
