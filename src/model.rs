@@ -5,8 +5,12 @@
 //! longitude/latitude in degrees (EPSG:4326, longitude first); polygons are valid
 //! (repaired by `qa`), exteriors counter-clockwise and holes clockwise.
 
+mod layer;
+
 use chrono::NaiveDate;
 use geo::{Geometry, MultiPolygon, Point};
+
+pub use layer::{Field, LayerKind};
 
 /// The years a date may fall in (SPEC §5 "What minefree never does"): a record's date
 /// outside them is a `date_out_of_range` warning and treated as missing.
@@ -510,8 +514,8 @@ pub struct Finding {
     pub severity: Severity,
     /// Which check found it.
     pub check: Check,
-    /// Input layer key (`hazards`, `releases`, …).
-    pub layer: String,
+    /// The input layer (its key, `hazards`, `releases`, …, is the output text).
+    pub layer: LayerKind,
     /// The record's id, or `fid:N` when it has none.
     pub feature_id: String,
     /// What an analyst needs to know.
@@ -525,14 +529,14 @@ impl Finding {
     pub fn new(
         severity: Severity,
         check: Check,
-        layer: &str,
+        layer: LayerKind,
         feature_id: &str,
         message: impl Into<String>,
     ) -> Finding {
         Finding {
             severity,
             check,
-            layer: layer.to_string(),
+            layer,
             feature_id: feature_id.to_string(),
             message: message.into(),
             geometry: None,
@@ -546,12 +550,44 @@ impl Finding {
     }
 }
 
-/// The SPEC's output order of findings: layer, feature id, check (then message).
+/// The SPEC's output order of findings: layer (by its key, the text written, not by
+/// [`LayerKind`]'s reading order), feature id, check (then message).
 pub fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
-    (&a.layer, &a.feature_id, a.check, &a.message).cmp(&(
-        &b.layer,
+    (a.layer.key(), &a.feature_id, a.check, &a.message).cmp(&(
+        b.layer.key(),
         &b.feature_id,
         b.check,
         &b.message,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Finding.layer` became a `LayerKind`, whose declaration order (hazards, releases,
+    /// regions, …) is not the alphabetical order of the keys the SPEC sorts by.
+    #[test]
+    fn findings_sort_by_layer_key_not_reading_order() {
+        let f = |layer| Finding::new(Severity::Info, Check::Spike, layer, "id", "m");
+        let mut findings = [
+            f(LayerKind::Targets),
+            f(LayerKind::Hazards),
+            f(LayerKind::Releases),
+            f(LayerKind::Regions),
+            f(LayerKind::Settlements),
+            f(LayerKind::Accidents),
+        ];
+        findings.sort_by(finding_order);
+        let keys: Vec<&str> = findings.iter().map(|f| f.layer.key()).collect();
+        let expected = [
+            "accidents",
+            "hazards",
+            "regions",
+            "releases",
+            "settlements",
+            "targets",
+        ];
+        assert_eq!(keys, expected);
+    }
 }

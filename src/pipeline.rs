@@ -19,6 +19,7 @@ use crate::ingest::{self, IngestError, RawLayer};
 use crate::memory;
 use crate::model::{Finding, Inputs, Severity};
 use crate::report::changes::{self, PreviousRun};
+use crate::report::region_table::{region_table, RegionTable};
 use crate::report::render::{html, qgs};
 use crate::report::write::previous::read_previous;
 use crate::report::write::run_json::{run_json, InputRecord};
@@ -301,7 +302,8 @@ fn run_staged(
     let out_tables = vec![tables::qa_findings(&mut findings)];
     log_qa(&findings);
     let files = timer.stage("report", || {
-        write_outputs(dir, &out_tables, origin(pipeline), || None)
+        let no_table = RegionTable::default();
+        write_outputs(dir, &out_tables, origin(pipeline), no_table, || None)
     })?;
     Ok(Staged {
         files,
@@ -335,6 +337,7 @@ fn analyse_and_report(
         tables::release_history(&summary),
         tables::scenarios(&summary),
         tables::work_plan(&summary),
+        tables::release_by_organisation(&summary),
     ];
     out_tables.extend(tables::funding(&summary));
     if pipeline.input(LayerKind::Targets).is_some() {
@@ -348,8 +351,9 @@ fn analyse_and_report(
         info!(?c, "changes since the last run");
     }
     out_tables.extend(change_table);
+    let region_table = region_table(&summary.regions, &summary.national);
     let files = timer.stage("report", || {
-        write_outputs(dir, &out_tables, origin(pipeline), || {
+        write_outputs(dir, &out_tables, origin(pipeline), region_table, || {
             let ctx = html::ReportContext {
                 pipeline,
                 inputs,
@@ -376,12 +380,12 @@ fn analyse_and_report(
 fn used_counts(mut records: Vec<InputRecord>, inputs: &Inputs) -> Vec<InputRecord> {
     for r in &mut records {
         r.features_used = match r.layer {
-            "hazards" => inputs.hazards.len(),
-            "releases" => inputs.releases.len(),
-            "regions" => inputs.regions.len(),
-            "settlements" => inputs.settlements.len(),
-            "targets" => inputs.targets.len(),
-            _ => inputs.accidents.len(),
+            LayerKind::Hazards => inputs.hazards.len(),
+            LayerKind::Releases => inputs.releases.len(),
+            LayerKind::Regions => inputs.regions.len(),
+            LayerKind::Settlements => inputs.settlements.len(),
+            LayerKind::Accidents => inputs.accidents.len(),
+            LayerKind::Targets => inputs.targets.len(),
         };
     }
     records
@@ -411,6 +415,13 @@ fn analyse(
         });
         (accounts, findings)
     });
+    // The faces cut the applying releases' land near each hazard (in the accounts): the
+    // releases' own geometries are not read again (their attributes are: R13 credits
+    // organisations after the regions stage).
+    for r in &mut inputs.releases {
+        r.geometry = geo::MultiPolygon::new(vec![]);
+    }
+    memory::return_freed_memory();
     let span = ledger::LedgerSpan::of(&inputs.hazards, &accounts, &inputs.releases, pipeline.as_of);
     let mut land = timer.stage("regions", || {
         regions::land_and_ledger_by_region(&inputs.hazards, &accounts, &inputs.regions, Some(&span))
@@ -421,7 +432,6 @@ fn analyse(
     for a in &mut accounts {
         a.drop_working_geometries();
     }
-    inputs.releases = Vec::new();
     for h in &mut inputs.hazards {
         h.geometry = geo::MultiPolygon::new(vec![]);
     }
@@ -488,7 +498,7 @@ fn input_records(layers: &[RawLayer]) -> Vec<InputRecord> {
     layers
         .iter()
         .map(|l| InputRecord {
-            layer: l.kind.key(),
+            layer: l.kind,
             source: l.source.clone(),
             layer_name: l.layer_name.clone(),
             crs: l.crs.clone(),

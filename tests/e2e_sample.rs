@@ -557,3 +557,32 @@ fn national_work_plan_sums_the_oracles_regional_rows_and_levels_off() {
         assert_eq!(rows_written as i64, last - 2026 + 1, "{scenario}");
     }
 }
+
+/// R13 against the oracle's brute force (`tests/oracle/r13_oracle.py`): the same rows
+/// (place, year, organisation), every area within R7's 0.01 % of the row's released land
+/// plus 2 m² (the oracle's rows are measured, minefree's scaled to add up to R11's row:
+/// the ledger's drift and vertex noise, at most 3.8 m² on the sample), and the same
+/// counts of releases and task days.
+#[test]
+fn sample_land_per_organisation_matches_the_oracle() {
+    let (_tmp, out) = run_sample();
+    let want = expected();
+    let keys = ["region_id", "year", "organisation"];
+    let rows = paired(&out, &want, "release_by_organisation", &keys);
+    assert!(rows.len() > 50, "{} rows", rows.len());
+    for (k, g, w, _) in &rows {
+        let scale = w["released_m2"].as_f64().unwrap();
+        for col in ["released_m2", "cleared_m2", "reduced_m2", "cancelled_m2"] {
+            let (got, oracle) = (real(g, col), w[col].as_f64().unwrap());
+            let tol = 1e-4 * scale + 2.0;
+            assert!(
+                (got - oracle).abs() <= tol,
+                "{k}.{col}: got {got}, oracle {oracle} (tolerance {tol})"
+            );
+        }
+        assert_eq!(text(g, "releases"), Some(w["releases"].to_string()), "{k}");
+        for col in ["task_days", "m2_per_task_day"] {
+            assert_eq!(text(g, col).is_none(), w[col].is_null(), "{k}.{col}");
+        }
+    }
+}

@@ -16,6 +16,7 @@ mod init;
 mod invocation_safety;
 mod layers;
 mod operations;
+mod organisations;
 mod output_safety;
 mod properties;
 mod qa_cases;

@@ -191,24 +191,39 @@ fn the_print_layout_reads_on_a_real_country() {
     };
     let doc = roxmltree::Document::parse_with_options(&xml, options).unwrap();
     assert!(xml.contains("Tarvania — land release as of 2026-06-30"));
+    // a fixed table (65652) of minefree's figures: the regions with most remaining land
+    // first, as many as fit the frame (the sample's five all do: no "others" row)
     let table = doc
         .descendants()
-        .find(|n| n.has_tag_name("LayoutMultiFrame") && n.attribute("type") == Some("65649"))
+        .find(|n| n.has_tag_name("LayoutMultiFrame") && n.attribute("type") == Some("65652"))
         .expect("the region table");
-    // the regions with most remaining land first, as many as fit the frame
-    assert_eq!(table.attribute("maxFeatures"), Some("15"));
-    let sort = table
-        .children()
-        .find(|n| n.has_tag_name("sortColumns"))
-        .and_then(|s| s.children().find(|n| n.has_tag_name("column")))
-        .expect("a sort column");
-    assert_eq!(sort.attribute("attribute"), Some("\"remaining_m2\""));
-    assert_eq!(sort.attribute("sortOrder"), Some("1"), "descending");
+    let rows: Vec<Vec<&str>> = table
+        .descendants()
+        .filter(|n| n.has_tag_name("row") && n.parent().is_some_and(|p| p.has_tag_name("contents")))
+        .map(|row| {
+            row.descendants()
+                .filter(|o| o.attribute("name") == Some("content"))
+                .filter_map(|o| o.attribute("value"))
+                .collect()
+        })
+        .collect();
+    let regions = std::fs::read_to_string(tmp.path().join("out/region_summary.csv")).unwrap();
+    assert_eq!(
+        rows.len(),
+        regions.lines().count() - 1,
+        "one row per region"
+    );
+    let km2: Vec<f64> = rows
+        .iter()
+        .map(|r| r[1].replace(',', "").parse().unwrap())
+        .collect();
+    let mut sorted = km2.clone();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    assert_eq!(km2, sorted, "most remaining land first");
     // names, km² and % with one decimal; every column inside the 105 mm frame
     let columns: Vec<(String, f64)> = table
         .descendants()
-        .filter(|n| n.has_tag_name("displayColumns"))
-        .flat_map(|d| d.children().filter(|n| n.has_tag_name("column")))
+        .filter(|n| n.has_tag_name("header"))
         .map(|c| {
             (
                 c.attribute("heading").unwrap().to_string(),
@@ -234,5 +249,98 @@ fn the_print_layout_reads_on_a_real_country() {
         .unwrap();
     let total: f64 = columns.iter().map(|c| c.1 + 2.0 * margin).sum();
     assert!(total <= 105.0, "{total} mm of columns in a 105 mm frame");
-    assert!(xml.contains("format_number(&quot;remaining_m2&quot; / 1000000, 1)"));
+    assert!(
+        rows.iter()
+            .all(|r| r[1].split_once('.').is_some_and(|(_, d)| d.len() == 1)),
+        "km² with one decimal: {rows:?}"
+    );
+}
+
+/// The cell texts of the layout's region table (the fixed table), row by row.
+fn layout_table_rows(xml: &str) -> Vec<Vec<String>> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(xml, options).unwrap();
+    let contents = doc
+        .descendants()
+        .find(|n| n.has_tag_name("contents"))
+        .expect("the region table's contents");
+    contents
+        .children()
+        .filter(|n| n.has_tag_name("row"))
+        .map(|row| {
+            row.descendants()
+                .filter(|o| o.attribute("name") == Some("content"))
+                .filter_map(|o| o.attribute("value"))
+                .map(str::to_string)
+                .collect()
+        })
+        .collect()
+}
+
+/// Issue 24 item 7: a country of more regions than the layout's table shows (here the
+/// sample's hazards in a grid of 24 cells) gets the 15 with most remaining land and one
+/// "N others (share %)" row; its sums are checked against `region_summary.csv`.
+#[test]
+fn a_country_of_more_regions_than_fit_gets_an_others_row() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cells = Vec::new();
+    for k in 0..24 {
+        let (x, y) = (
+            67.5 + f64::from(k % 6) * 4.0 / 6.0,
+            36.5 + f64::from(k / 6) * 0.875,
+        );
+        let (x2, y2) = (x + 4.0 / 6.0, y + 0.875);
+        cells.push(format!(
+            r#"{{"type":"Feature","properties":{{"region_id":"C{k:02}","name":"Cell {k:02}"}},"geometry":{{"type":"Polygon","coordinates":[[[{x},{y}],[{x2},{y}],[{x2},{y2}],[{x},{y2}],[{x},{y}]]]}}}}"#
+        ));
+    }
+    let grid = tmp.path().join("grid.geojson");
+    let collection = format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        cells.join(",")
+    );
+    std::fs::write(&grid, collection).unwrap();
+    let p = sample_copy(tmp.path(), |t| {
+        let regions = t.lines().find(|l| l.contains("regions.geojson")).unwrap();
+        t.replace(regions, &format!("source = {:?}", grid.to_string_lossy()))
+            .replace("\"TV-NO\" = ", "\"C10\" = ")
+    });
+    let out = tmp.path().join("out");
+    let rows = layout_table_rows(&project_xml(&p, &out));
+    // region_summary.csv: name, remaining_m2, released_m2, original_m2 per row
+    let csv = std::fs::read_to_string(out.join("region_summary.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let mut regions: Vec<(String, f64, f64, f64)> = lines
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            let num = |name: &str| f[at(name)].parse::<f64>().unwrap();
+            let id = f[at("region_id")].to_string();
+            (
+                id,
+                num("remaining_m2"),
+                num("released_m2"),
+                num("original_m2"),
+            )
+        })
+        .collect();
+    assert!(regions.len() > 15, "{} regions", regions.len());
+    regions.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    assert_eq!(rows.len(), 16, "15 regions and the others row");
+    let rest = &regions[15..];
+    let others = &rows[15];
+    assert!(
+        others[0].starts_with(&format!("{} others (", rest.len())),
+        "{others:?}"
+    );
+    let km2 = |m2: f64| format!("{:.1}", m2 / 1e6);
+    assert_eq!(others[1], km2(rest.iter().map(|r| r.1).sum()));
+    assert_eq!(others[2], km2(rest.iter().map(|r| r.2).sum()));
+    let shown: Vec<String> = regions[..15].iter().map(|r| km2(r.1)).collect();
+    let placed: Vec<String> = rows[..15].iter().map(|r| r[1].clone()).collect();
+    assert_eq!(placed, shown, "most remaining land first");
 }

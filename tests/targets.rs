@@ -20,7 +20,8 @@ use minefree::ingest::RawLayer;
 use minefree::model::{Finding, Inputs, Severity};
 
 use crate::common::{
-    csv_num, csv_rows, read_layer, root, wkt_area_m2, write_gpkg_layer, TestField,
+    csv_num, csv_rows, read_layer, root, text_fields, wkt_area_m2, write_gpkg_layer,
+    write_two_regions_and_a_village,
 };
 use crate::operations::{minefree, sample_copy};
 
@@ -33,13 +34,6 @@ fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> String {
         38.0 + y1 * 0.01,
     );
     format!("POLYGON(({a} {b},{c} {b},{c} {d},{a} {d},{a} {b}))")
-}
-
-fn text_fields(names: &[&'static str]) -> Vec<TestField> {
-    names
-        .iter()
-        .map(|n| TestField(n, OGRFieldType::OFTString))
-        .collect()
 }
 
 /// The releases of the story: R1 and R2 release land; R3 and R4 lie outside every hazard
@@ -95,23 +89,7 @@ fn write_story(path: &Path) {
     );
     write_releases(path);
     let (a, b) = (rect(0.0, 0.0, 10.0, 10.0), rect(10.0, 0.0, 20.0, 10.0));
-    write_gpkg_layer(
-        path,
-        "regions",
-        4326,
-        &text_fields(&["region_id", "name"]),
-        &[
-            (vec!["A", "Alpha"], a.as_str()),
-            (vec!["B", "Beta"], b.as_str()),
-        ],
-    );
-    write_gpkg_layer(
-        path,
-        "settlements",
-        4326,
-        &text_fields(&["settlement_id", "name", "population"]),
-        &[(vec!["S1", "Village", "100"], "POINT(69.08 38.08)")],
-    );
+    write_two_regions_and_a_village(path, &a, &b, "POINT(69.08 38.08)");
 }
 
 /// A GeoPackage attribute table (no geometry column at all) of targets, typed columns:

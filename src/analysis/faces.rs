@@ -23,6 +23,7 @@
 use chrono::Datelike;
 use geo::{BoundingRect, Intersects, MultiPolygon, Polygon, Rect};
 
+use super::place::Place;
 use super::release::HazardAccount;
 use crate::geom::area::polygon_area_m2;
 use crate::geom::arrangement::{subdivide, subdivide_where, Cut, Face};
@@ -59,15 +60,6 @@ impl Land {
         self.reduced += other.reduced;
         self.remaining_past += other.remaining_past;
     }
-}
-
-/// Where a region figure goes: a region index, or outside every region.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Place {
-    /// `regions[i]`.
-    Region(usize),
-    /// Outside every region (`_outside`).
-    Outside,
 }
 
 /// One face of a component's land.

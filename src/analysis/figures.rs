@@ -38,7 +38,7 @@ pub fn qa_counts(findings: &[Finding]) -> QaCounts<'_> {
         *counts.by_severity.entry(f.severity).or_default() += 1;
         *counts
             .by_check
-            .entry((Reverse(f.severity), f.check, f.layer.as_str()))
+            .entry((Reverse(f.severity), f.check, f.layer.key()))
             .or_default() += 1;
     }
     counts
@@ -47,16 +47,17 @@ pub fn qa_counts(findings: &[Finding]) -> QaCounts<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::LayerKind;
 
     #[test]
     fn findings_count_once_by_severity_and_by_check() {
-        let f = |sev, check, layer: &str| Finding::new(sev, check, layer, "id", "m");
+        let f = |sev, check, layer| Finding::new(sev, check, layer, "id", "m");
         let (a, b) = (Check::BadDate, Check::Spike);
         let findings = vec![
-            f(Severity::Info, b, "hazards"),
-            f(Severity::Error, a, "hazards"),
-            f(Severity::Info, b, "hazards"),
-            f(Severity::Info, b, "releases"),
+            f(Severity::Info, b, LayerKind::Hazards),
+            f(Severity::Error, a, LayerKind::Hazards),
+            f(Severity::Info, b, LayerKind::Hazards),
+            f(Severity::Info, b, LayerKind::Releases),
         ];
         let counts = qa_counts(&findings);
         assert_eq!(counts.of(Severity::Info), 3);

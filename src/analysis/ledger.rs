@@ -16,13 +16,20 @@
 //! where it started. The last year ends at R5's `remaining_m2`; the difference between
 //! the two (face areas summed in another order) goes into the last year in which land
 //! changed.
+//!
+//! R13 is a face sum too: in the year a face is released, its area goes to the release
+//! credited with it (`FaceYear::credit`: strongest method, earliest `completed_on`, lowest
+//! `release_id` among the releases of the year covering it and applying to a hazard
+//! there), measured nationally and per place (`YearEvent::credits`). A lone hazard in one
+//! place has no faces: [`lone_ledger`] peels its releases in the same order.
 
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use geo::MultiPolygon;
 
-use super::faces::{ComponentFaces, FaceYear, Place};
+use super::faces::{ComponentFaces, FaceYear};
+use super::place::Place;
 use super::release::{AppliedRelease, HazardAccount, MethodSplit};
 use crate::geom::area::area_m2;
 use crate::geom::overlay::split_by;

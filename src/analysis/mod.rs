@@ -1,7 +1,8 @@
 //! The analysis stages (R3–R15) on model types only; no GDAL, no files.
 //!
-//! `release` (R3–R4) → `regions` (R5–R6, with `ledger`: R11) → `priority` (R8–R9) →
-//! [`summarise`] with `progress` (R10) and `plan` (R12), then `costs` (R14) and
+//! `release` (R3–R4) → `regions` (R5–R6, with `ledger`: R11 and the credits of R13) →
+//! `priority` (R8–R9) → [`summarise`] with `progress` (R10), `plan` (R12) and
+//! `organisations` (R13), then `costs` (R14) and
 //! `targets` (R15) on the finished [`Summary`]; `overlaps` words overlapping hazard
 //! records as findings. Areas are geodesic m² (`geom::area`, R7); distances geodesic
 //! metres (`geom::distance`). The pipeline times each stage; this module assembles the
@@ -11,7 +12,9 @@ pub mod costs;
 pub mod faces;
 pub mod figures;
 pub mod ledger;
+pub mod organisations;
 pub mod overlaps;
+pub mod place;
 pub mod plan;
 pub mod priority;
 pub mod progress;
@@ -184,6 +187,8 @@ pub struct Summary {
     pub scenarios: Vec<ScenarioRow>,
     /// R12 work plan, ordered by scenario, `region_id` and year.
     pub work_plan: Vec<PlanRow>,
+    /// R13: land released per organisation, place and year (empty without a ledger).
+    pub organisations: Vec<organisations::OrganisationRow>,
     /// R14: the currency of the costs (`None` without `[costs]`: no cost columns).
     pub currency: Option<String>,
     /// R14: the `funding` rows (empty without `[costs.funding]`).
@@ -242,8 +247,7 @@ pub fn summarise(
         .zip(&land.regions)
         .enumerate()
         .map(|(i, (r, l))| {
-            let key = RegionKey::Region(r.region_id.clone());
-            let at = (Some(Place::Region(i)), key, r.name.as_str());
+            let at = RowPlace::Land(Place::Region(i));
             rows.row(
                 at,
                 Some(r.geometry.clone()),
@@ -253,14 +257,10 @@ pub fn summarise(
         })
         .collect();
     if land.outside.original > 0.0 {
-        let at = (
-            Some(Place::Outside),
-            RegionKey::Outside,
-            "Outside every region",
-        );
+        let at = RowPlace::Land(Place::Outside);
         regions.push(rows.row(at, None, &land.outside, ledgers.map(|x| &x.outside)));
     }
-    let at = (None, RegionKey::National, "National total");
+    let at = RowPlace::National;
     let national = rows.row(at, None, &land.national, ledgers.map(|x| &x.national));
     let now = |r: &RegionRow| PlaceNow {
         region_id: r.region_id.clone(),
@@ -271,16 +271,42 @@ pub fn summarise(
     let places: Vec<PlaceNow> = regions.iter().map(now).collect();
     let (scenarios, work_plan) =
         plan::scenarios(outlook.scenarios, &places, &now(&national), outlook.as_of);
+    let organisations = ledgers.map_or_else(Vec::new, |l| {
+        let credits = organisations::PlaceCredits::of;
+        let mut places: Vec<_> = regions
+            .iter()
+            .zip(&l.regions)
+            .map(|(r, pl)| credits(&r.region_id, pl, &r.ledger))
+            .collect();
+        places.extend(
+            regions
+                .get(inputs.regions.len())
+                .map(|r| credits(&r.region_id, &l.outside, &r.ledger)),
+        );
+        organisations::by_organisation(&inputs.releases, &places)
+    });
     Summary {
         hazards,
         regions,
         national,
         scenarios,
         work_plan,
+        organisations,
         currency: None,
         funding: Vec::new(),
         targets: Vec::new(),
     }
+}
+
+/// The place a region row is about: where hazard land lies (a region, by its index, so
+/// that two regions sharing a duplicated id stay apart, or the land outside every region),
+/// or the whole run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowPlace {
+    /// A place hazards' land lies in.
+    Land(Place),
+    /// The whole run: every hazard, and the national deadline.
+    National,
 }
 
 /// What one region row is built from: the hazard rows, where each hazard's land lies, and
@@ -293,19 +319,34 @@ struct Rows<'a> {
 }
 
 impl Rows<'_> {
-    /// The row of one place, `(place, region_id, name)`: `place` None is the national
-    /// row. Hazards are matched by place, not by id, so that two regions sharing a
-    /// duplicated id each count their own hazards.
+    /// The `region_id` and the name written for `place`.
+    fn key_and_name(&self, place: RowPlace) -> (RegionKey, &str) {
+        match place {
+            RowPlace::Land(Place::Region(i)) => {
+                let r = &self.inputs.regions[i];
+                (RegionKey::Region(r.region_id.clone()), r.name.as_str())
+            }
+            RowPlace::Land(Place::Outside) => (RegionKey::Outside, "Outside every region"),
+            RowPlace::National => (RegionKey::National, "National total"),
+        }
+    }
+
+    /// The row of one place. Hazards are matched by place, not by id, so that two regions
+    /// sharing a duplicated id each count their own hazards.
     fn row(
         &self,
-        (place, region_id, name): (Option<Place>, RegionKey, &str),
+        place: RowPlace,
         geometry: Option<MultiPolygon<f64>>,
         land: &Land,
         ledger: Option<&ledger::PlaceLedger>,
     ) -> RegionRow {
+        let (region_id, name) = self.key_and_name(place);
         let members = self.hazards.iter().filter(|h| {
-            place.is_none_or(|p| self.land_places[h.index] == p)
-                && h.account.remaining_m2 >= MIN_REMAINING_M2
+            let here = match place {
+                RowPlace::Land(p) => self.land_places[h.index] == p,
+                RowPlace::National => true,
+            };
+            here && h.account.remaining_m2 >= MIN_REMAINING_M2
         });
         let mut near = BTreeSet::new();
         let (mut count, mut cha) = (0, 0);
@@ -320,10 +361,9 @@ impl Rows<'_> {
         }
         let figures = Figures::from_land(land);
         let o = self.outlook;
-        let deadline = if place.is_none() {
-            o.deadlines.national
-        } else {
-            o.deadlines.for_region(region_id.as_str())
+        let deadline = match place {
+            RowPlace::National => o.deadlines.national,
+            RowPlace::Land(_) => o.deadlines.for_region(region_id.as_str()),
         };
         let progress = progress::progress(
             figures.remaining_m2,

@@ -12,7 +12,7 @@ use geo::MultiPolygon;
 
 use crate::geom::disk::{shares_disk, InteriorDisk};
 use crate::geom::overlay::intersection;
-use crate::model::{Check, Finding, Hazard, Severity};
+use crate::model::{Check, Finding, Hazard, LayerKind, Severity};
 
 /// How many of the overlapped records' ids a finding names.
 pub const IDS_NAMED: usize = 5;
@@ -92,7 +92,7 @@ pub fn overlap_findings(
             Finding::new(
                 Severity::Info,
                 Check::OverlappingHazards,
-                "hazards",
+                LayerKind::Hazards,
                 &hazards[i].hazard_id,
                 format!("{}; the land is counted once", o.describe()),
             )

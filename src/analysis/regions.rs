@@ -12,16 +12,17 @@ use geo::{Intersects, MultiPolygon, Rect};
 use rayon::prelude::*;
 
 use super::faces::{ComponentFaces, Placing};
-pub use super::faces::{Land, Layers, Place};
+pub use super::faces::{Land, Layers};
 use super::ledger::{component_ledger, lone_ledger, ComponentLedger, LedgerSpan, RegionLedger};
 use super::overlaps;
+pub use super::place::Place;
 use super::release::HazardAccount;
 use crate::geom::area::area_m2;
 use crate::geom::clip::{clip_to_rect, padded_rect};
 use crate::geom::disk::InteriorDisk;
 use crate::geom::overlay::{intersection, union};
 use crate::index::{bbox, box_tree, boxes_in, envelope};
-use crate::model::{Check, Finding, Hazard, Region, Severity, Status};
+use crate::model::{Check, Finding, Hazard, LayerKind, Region, Severity, Status};
 
 /// Hazard land outside every region below this area (m²) is overlay noise along
 /// region boundaries, not land outside (see `sum_faces`).
@@ -464,7 +465,7 @@ fn outside_finding(h: &Hazard, part: &MultiPolygon<f64>) -> Finding {
     Finding::new(
         Severity::Warning,
         Check::OutsideRegions,
-        "hazards",
+        LayerKind::Hazards,
         &h.hazard_id,
         format!(
             "{:.0} m² of this hazard lie outside every region; counted under _outside",
@@ -490,7 +491,7 @@ fn overlapping_regions(regions: &[Region], tree: &crate::index::BoxTree) -> Vec<
                         Finding::new(
                             Severity::Error,
                             Check::OverlappingRegions,
-                            "regions",
+                            LayerKind::Regions,
                             &a.region_id,
                             format!(
                                 "overlaps region '{}' on {:.0} m²; hazard land there is counted in both",

@@ -20,7 +20,7 @@ use crate::geom::clip::{clip_to_rect, padded_rect};
 use crate::geom::disk::{disk_fits, shares_disk, InteriorDisk};
 use crate::geom::overlay::{difference_all, intersection, split_by};
 use crate::index::{box_tree, boxes_in, envelope};
-use crate::model::{Check, Finding, Hazard, Method, Release, Severity};
+use crate::model::{Check, Finding, Hazard, LayerKind, Method, Release, Severity};
 use geo::Intersects;
 
 /// The land-release figures of one hazard record.
@@ -438,7 +438,8 @@ fn release_findings(
     for (ri, r) in releases.iter().enumerate() {
         let overlaps = &overlaps_by_release[ri];
         let finding = |severity, check, message: String| {
-            Finding::new(severity, check, "releases", &r.release_id, message).at(r.geometry.clone())
+            Finding::new(severity, check, LayerKind::Releases, &r.release_id, message)
+                .at(r.geometry.clone())
         };
         // An id naming no hazard at all is QA's finding (`unknown_hazard_id`).
         if let Some(named) = &r.hazard_id {

@@ -101,7 +101,7 @@ fn unknown_hazard_ids(inputs: &Inputs) -> Vec<Finding> {
             let named = r.hazard_id.as_deref()?;
             (!known.contains(named)).then(|| {
                 let message = format!("hazard_id '{named}' names no hazard of this run; the release still applies to whatever it overlaps");
-                Finding::new(Severity::Warning, Check::UnknownHazardId, "releases", &r.release_id, message)
+                Finding::new(Severity::Warning, Check::UnknownHazardId, LayerKind::Releases, &r.release_id, message)
                     .at(r.geometry.clone())
             })
         })
@@ -178,7 +178,7 @@ impl LayerCheck<'_> {
             }
             _ => message,
         };
-        let f = Finding::new(severity, check, self.key(), id, message);
+        let f = Finding::new(severity, check, self.layer.kind, id, message);
         self.push(f);
     }
 
@@ -263,7 +263,7 @@ impl LayerCheck<'_> {
             let finding = Finding::new(
                 Severity::Warning,
                 Check::UnclosedRing,
-                self.key(),
+                self.layer.kind,
                 id,
                 message,
             );
@@ -274,16 +274,26 @@ impl LayerCheck<'_> {
                 self.usable += 1;
                 for r in &repairs {
                     let (check, message) = geometry::repair_finding(r);
-                    let finding =
-                        Finding::new(geometry::REPAIR_SEVERITY, check, self.key(), id, message);
+                    let finding = Finding::new(
+                        geometry::REPAIR_SEVERITY,
+                        check,
+                        self.layer.kind,
+                        id,
+                        message,
+                    );
                     self.push(finding.at(g.clone()));
                 }
                 Some(mp)
             }
             Err(rejection) => {
                 let (check, message) = geometry::rejection_finding(rejection);
-                let mut finding =
-                    Finding::new(geometry::REJECTION_SEVERITY, check, self.key(), id, message);
+                let mut finding = Finding::new(
+                    geometry::REJECTION_SEVERITY,
+                    check,
+                    self.layer.kind,
+                    id,
+                    message,
+                );
                 if repair::check_coordinates(&g).is_ok() {
                     finding = finding.at(g);
                 }

@@ -9,7 +9,7 @@ use geo::{Coord, Point};
 use rayon::prelude::*;
 
 use crate::geom::inside::EdgeIndex;
-use crate::model::{Check, Finding, Inputs, Severity};
+use crate::model::{Check, Finding, Inputs, LayerKind, Severity};
 
 /// A layer "looks swapped" only from this many points on.
 const SWAPPED_MIN_POINTS: usize = 3;
@@ -31,14 +31,18 @@ pub(super) fn outside_regions(inputs: &Inputs) -> Vec<Finding> {
         .iter()
         .map(|a| (a.accident_id.as_str(), a.location))
         .collect();
-    let mut findings = layer_outside(&index, "settlements", &settlements);
-    findings.extend(layer_outside(&index, "accidents", &accidents));
+    let mut findings = layer_outside(&index, LayerKind::Settlements, &settlements);
+    findings.extend(layer_outside(&index, LayerKind::Accidents, &accidents));
     findings
 }
 
 /// The findings for one layer's points (id, location): the layer's `coordinates_swapped`
 /// error, or one warning per point outside every region.
-fn layer_outside(index: &EdgeIndex, layer: &str, points: &[(&str, Point<f64>)]) -> Vec<Finding> {
+fn layer_outside(
+    index: &EdgeIndex,
+    layer: LayerKind,
+    points: &[(&str, Point<f64>)],
+) -> Vec<Finding> {
     // Per point outside every region: whether it would be inside one when swapped.
     let outside: Vec<(usize, bool)> = points
         .par_iter()
@@ -49,9 +53,10 @@ fn layer_outside(index: &EdgeIndex, layer: &str, points: &[(&str, Point<f64>)]) 
     let inside_swapped = outside.iter().filter(|(_, inside)| *inside).count();
     if looks_swapped(points.len(), outside.len(), inside_swapped) {
         let message = format!(
-            "{} of {} {layer} fall outside every region; with longitude and latitude swapped {inside_swapped} would fall inside: check `x`/`y` in the pipeline file (or the source's axis order)",
+            "{} of {} {} fall outside every region; with longitude and latitude swapped {inside_swapped} would fall inside: check `x`/`y` in the pipeline file (or the source's axis order)",
             outside.len(),
             points.len(),
+            layer.key(),
         );
         let finding = Finding::new(
             Severity::Error,

@@ -20,12 +20,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, NaiveDate};
 
 use super::LayerCheck;
-use crate::config::Field;
+use crate::config::{Field, LayerKind};
 use crate::ingest::RawFeature;
 use crate::model::{Check, Finding, Inputs, Severity, Target, TargetPlace, DATE_YEARS};
 
 /// The `layer` of target findings.
-const LAYER: &str = "targets";
+const LAYER: LayerKind = LayerKind::Targets;
 
 impl LayerCheck<'_> {
     /// The usable targets for years up to the year of `as_of`, in source order.

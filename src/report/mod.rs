@@ -4,7 +4,8 @@
 //! `outputs` names every kind of table ([`TableKind`]) with its properties (the name
 //! written, geometry, files, styles, place in the QGIS project); `tables` turns analysis
 //! rows into [`Table`]s (the SPEC §5 columns, in order, with the rounding documented in
-//! the README); `changes` compares them with the previous run. The rest is in two
+//! the README); `changes` compares them with the previous run; `region_table` sums the
+//! regions the print layout's table leaves out. The rest is in two
 //! halves:
 //! * [`write`](mod@write): everything that touches the disk: the GeoPackage (`gpkg`, and
 //!   the stored `styles` and `project`), CSV and Parquet (`files`), the documents
@@ -18,6 +19,7 @@
 
 pub mod changes;
 pub mod outputs;
+pub mod region_table;
 pub mod render;
 pub mod tables;
 pub mod write;

@@ -10,6 +10,7 @@
 use super::outputs::TableKind;
 use super::{Shape, Table, Values};
 use crate::analysis::ledger::LedgerRow;
+use crate::analysis::organisations::OrganisationRow;
 use crate::analysis::plan::PlanRow;
 use crate::analysis::priority::Priority;
 use crate::analysis::progress::Forecast;
@@ -362,6 +363,50 @@ pub fn work_plan(summary: &Summary) -> Table {
     t
 }
 
+/// `release_by_organisation` (R13), by (`region_id`, year, organisation), `_national`
+/// included.
+pub fn release_by_organisation(summary: &Summary) -> Table {
+    let rows = &summary.organisations;
+    let mut t = Table::new(TableKind::ReleaseByOrganisation);
+    let real =
+        |f: fn(&OrganisationRow) -> f64| Values::Real(rows.iter().map(|r| area(f(r))).collect());
+    t.push("region_id", texts(rows, |r| r.region_id.as_str()));
+    t.push(
+        "year",
+        Values::Int(rows.iter().map(|r| Some(i64::from(r.year))).collect()),
+    );
+    t.push("organisation", texts(rows, |r| &r.organisation));
+    t.push("released_m2", real(|r| r.released_m2));
+    t.push("cleared_m2", real(|r| r.cleared_m2));
+    t.push("reduced_m2", real(|r| r.reduced_m2));
+    t.push("cancelled_m2", real(|r| r.cancelled_m2));
+    t.push(
+        "releases",
+        Values::Int(
+            rows.iter()
+                .map(|r| i64::try_from(r.releases).ok())
+                .collect(),
+        ),
+    );
+    t.push(
+        "task_days",
+        Values::Int(
+            rows.iter()
+                .map(|r| r.task_days.and_then(|d| i64::try_from(d).ok()))
+                .collect(),
+        ),
+    );
+    t.push(
+        "m2_per_task_day",
+        Values::Real(
+            rows.iter()
+                .map(|r| r.m2_per_task_day.and_then(area))
+                .collect(),
+        ),
+    );
+    t
+}
+
 /// `funding` (R14, only with `[costs.funding]`), by (scenario, year).
 pub fn funding(summary: &Summary) -> Option<Table> {
     let rows = &summary.funding;
@@ -429,7 +474,7 @@ pub fn qa_findings(findings: &mut [Finding]) -> Table {
         |f: &dyn Fn(&Finding) -> String| Values::Text(sorted.iter().map(|x| Some(f(x))).collect());
     t.push("severity", text(&|f| f.severity.as_str().to_string()));
     t.push("check", text(&|f| f.check.to_string()));
-    t.push("layer", text(&|f| f.layer.clone()));
+    t.push("layer", text(&|f| f.layer.key().to_string()));
     t.push("feature_id", text(&|f| f.feature_id.clone()));
     t.push("message", text(&|f| f.message.clone()));
     t.geometry = order

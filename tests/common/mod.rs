@@ -80,6 +80,33 @@ pub const NAN_POLYGON: &str = "NAN_POLYGON";
 /// A field of a test layer: name and OGR type.
 pub struct TestField(pub &'static str, pub OGRFieldType::Type);
 
+/// Text fields of a test layer, by name.
+pub fn text_fields(names: &[&'static str]) -> Vec<TestField> {
+    names
+        .iter()
+        .map(|n| TestField(n, OGRFieldType::OFTString))
+        .collect()
+}
+
+/// The `regions` (A and B, WKT) and `settlements` (one village of 100 at the WKT point)
+/// layers of a hand case.
+pub fn write_two_regions_and_a_village(path: &Path, a: &str, b: &str, village: &str) {
+    write_gpkg_layer(
+        path,
+        "regions",
+        4326,
+        &text_fields(&["region_id", "name"]),
+        &[(vec!["A", "Alpha"], a), (vec!["B", "Beta"], b)],
+    );
+    write_gpkg_layer(
+        path,
+        "settlements",
+        4326,
+        &text_fields(&["settlement_id", "name", "population"]),
+        &[(vec!["S1", "Village", "100"], village)],
+    );
+}
+
 /// Writes a GeoPackage layer from rows of (field values as text, WKT or "" for NULL).
 pub fn write_gpkg_layer(
     path: &Path,

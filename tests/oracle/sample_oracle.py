@@ -12,6 +12,7 @@ reads sample-data/ and writes tests/expected/sample.json, then prints a summary.
 R11 (land ledger) recomputes every M_t by brute force from the SPEC's set definitions;
 R12 (required rate, scenarios, work plan) is plain arithmetic on the unrounded R5/R10
 figures.  See tests/oracle/README.md, section "R11/R12 interpretations".
+R13 (land released per organisation) is r13_oracle.py, run at the end of this script.
 """
 
 import csv
@@ -1015,4 +1016,6 @@ def report(res):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
+    import r13_oracle  # noqa: E402  R13 adds release_by_organisation to the file just written
+    sys.exit(r13_oracle.main())

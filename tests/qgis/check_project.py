@@ -16,8 +16,9 @@ then come from the copy, which proves that the datasources are relative. Checks:
     expects);
   * the layout "National map" is A4 landscape with a map (of the data extent), a legend
     of the visible spatial layers only, a scale bar in km, a north arrow, a title
-    "... — land release as of YYYY-MM-DD" and a region_summary table with the main
-    columns and one row per region;
+    "... — land release as of YYYY-MM-DD" and a fixed table of the regions (minefree's
+    figures) with the main columns, one row per region up to TABLE_ROWS, most remaining
+    land first, and one "N others" row when region_summary has more;
   * the layout exports to PNG (LAYOUT.png, default layout.png beside the GeoPackage)
     and PDF (LAYOUT.pdf, default beside the PNG), and the PNG is not blank.
 
@@ -44,7 +45,7 @@ try:
     from qgis.core import (
         QgsApplication,
         QgsLayoutExporter,
-        QgsLayoutItemAttributeTable,
+        QgsLayoutItemManualTable,
         QgsLayoutItemLabel,
         QgsLayoutItemLegend,
         QgsLayoutItemMap,
@@ -64,11 +65,9 @@ LAYOUT = "National map"
 ORDER = ["priority_tasks", "remaining_hazards", "region_summary", "qa_findings",
          "release_history", "scenarios", "work_plan"]
 HIDDEN = {"qa_findings"}
-# names, km² and % with one decimal (QGIS formats the table's values), the regions with
-# most remaining land first, at most TABLE_ROWS of them
-TABLE_COLUMNS = ['"name"', 'format_number("remaining_m2" / 1000000, 1)',
-                 'format_number("released_m2" / 1000000, 1)', 'format_number("pct_released", 1)',
-                 '"projected_completion"']
+# names, km² and % with one decimal, the regions with most remaining land first, at most
+# TABLE_ROWS of them, then one "N others" row summing the rest
+TABLE_HEADINGS = ["Region", "Remaining km²", "Released km²", "% released", "Completion"]
 TABLE_ROWS = 15
 
 
@@ -170,25 +169,29 @@ def check_layout(project, layers, problems):
     title = one_item(layout, QgsLayoutItemLabel, "labels (title)", problems)
     if title is not None and not re.search(r" — land release as of \d{4}-\d{2}-\d{2}$", title.text()):
         problems.append(f"layout title: {title.text()!r}")
-    tables = [f for f in layout.multiFrames() if isinstance(f, QgsLayoutItemAttributeTable)]
+    tables = [f for f in layout.multiFrames() if isinstance(f, QgsLayoutItemManualTable)]
     if len(tables) != 1:
-        problems.append(f"layout: {len(tables)} attribute tables, expected 1")
-    else:
+        problems.append(f"layout: {len(tables)} fixed tables, expected 1")
+    elif "region_summary" in layers:
         table = tables[0]
-        columns = [c.attribute() for c in table.columns()]
-        if table.vectorLayer() is None or table.vectorLayer().name() != "region_summary":
-            problems.append("layout table: not of region_summary")
-        elif columns != TABLE_COLUMNS:
-            problems.append(f"layout table: columns {columns}, expected {TABLE_COLUMNS}")
+        headings = [h.heading() for h in table.headers()]
+        rows = [[str(cell.content()) for cell in row] for row in table.tableContents()]
+        regions = layers["region_summary"].featureCount()
+        want = min(regions, TABLE_ROWS) + (1 if regions > TABLE_ROWS else 0)
+        if headings != TABLE_HEADINGS:
+            problems.append(f"layout table: headings {headings}, expected {TABLE_HEADINGS}")
+        elif len(rows) != want:
+            problems.append(f"layout table: {len(rows)} rows, expected {want} ({regions} regions)")
         else:
-            n = min(layers["region_summary"].featureCount(), TABLE_ROWS)
-            table.refreshAttributes()
-            contents = table.contents()
-            if len(contents) != n:
-                problems.append(f"layout table: {len(contents)} rows, expected {n} regions")
-            km2 = [float(str(row[1]).replace(",", "")) for row in contents]
+            shown = rows[:min(regions, TABLE_ROWS)]
+            km2 = [float(row[1].replace(",", "")) for row in shown]
             if km2 != sorted(km2, reverse=True):
                 problems.append(f"layout table: remaining km² {km2} not largest first")
+            if regions > TABLE_ROWS and not re.match(r"^\d+ others", rows[-1][0]):
+                problems.append(f"layout table: last row {rows[-1]!r} is not the others row")
+            table.refreshAttributes()
+            if len(table.contents()) != want:
+                problems.append(f"layout table: QGIS draws {len(table.contents())} rows, expected {want}")
     return layout
 
 

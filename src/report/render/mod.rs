@@ -4,8 +4,9 @@
 //!
 //! `html` renders `report.html` from the templates in `templates/` (minijinja, HTML
 //! autoescape); `qml` renders the QGIS styles and `qgs` the QGIS project (the `.qgs`
-//! document, stored by `write::project`), both with an XML writer (`xml`: quick-xml,
-//! shared); `palette` holds every colour the page and the
+//! document, stored by `write::project`), both from the templates in `templates/qgis/`
+//! (`xml`: one minijinja environment, every value XML-escaped); `palette` holds every
+//! colour the page and the
 //! styles share; `workbook` renders `minefree.xlsx` (every table as a sheet) into bytes.
 
 pub mod html;

@@ -74,6 +74,22 @@ pub const SCENARIO_RGB: [Rgb; 6] = [
     (231, 41, 138),
     (166, 118, 29),
 ];
+/// Organisations in the R13 chart, in the order of their names (Tableau 10; repeated
+/// beyond ten).
+pub const ORGANISATION_RGB: [Rgb; 10] = [
+    (78, 121, 167),
+    (242, 142, 43),
+    (225, 87, 89),
+    (118, 183, 178),
+    (89, 161, 79),
+    (237, 201, 72),
+    (176, 122, 161),
+    (255, 157, 167),
+    (156, 117, 95),
+    (186, 176, 172),
+];
+/// The money secured per year, drawn across the planned costs (R14).
+pub const FUNDING_RGB: Rgb = (0, 150, 110);
 /// The remaining land at each past year end.
 pub const PAST_RGB: Rgb = (90, 90, 90);
 /// Deadline lines.

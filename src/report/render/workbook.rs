@@ -27,7 +27,10 @@ fn number_format(column: &str) -> &'static str {
     } else if column.ends_with("_m2")
         || column.ends_with("_m2_per_year")
         || column.ends_with("_cost")
-        || matches!(column, "funding" | "gap" | "distance_m")
+        || matches!(
+            column,
+            "funding" | "gap" | "distance_m" | "m2_per_task_day" | "task_days"
+        )
         || column.starts_with("population")
     {
         "#,##0"

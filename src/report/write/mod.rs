@@ -21,6 +21,7 @@ pub mod zip;
 
 use std::path::Path;
 
+use crate::report::region_table::RegionTable;
 use crate::report::render::qgs::{Origin, ProjectInputs};
 use crate::report::{ReportError, Table};
 
@@ -34,12 +35,13 @@ pub struct Document {
 }
 
 /// Writes the GeoPackage (GDAL, on its own thread: layers, then their styles, then the
-/// QGIS project) while the document `render` returns (`report.html`), then the CSV and
+/// QGIS project, whose layout shows `region_table`) while the document `render` returns (`report.html`), then the CSV and
 /// Parquet files are written on this one; returns the file names.
 pub fn write_outputs(
     dir: &Path,
     tables: &[Table],
     origin: Origin<'_>,
+    region_table: RegionTable,
     render: impl FnOnce() -> Option<Document>,
 ) -> Result<Vec<String>, ReportError> {
     let refs: Vec<&Table> = tables.iter().collect();
@@ -51,7 +53,8 @@ pub fn write_outputs(
         let writer = scope.spawn(|| {
             gpkg::write_gpkg(&gpkg_path, &refs)?;
             styles::write_styles(&gpkg_path, &refs)?;
-            project::write_project(&gpkg_path, &ProjectInputs::new(origin, &refs))
+            let project = ProjectInputs::new(origin, &refs, region_table);
+            project::write_project(&gpkg_path, &project)
         });
         // The document first: `render` may free what only it needs before the
         // (Geo)Parquet copies are encoded; its file is still listed last.

@@ -17,13 +17,13 @@ use serde_json::{json, Value};
 
 use crate::analysis::RegionRow;
 use crate::config::Pipeline;
-use crate::model::Finding;
+use crate::model::{Finding, LayerKind};
 
 /// One input as recorded in `run.json`.
 #[derive(Debug, Clone)]
 pub struct InputRecord {
-    /// Layer key.
-    pub layer: &'static str,
+    /// The input layer (written as its key).
+    pub layer: LayerKind,
     /// Dataset name.
     pub source: String,
     /// Layer name in the dataset.
@@ -122,7 +122,7 @@ pub fn run_json(
             },
         },
         "inputs": inputs.iter().map(|i| json!({
-            "layer": i.layer,
+            "layer": i.layer.key(),
             "source": i.source,
             "layer_name": i.layer_name,
             "crs": i.crs,

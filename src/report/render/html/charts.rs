@@ -8,13 +8,15 @@ use std::fmt::Write as _;
 use chrono::{Datelike, NaiveDate};
 use minijinja::HtmlEscape;
 
-use super::format::{km2, m2, pct, trim_number};
+use super::format::{km2, m2, pct, thousands, trim_number};
+use crate::analysis::costs::FundingRow;
 use crate::analysis::ledger::LedgerRow;
+use crate::analysis::organisations::OrganisationRow;
 use crate::analysis::plan::ScenarioRow;
 use crate::analysis::RegionRow;
 use crate::report::render::palette::{
-    hex, Rgb, ADDED_RGB, CANCELLED_RGB, CHA_RGB, CLEARED_RGB, DEADLINE_RGB, PAST_RGB, REDUCED_RGB,
-    SHA_RGB,
+    hex, Rgb, ADDED_RGB, CANCELLED_RGB, CHA_RGB, CLEARED_RGB, DEADLINE_RGB, FUNDING_RGB, PAST_RGB,
+    REDUCED_RGB, SHA_RGB,
 };
 
 /// Width of every chart, pixels.
@@ -121,9 +123,19 @@ fn unit_of(top: f64) -> (&'static str, f64) {
     }
 }
 
-/// A vertical value axis with five grid lines from 0 to `top`, on `[y0, y0 + h]`.
+/// A vertical value axis with five grid lines from 0 to `top` m², on `[y0, y0 + h]`.
 fn value_axis(s: &mut String, left: f64, right: f64, y0: f64, h: f64, top: f64) {
-    let (unit, div) = unit_of(top);
+    axis_in(s, (left, right, y0, h), top, unit_of(top));
+}
+
+/// [`value_axis`] in `(unit, divisor)`; `(left, right, y0, h)` the plot's frame.
+fn axis_in(
+    s: &mut String,
+    (left, right, y0, h): (f64, f64, f64, f64),
+    top: f64,
+    unit: (&str, f64),
+) {
+    let (unit, div) = unit;
     for k in 0..=4 {
         let v = top * f64::from(k) / 4.0;
         let y = y0 + h * (1.0 - v / top);
@@ -138,7 +150,8 @@ fn value_axis(s: &mut String, left: f64, right: f64, y0: f64, h: f64, top: f64) 
     let mid = y0 + h / 2.0;
     let _ = writeln!(
         s,
-        "<text x=\"12\" y=\"{mid:.0}\" transform=\"rotate(-90 12 {mid:.0})\" text-anchor=\"middle\">{unit}</text>"
+        "<text x=\"12\" y=\"{mid:.0}\" transform=\"rotate(-90 12 {mid:.0})\" text-anchor=\"middle\">{}</text>",
+        HtmlEscape(unit)
     );
 }
 
@@ -198,6 +211,144 @@ pub fn ledger_bars(rows: &[LedgerRow]) -> String {
                 x + bar,
                 10.0 + plot_h + 18.0,
                 r.year
+            );
+        }
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+/// Land released per year, stacked by organisation (`rows`: the `_national` rows, by
+/// year; `colour` gives each organisation's colour).
+pub fn organisation_bars(rows: &[&OrganisationRow], colour: impl Fn(&str) -> Rgb) -> String {
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+        return String::new();
+    };
+    let years: Vec<i32> = (first.year..=last.year).collect();
+    let per_year = |y: i32| rows.iter().filter(move |r| r.year == y);
+    let max = years
+        .iter()
+        .map(|&y| per_year(y).map(|r| r.released_m2).sum::<f64>())
+        .fold(0.0, f64::max);
+    let top = nice_ceiling(max);
+    let (left, plot_h) = (70.0, 240.0);
+    let slot = (CHART_W - left - 10.0) / years.len() as f64;
+    let bar = (slot * 0.6).min(48.0);
+    let mut s = String::new();
+    open_svg(
+        &mut s,
+        "organisations-svg",
+        "",
+        (CHART_W, plot_h + 50.0),
+        11,
+    );
+    s.push('\n');
+    value_axis(&mut s, left, CHART_W - 10.0, 10.0, plot_h, top);
+    let y_of = |v: f64| 10.0 + plot_h * (1.0 - v / top);
+    let every = (years.len() / 16).max(1);
+    for (i, &year) in years.iter().enumerate() {
+        let x = left + slot * i as f64 + (slot - bar) / 2.0;
+        let mut acc = 0.0;
+        for r in per_year(year).filter(|r| r.released_m2 > 0.0) {
+            let (y0, y1) = (y_of(acc), y_of(acc + r.released_m2));
+            let _ = writeln!(
+                s,
+                "<rect x=\"{x:.1}\" y=\"{y1:.1}\" width=\"{bar:.1}\" height=\"{:.1}\" fill=\"{}\"><title>{year} {}: {}</title></rect>",
+                y0 - y1,
+                hex(colour(&r.organisation)),
+                HtmlEscape(&r.organisation),
+                m2(r.released_m2)
+            );
+            acc += r.released_m2;
+        }
+        if i % every == 0 {
+            let _ = writeln!(
+                s,
+                "<text x=\"{:.1}\" y=\"{:.0}\" text-anchor=\"middle\">{year}</text>",
+                x + bar / 2.0,
+                10.0 + plot_h + 18.0,
+            );
+        }
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+/// The planned cost per year of each scenario (grouped bars, `colour` per scenario) against
+/// the money secured (a black step across each year): the gap is what rises above it.
+pub fn funding_bars(rows: &[FundingRow], currency: &str, colour: impl Fn(&str) -> Rgb) -> String {
+    let (Some(first), Some(last)) = (
+        rows.iter().map(|r| r.year).min(),
+        rows.iter().map(|r| r.year).max(),
+    ) else {
+        return String::new();
+    };
+    let mut scenarios: Vec<&str> = rows.iter().map(|r| r.scenario.as_str()).collect();
+    scenarios.dedup();
+    let max = rows
+        .iter()
+        .map(|r| r.planned_cost.unwrap_or(0.0).max(r.funding))
+        .fold(0.0, f64::max);
+    let top = nice_ceiling(max);
+    let unit = match top {
+        t if t >= 1e7 => (format!("million {currency}"), 1e6),
+        t if t >= 1e4 => (format!("thousand {currency}"), 1e3),
+        _ => (currency.to_string(), 1.0),
+    };
+    let (left, plot_h) = (70.0, 220.0);
+    let years = (last - first + 1) as f64;
+    let slot = (CHART_W - left - 10.0) / years;
+    let bar = (slot * 0.8 / scenarios.len() as f64).min(24.0);
+    let mut s = String::new();
+    open_svg(&mut s, "funding-svg", "", (CHART_W, plot_h + 50.0), 11);
+    s.push('\n');
+    axis_in(
+        &mut s,
+        (left, CHART_W - 10.0, 10.0, plot_h),
+        top,
+        (&unit.0, unit.1),
+    );
+    let y_of = |v: f64| 10.0 + plot_h * (1.0 - v / top);
+    let every = ((last - first + 1) / 16).max(1);
+    for year in first..=last {
+        let k = f64::from(year - first);
+        let x0 = left + slot * k + (slot - bar * scenarios.len() as f64) / 2.0;
+        let of_year = rows.iter().filter(|r| r.year == year);
+        for r in of_year.clone() {
+            let Some(cost) = r.planned_cost.filter(|c| *c > 0.0) else {
+                continue;
+            };
+            let i = scenarios.iter().position(|n| *n == r.scenario).unwrap_or(0);
+            let x = x0 + bar * i as f64;
+            let _ = writeln!(
+                s,
+                "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bar:.1}\" height=\"{:.1}\" fill=\"{}\"><title>{year} {}: planned {} {}</title></rect>",
+                y_of(cost),
+                y_of(0.0) - y_of(cost),
+                hex(colour(&r.scenario)),
+                HtmlEscape(&r.scenario),
+                thousands(cost),
+                HtmlEscape(currency)
+            );
+        }
+        if let Some(f) = of_year.map(|r| r.funding).next() {
+            let y = y_of(f);
+            let _ = writeln!(
+                s,
+                "<line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"{}\" stroke-width=\"3\"><title>{year}: funding {} {}</title></line>",
+                left + slot * k + 2.0,
+                left + slot * (k + 1.0) - 2.0,
+                hex(FUNDING_RGB),
+                thousands(f),
+                HtmlEscape(currency)
+            );
+        }
+        if (year - first) % every == 0 {
+            let _ = writeln!(
+                s,
+                "<text x=\"{:.1}\" y=\"{:.0}\" text-anchor=\"middle\">{year}</text>",
+                left + slot * (k + 0.5),
+                10.0 + plot_h + 18.0,
             );
         }
     }
@@ -419,5 +570,77 @@ mod tests {
         assert_eq!(nice_ceiling(5.0), 5.0);
         assert_eq!(nice_ceiling(1_200_000.0), 2_000_000.0);
         assert_eq!(nice_ceiling(7_000.0), 10_000.0);
+    }
+
+    /// The heights of the `<rect>`s of an SVG, in order.
+    fn rect_heights(svg: &str) -> Vec<f64> {
+        svg.split("<rect ")
+            .skip(1)
+            .map(|r| {
+                let h = r.split("height=\"").nth(1).unwrap();
+                h[..h.find('"').unwrap()].parse().unwrap()
+            })
+            .collect()
+    }
+
+    fn organisation_row(year: i32, organisation: &str, released_m2: f64) -> OrganisationRow {
+        OrganisationRow {
+            region_id: crate::analysis::RegionKey::National,
+            year,
+            organisation: organisation.to_string(),
+            released_m2,
+            cleared_m2: released_m2,
+            reduced_m2: 0.0,
+            cancelled_m2: 0.0,
+            releases: 1,
+            task_days: None,
+            m2_per_task_day: None,
+        }
+    }
+
+    #[test]
+    fn organisation_bars_stack_each_years_organisations_to_its_total() {
+        // 2020: 300 000 + 100 000 m² (top of the axis 500 000 over 240 px); 2021: none;
+        // 2022: 500 000 m², the whole axis
+        let rows = [
+            organisation_row(2020, "A", 300_000.0),
+            organisation_row(2020, "B", 100_000.0),
+            organisation_row(2022, "A", 500_000.0),
+        ];
+        let refs: Vec<&OrganisationRow> = rows.iter().collect();
+        let svg = organisation_bars(&refs, |_| (0, 0, 0));
+        assert_eq!(rect_heights(&svg), vec![144.0, 48.0, 240.0]);
+        assert_eq!(
+            svg.matches(">2021</text>").count(),
+            1,
+            "every year is on the axis"
+        );
+    }
+
+    #[test]
+    fn funding_bars_draw_each_planned_cost_and_one_funding_line_a_year() {
+        let row = |scenario: &str, year, planned_cost, funding| FundingRow {
+            scenario: scenario.to_string(),
+            year,
+            planned_cost,
+            funding,
+            gap: planned_cost.map(|c| c - funding),
+        };
+        // the axis tops at 2 000 000 (220 px): 1 000 000 is 110 px; a cost of 0 or
+        // unknown draws no bar; each year has one funding line
+        let rows = [
+            row("current", 2026, Some(1_000_000.0), 500_000.0),
+            row("current", 2027, Some(0.0), 0.0),
+            row("fast", 2026, Some(2_000_000.0), 500_000.0),
+            row("fast", 2027, None, 0.0),
+        ];
+        let svg = funding_bars(&rows, "USD", |_| (0, 0, 0));
+        assert_eq!(rect_heights(&svg), vec![110.0, 220.0]);
+        assert_eq!(
+            svg.matches("<line x1").count() - 5,
+            2,
+            "5 grid lines, 2 years"
+        );
+        assert!(svg.contains("thousand USD"), "{svg}");
     }
 }

@@ -106,6 +106,7 @@ fn page(ctx: &ReportContext) -> page::Page {
         progress: sections::progress(ctx),
         outlook: outlook::outlook(ctx),
         priorities: sections::priorities(ctx),
+        organisations: sections::organisations(ctx),
         targets: sections::targets(ctx),
         costs: sections::costs(ctx).map(|(totals, funding)| page::Costs { totals, funding }),
         previous_run: ctx.changes.is_some(),
@@ -237,6 +238,15 @@ mod tests {
 
     /// The same run as of `as_of`.
     fn hostile_page_at(as_of: NaiveDate, changes: Option<&ChangeCounts>) -> String {
+        hostile_page_given(as_of, changes, Parameters::default())
+    }
+
+    /// The same run with `parameters` in the pipeline (the page quotes its weights).
+    fn hostile_page_given(
+        as_of: NaiveDate,
+        changes: Option<&ChangeCounts>,
+        parameters: Parameters,
+    ) -> String {
         let inputs = hostile_inputs();
         let deadlines = Deadlines {
             national: Some(d("2030-01-01")),
@@ -255,7 +265,7 @@ mod tests {
             output: "/tmp/x".into(),
             fail_on: FailOn::Never,
             inputs: vec![],
-            parameters: Parameters::default(),
+            parameters,
             deadlines: deadlines.clone(),
             scenarios,
             costs: None,
@@ -263,7 +273,7 @@ mod tests {
         let findings = vec![Finding::new(
             Severity::Warning,
             crate::model::Check::Spike,
-            "hazards",
+            crate::model::LayerKind::Hazards,
             "HZ-<1>",
             "a <spike>",
         )];
@@ -390,6 +400,30 @@ mod tests {
                 "</b>, no release in the window, so no multiple of today's rate of 0 m²/year."
             ),
             "{without}"
+        );
+    }
+
+    /// The weights were an array read by position in the template: each must land
+    /// beside its own name.
+    #[test]
+    fn each_weight_is_quoted_beside_its_name() {
+        let weights = crate::config::Weights {
+            proximity: 1.5,
+            people: 2.5,
+            accidents: 3.5,
+            status: 4.5,
+            hazard_type: 5.5,
+        };
+        let parameters = Parameters {
+            weights,
+            ..Parameters::default()
+        };
+        let page = hostile_page_given(d("2026-06-30"), None, parameters);
+        assert!(
+            page.contains(
+                "(weights: proximity 1.5, people 2.5, accidents 3.5, status 4.5, type 5.5;"
+            ),
+            "the priorities note quotes each weight by name"
         );
     }
 

@@ -90,7 +90,7 @@ fn scenarios_of<'a>(summary: &'a Summary, region_id: &RegionKey) -> Vec<&'a Scen
 }
 
 /// The scenario names in order.
-fn scenario_names(summary: &Summary) -> Vec<&str> {
+pub(super) fn scenario_names(summary: &Summary) -> Vec<&str> {
     let mut names: Vec<&str> = summary
         .scenarios
         .iter()
@@ -100,7 +100,7 @@ fn scenario_names(summary: &Summary) -> Vec<&str> {
     names
 }
 
-fn scenario_colour(names: &[&str], name: &str) -> Rgb {
+pub(super) fn scenario_colour(names: &[&str], name: &str) -> Rgb {
     let k = names.iter().position(|n| *n == name).unwrap_or(0);
     SCENARIO_RGB[k % SCENARIO_RGB.len()]
 }

@@ -22,6 +22,7 @@ pub struct Page {
     pub progress: ProgressSection,
     pub outlook: OutlookSection,
     pub priorities: Priorities,
+    pub organisations: Option<Charted>,
     pub targets: Option<HtmlTable>,
     pub costs: Option<Costs>,
     pub previous_run: bool,
@@ -34,7 +35,7 @@ pub struct Page {
 #[derive(Debug, Serialize)]
 pub struct Costs {
     pub totals: HtmlTable,
-    pub funding: Option<HtmlTable>,
+    pub funding: Option<Charted>,
 }
 
 /// National figures: cards, then the sentence on the rate.
@@ -115,10 +116,19 @@ pub struct Need {
 #[derive(Debug, Serialize)]
 pub struct Priorities {
     pub top: usize,
-    /// proximity, people, accidents, status, type.
-    pub weights: [String; 5],
+    pub weights: WeightTexts,
     pub radius_m: String,
     pub table: Option<HtmlTable>,
+}
+
+/// The score's weights as the page writes them (`parameters.weights`), each by its name.
+#[derive(Debug, Serialize)]
+pub struct WeightTexts {
+    pub proximity: String,
+    pub people: String,
+    pub accidents: String,
+    pub status: String,
+    pub hazard_type: String,
 }
 
 /// One kind of change since the last run.

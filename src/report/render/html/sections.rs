@@ -1,17 +1,21 @@
 //! The page's tables and figure cards, prepared from the analysis results: national
-//! totals, regions, progress, priorities, changes and QA. Every figure comes from
+//! totals, regions, progress, organisations, targets, costs, priorities, changes and QA. Every figure comes from
 //! `analysis` (the QA counts from `analysis::figures`); here it is only formatted.
 
 use crate::report::changes::ChangeCounts;
 
+use super::charts;
 use super::format::{km2, m2, opt, pct, thousands};
 use super::page::{
-    classed, num, text, Card, Cell, Change, HtmlTable, Priorities, ProgressSection, Qa, Totals,
+    classed, num, text, Card, Cell, Change, Charted, HtmlTable, Priorities, ProgressSection, Qa,
+    Totals, WeightTexts,
 };
 use super::ReportContext;
 use crate::analysis::figures::qa_counts;
+use crate::analysis::organisations::OrganisationRow;
 use crate::analysis::{HazardRow, RegionRow, Summary};
 use crate::model::{Finding, Severity};
+use crate::report::render::palette::{FUNDING_RGB, ORGANISATION_RGB};
 
 /// Rows in the priority table.
 pub const TOP_PRIORITIES: usize = 20;
@@ -213,8 +217,13 @@ pub fn priorities(ctx: &ReportContext) -> Priorities {
     let w = &params.weights;
     Priorities {
         top: TOP_PRIORITIES,
-        weights: [w.proximity, w.people, w.accidents, w.status, w.hazard_type]
-            .map(|x| x.to_string()),
+        weights: WeightTexts {
+            proximity: w.proximity.to_string(),
+            people: w.people.to_string(),
+            accidents: w.accidents.to_string(),
+            status: w.status.to_string(),
+            hazard_type: w.hazard_type.to_string(),
+        },
         radius_m: params.radius_m.to_string(),
         table: (!rows.is_empty()).then(|| HtmlTable::new(&headers, rows)),
     }
@@ -262,6 +271,61 @@ pub fn qa(findings: &[Finding]) -> Qa {
     }
 }
 
+/// The organisations section (R13): the national land released per year stacked by
+/// organisation, and the national rows as a table (year, organisation); `None` when no
+/// land was released.
+pub fn organisations(ctx: &ReportContext) -> Option<Charted> {
+    let rows: Vec<&OrganisationRow> = ctx
+        .summary
+        .organisations
+        .iter()
+        .filter(|r| r.region_id == crate::analysis::RegionKey::National)
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let mut names: Vec<&str> = rows.iter().map(|r| r.organisation.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let colour = |name: &str| {
+        let k = names.binary_search(&name).unwrap_or(0);
+        ORGANISATION_RGB[k % ORGANISATION_RGB.len()]
+    };
+    let body = rows
+        .iter()
+        .map(|r| {
+            vec![
+                num(r.year.to_string()),
+                text(&r.organisation),
+                num(m2(r.released_m2)),
+                num(m2(r.cleared_m2)),
+                num(m2(r.reduced_m2)),
+                num(m2(r.cancelled_m2)),
+                num(r.releases.to_string()),
+                num(opt(r.task_days)),
+                num(opt(r.m2_per_task_day.map(|x| thousands(x.round())))),
+            ]
+        })
+        .collect();
+    let headers = [
+        "Year#",
+        "Organisation",
+        "Released#",
+        "Cleared#",
+        "Reduced#",
+        "Cancelled#",
+        "Releases#",
+        "Task days#",
+        "m² per task day#",
+    ];
+    let legend: Vec<(_, &str)> = names.iter().map(|n| (colour(n), *n)).collect();
+    Some(Charted {
+        svg: super::page::svg(charts::organisation_bars(&rows, colour)),
+        legend: super::page::legend(&legend),
+        table: HtmlTable::new(&headers, body),
+    })
+}
+
 /// The targets section (R15): each target against the land released that year; `None`
 /// without a targets input.
 pub fn targets(ctx: &ReportContext) -> Option<HtmlTable> {
@@ -285,7 +349,7 @@ pub fn targets(ctx: &ReportContext) -> Option<HtmlTable> {
 
 /// The cost section (R14): per scenario its total cost, then per scenario and year the
 /// national cost against the money secured; `None` without `[costs]`.
-pub fn costs(ctx: &ReportContext) -> Option<(HtmlTable, Option<HtmlTable>)> {
+pub fn costs(ctx: &ReportContext) -> Option<(HtmlTable, Option<Charted>)> {
     let currency = ctx.summary.currency.as_deref()?;
     let money = |x: f64| format!("{} {currency}", thousands(x));
     let totals = ctx
@@ -320,10 +384,21 @@ pub fn costs(ctx: &ReportContext) -> Option<(HtmlTable, Option<HtmlTable>)> {
                 ]
             })
             .collect();
-        HtmlTable::new(
-            &["Scenario", "Year#", "Planned cost#", "Funding#", "Gap#"],
-            body,
-        )
+        let names = super::outlook::scenario_names(ctx.summary);
+        let colour = |name: &str| super::outlook::scenario_colour(&names, name);
+        let mut legend: Vec<(_, String)> = names
+            .iter()
+            .map(|n| (colour(n), format!("planned cost, scenario {n}")))
+            .collect();
+        legend.push((FUNDING_RGB, "funding secured".to_string()));
+        Charted {
+            svg: super::page::svg(charts::funding_bars(&ctx.summary.funding, currency, colour)),
+            legend: super::page::legend(&legend),
+            table: HtmlTable::new(
+                &["Scenario", "Year#", "Planned cost#", "Funding#", "Gap#"],
+                body,
+            ),
+        }
     });
     Some((totals, funding))
 }

@@ -7,9 +7,10 @@
 //! geometry kind) and the data extent (the union of their geometries' bounding boxes,
 //! [`data_extent`]). Nothing here reads the pipeline or the clock.
 //!
-//! Output: the `.qgs` document ([`project_xml`]), written with quick-xml's writer (which
-//! escapes every attribute and text); `report::write::project` stores it, zipped, in the
-//! GeoPackage's `qgis_projects` table. The print layout is in `layout`.
+//! Output: the `.qgs` document ([`project_xml`]): the template
+//! `templates/qgis/project.qgs` (minijinja, every value XML-escaped; the layer tree and
+//! the CRS in `macros.qgs`, shared with the layout); `report::write::project` stores it,
+//! zipped, in the GeoPackage's `qgis_projects` table. The print layout is in `layout`.
 //!
 //! The `.qgs` follows what QGIS 3.22 itself writes (learned by saving such a project with
 //! PyQGIS into a GeoPackage), trimmed to the elements that carry something; QGIS fills
@@ -27,21 +28,23 @@
 //!   view extent are the data extent;
 //! * the layout "National map", A4 landscape (297 × 210 mm): title, map of the data
 //!   extent, legend (the visible spatial layers, filtered by map content), scale bar in
-//!   km, north arrow (QGIS's own SVG), and a table of `region_summary`.
+//!   km, north arrow (QGIS's own SVG), and the region table (from the template
+//!   `templates/qgis/layout.qgs`, see `layout`).
 //!
 //! The same inputs give the same bytes: every date in the project, the archive and the
 //! metadata is the as-of date at 00:00:00. The project is written for `run` outputs only
 //! (when `region_summary` is among the tables); `validate` writes none.
 
-use std::io;
-
 use chrono::NaiveDate;
 use geo::BoundingRect;
-use quick_xml::Writer;
+use minijinja::context;
+use minijinja::value::{Serde, Value};
+use serde::Serialize;
 
 use super::qml::{self, blocks};
-use super::xml::{doctype, element, empty, into_string, text, Xml};
+use super::xml::render_template;
 use crate::report::outputs::TableKind;
+use crate::report::region_table::RegionTable;
 use crate::report::{GeometryKind, Table};
 
 mod layout;
@@ -140,15 +143,23 @@ pub struct ProjectInputs<'a> {
     pub layers: Vec<TableKind>,
     /// The data extent ([`data_extent`]); `None` when nothing has a geometry.
     pub extent: Option<Extent>,
+    /// The figures of the layout's region table.
+    pub region_table: RegionTable,
 }
 
 impl<'a> ProjectInputs<'a> {
-    /// The inputs for `tables`, as written to the GeoPackage.
-    pub fn new(origin: Origin<'a>, tables: &[&'a Table]) -> ProjectInputs<'a> {
+    /// The inputs for `tables`, as written to the GeoPackage, and the layout's region
+    /// table.
+    pub fn new(
+        origin: Origin<'a>,
+        tables: &[&'a Table],
+        region_table: RegionTable,
+    ) -> ProjectInputs<'a> {
         ProjectInputs {
             origin,
             layers: tables.iter().map(|t| t.kind).collect(),
             extent: data_extent(tables),
+            region_table,
         }
     }
 
@@ -179,43 +190,54 @@ pub(crate) fn timestamp(as_of: NaiveDate) -> String {
 }
 
 // ---------------------------------------------------------------------------------------
-// The .qgs document.
+// The .qgs document: the template `templates/qgis/project.qgs`, filled in.
 
 /// A project layer: (table, geometry kind, legend title, checked).
 type Layer = (TableKind, GeometryKind, &'static str, bool);
 
-/// An element holding only `value`.
-fn text_element(w: &mut Xml, name: &str, value: &str) -> io::Result<()> {
-    element(w, name, &[], |w| text(w, value))
+/// A project layer as the templates read it.
+#[derive(Debug, Serialize)]
+struct LayerView {
+    /// Unique in the project (QGIS accepts any string).
+    id: String,
+    /// The table's name.
+    name: &'static str,
+    /// The relative datasource.
+    source: String,
+    /// Shown when the project opens.
+    checked: bool,
+    /// The legend title.
+    title: &'static str,
+    /// QGIS's geometry type and WKB type names.
+    geometry: &'static str,
+    wkb: &'static str,
+    spatial: bool,
+    /// Whether the default style labels its features.
+    labels: bool,
+    /// The default style's body (already written XML), empty without a style.
+    style: Value,
 }
 
-/// EPSG:4326 as QGIS writes a `spatialrefsys` (it reads the CRS back from `authid`).
-fn wgs84(w: &mut Xml) -> io::Result<()> {
-    element(w, "spatialrefsys", &[], |w| {
-        for (name, value) in [
-            ("proj4", "+proj=longlat +datum=WGS84 +no_defs"),
-            ("srsid", "3452"),
-            ("srid", "4326"),
-            ("authid", "EPSG:4326"),
-            ("description", "WGS 84"),
-            ("projectionacronym", "longlat"),
-            ("ellipsoidacronym", "EPSG:7030"),
-            ("geographicflag", "true"),
-        ] {
-            text_element(w, name, value)?;
-        }
-        Ok(())
-    })
-}
-
-/// The layer id of `table` (unique in the project; QGIS accepts any string).
-fn layer_id(table: TableKind) -> String {
-    format!("minefree_{}", table.name())
-}
-
-/// The relative datasource of table `name`.
-fn datasource(table: TableKind) -> String {
-    format!("./{GPKG_FILE}|layername={}", table.name())
+fn layer_view((table, kind, title, checked): Layer) -> LayerView {
+    let (geometry, wkb) = match kind {
+        GeometryKind::MultiPolygon => ("Polygon", "MultiPolygon"),
+        GeometryKind::Any => ("Unknown geometry", "Unknown"),
+        GeometryKind::None => ("No geometry", "NoGeometry"),
+    };
+    let spatial = kind != GeometryKind::None;
+    let style = qml::default_style(table).filter(|_| spatial);
+    LayerView {
+        id: format!("minefree_{}", table.name()),
+        name: table.name(),
+        source: format!("./{GPKG_FILE}|layername={}", table.name()),
+        checked,
+        title,
+        geometry,
+        wkb,
+        spatial,
+        labels: style.as_ref().is_some_and(|s| s.labels.is_some()),
+        style: Value::from_safe_string(style.as_ref().map(blocks::body).unwrap_or_default()),
+    }
 }
 
 /// The data extent, or the whole world, grown by 5 % and shaped `ratio` = w / h.
@@ -236,255 +258,19 @@ fn corners(e: &Extent) -> [String; 4] {
 
 /// The whole `.qgs` document for `inputs`.
 pub fn project_xml(inputs: &ProjectInputs) -> String {
-    let mut w = Writer::new(Vec::new());
-    document(&mut w, inputs).expect("writing to a Vec cannot fail");
-    into_string(w)
-}
-
-fn document(w: &mut Xml, inputs: &ProjectInputs) -> io::Result<()> {
     let origin = inputs.origin;
-    let stamp = timestamp(origin.as_of);
-    doctype(w)?;
-    let attrs = [
-        ("version", "3.22.0-Białowieża"),
-        ("projectname", origin.file_name),
-        ("saveUser", "minefree"),
-        ("saveUserFull", "minefree"),
-        ("saveDateTime", &stamp),
-    ];
-    element(w, "qgis", &attrs, |w| {
-        text(w, "\n")?;
-        empty(w, "homePath", &[("path", "")])?;
-        text(w, "\n")?;
-        text_element(w, "title", origin.file_name)?;
-        text(w, "\n")?;
-        element(w, "projectCrs", &[], wgs84)?;
-        text(w, "\n")?;
-        let layers = inputs.ordered();
-        layer_tree(w, &layers, false)?;
-        text(w, "\n")?;
-        map_canvas(w, &view_extent(inputs, 1.5))?;
-        project_layers(w, &layers)?;
-        properties(w, inputs)?;
-        element(w, "Layouts", &[], |w| {
-            text(w, "\n")?;
-            layout::layout(w, inputs, &layers)
-        })?;
-        text(w, "\n")?;
-        view_settings(w, &view_extent(inputs, 1.5))?;
-        text(w, "\n")
-    })?;
-    text(w, "\n")
-}
-
-/// The map canvas: degrees, the view extent, EPSG:4326.
-fn map_canvas(w: &mut Xml, view: &Extent) -> io::Result<()> {
-    let attrs = [("name", "theMapCanvas"), ("annotationsVisible", "1")];
-    element(w, "mapcanvas", &attrs, |w| {
-        text_element(w, "units", "degrees")?;
-        element(w, "extent", &[], |w| {
-            let [xmin, ymin, xmax, ymax] = corners(view);
-            text_element(w, "xmin", &xmin)?;
-            text_element(w, "ymin", &ymin)?;
-            text_element(w, "xmax", &xmax)?;
-            text_element(w, "ymax", &ymax)
-        })?;
-        text_element(w, "rotation", "0")?;
-        element(w, "destinationsrs", &[], wgs84)?;
-        text_element(w, "rendermaptile", "0")
-    })?;
-    text(w, "\n")
-}
-
-/// `<projectlayers>` (one `<maplayer>` each) and `<layerorder>`, top first.
-fn project_layers(w: &mut Xml, layers: &[Layer]) -> io::Result<()> {
-    element(w, "projectlayers", &[], |w| {
-        text(w, "\n")?;
-        for &(table, kind, _, _) in layers {
-            map_layer(w, table, kind)?;
-            text(w, "\n")?;
-        }
-        Ok(())
-    })?;
-    text(w, "\n")?;
-    element(w, "layerorder", &[], |w| {
-        for &(name, ..) in layers {
-            empty(w, "layer", &[("id", &layer_id(name))])?;
-        }
-        Ok(())
-    })?;
-    text(w, "\n")
-}
-
-/// Relative paths, WGS 84 measurements in km and km², and the project metadata.
-fn properties(w: &mut Xml, inputs: &ProjectInputs) -> io::Result<()> {
-    let typed = |w: &mut Xml, name: &str, ty: &str, value: &str| {
-        element(w, name, &[("type", ty)], |w| text(w, value))
+    let layers: Vec<LayerView> = inputs.ordered().into_iter().map(layer_view).collect();
+    let ctx = context! {
+        file_name => origin.file_name,
+        stamp => timestamp(origin.as_of),
+        as_of => origin.as_of.to_string(),
+        view => Serde(corners(&view_extent(inputs, 1.5))),
+        layout => Value::from_safe_string(layout::layout(inputs, &layers)),
+        layers => Serde(layers),
     };
-    element(w, "properties", &[], |w| {
-        element(w, "Paths", &[], |w| typed(w, "Absolute", "bool", "false"))?;
-        element(w, "Measure", &[], |w| {
-            typed(w, "Ellipsoid", "QString", "EPSG:7030")
-        })?;
-        element(w, "Measurement", &[], |w| {
-            typed(w, "DistanceUnits", "QString", "km")?;
-            typed(w, "AreaUnits", "QString", "km2")
-        })?;
-        element(w, "SpatialRefSys", &[], |w| {
-            typed(w, "ProjectionsEnabled", "int", "1")
-        })
-    })?;
-    text(w, "\n")?;
-    let origin = inputs.origin;
-    let summary = format!(
-        "minefree outputs of {} as of {}",
-        origin.file_name, origin.as_of
-    );
-    element(w, "projectMetadata", &[], |w| {
-        for name in ["identifier", "parentidentifier", "language", "type"] {
-            empty(w, name, &[])?;
-        }
-        text_element(w, "title", origin.file_name)?;
-        text_element(w, "abstract", &summary)?;
-        empty(w, "links", &[])?;
-        text_element(w, "author", "minefree")?;
-        text_element(w, "creation", &timestamp(origin.as_of))
-    })?;
-    text(w, "\n")
+    render_template("project.qgs", ctx)
+        .expect("the project template renders (every test renders it)")
 }
-
-/// The default view: the view extent in EPSG:4326.
-fn view_settings(w: &mut Xml, view: &Extent) -> io::Result<()> {
-    let attrs = [("UseProjectScales", "0"), ("rotation", "0")];
-    element(w, "ProjectViewSettings", &attrs, |w| {
-        empty(w, "Scales", &[])?;
-        let [xmin, ymin, xmax, ymax] = corners(view);
-        let corners = [
-            ("xmin", xmin.as_str()),
-            ("ymin", &ymin),
-            ("xmax", &xmax),
-            ("ymax", &ymax),
-        ];
-        element(w, "DefaultViewExtent", &corners, wgs84)
-    })
-}
-
-/// A `layer-tree-group` of `layers`, top first; for the layout legend (`legend`), with
-/// the legend titles as custom labels.
-fn layer_tree(w: &mut Xml, layers: &[Layer], legend: bool) -> io::Result<()> {
-    element(w, "layer-tree-group", &[], |w| {
-        element(w, "customproperties", &[], |w| empty(w, "Option", &[]))?;
-        for &(table, _, title, checked) in layers {
-            let (id, source) = (layer_id(table), datasource(table));
-            let checked = if checked {
-                "Qt::Checked"
-            } else {
-                "Qt::Unchecked"
-            };
-            let attrs = [
-                ("id", id.as_str()),
-                ("name", table.name()),
-                ("source", &source),
-                ("providerKey", "ogr"),
-                ("checked", checked),
-                ("expanded", "1"),
-                ("legend_exp", ""),
-                ("patch_size", "-1,-1"),
-                ("legend_split_behavior", "0"),
-            ];
-            element(w, "layer-tree-layer", &attrs, |w| {
-                element(w, "customproperties", &[], |w| {
-                    if !legend {
-                        return empty(w, "Option", &[]);
-                    }
-                    element(w, "Option", &[("type", "Map")], |w| {
-                        let label = [
-                            ("type", "QString"),
-                            ("name", "legend/title-label"),
-                            ("value", title),
-                        ];
-                        empty(w, "Option", &label)
-                    })
-                })
-            })?;
-        }
-        element(w, "custom-order", &[("enabled", "0")], |w| {
-            for &(name, ..) in layers {
-                text_element(w, "item", &layer_id(name))?;
-            }
-            Ok(())
-        })
-    })
-}
-
-/// One `<maplayer>`: the GeoPackage's layer of `table` with its default style.
-fn map_layer(w: &mut Xml, table: TableKind, kind: GeometryKind) -> io::Result<()> {
-    let (geometry, wkb) = match kind {
-        GeometryKind::MultiPolygon => ("Polygon", "MultiPolygon"),
-        GeometryKind::Any => ("Unknown geometry", "Unknown"),
-        GeometryKind::None => ("No geometry", "NoGeometry"),
-    };
-    let spatial = kind != GeometryKind::None;
-    let style = qml::default_style(table).filter(|_| spatial);
-    let labels = if style.as_ref().is_some_and(|s| s.labels.is_some()) {
-        "1"
-    } else {
-        "0"
-    };
-    let head = [
-        ("type", "vector"),
-        ("geometry", geometry),
-        ("wkbType", wkb),
-        ("labelsEnabled", labels),
-    ];
-    let attrs = [head.as_slice(), &MAP_LAYER_ATTRS].concat();
-    element(w, "maplayer", &attrs, |w| {
-        text_element(w, "id", &layer_id(table))?;
-        text_element(w, "datasource", &datasource(table))?;
-        element(w, "keywordList", &[], |w| empty(w, "value", &[]))?;
-        text_element(w, "layername", table.name())?;
-        if spatial {
-            element(w, "srs", &[], wgs84)?;
-        }
-        element(w, "provider", &[("encoding", "UTF-8")], |w| text(w, "ogr"))?;
-        element(w, "flags", &[], |w| {
-            for (flag, value) in [
-                ("Identifiable", "1"),
-                ("Removable", "1"),
-                ("Searchable", "1"),
-                ("Private", "0"),
-            ] {
-                text_element(w, flag, value)?;
-            }
-            Ok(())
-        })?;
-        text(w, "\n")?;
-        if let Some(style) = &style {
-            blocks::write_body(w, style)?;
-        }
-        text(w, "\n")
-    })
-}
-
-/// The attributes every `<maplayer>` has after its type and geometry.
-const MAP_LAYER_ATTRS: [(&str, &str); 16] = [
-    ("styleCategories", "AllStyleCategories"),
-    ("hasScaleBasedVisibilityFlag", "0"),
-    ("minScale", "0"),
-    ("maxScale", "0"),
-    ("readOnly", "0"),
-    ("autoRefreshEnabled", "0"),
-    ("autoRefreshTime", "0"),
-    ("refreshOnNotifyEnabled", "0"),
-    ("refreshOnNotifyMessage", ""),
-    ("symbologyReferenceScale", "-1"),
-    ("simplifyDrawingHints", "1"),
-    ("simplifyAlgorithm", "0"),
-    ("simplifyDrawingTol", "1"),
-    ("simplifyLocal", "1"),
-    ("simplifyMaxScale", "1"),
-    ("legendPlaceholderImage", ""),
-];
 
 #[cfg(test)]
 mod tests {
@@ -505,6 +291,7 @@ mod tests {
                 xmax: 71.0,
                 ymax: 39.5,
             }),
+            region_table: RegionTable::default(),
         }
     }
 
@@ -604,7 +391,7 @@ mod tests {
         );
         assert!(
             xml.contains("<title>a&amp;b.toml</title>"),
-            "escaped by the writer"
+            "escaped by the template"
         );
     }
 
@@ -619,6 +406,77 @@ mod tests {
         .framed(1.05, 2.0);
         assert!(e.xmin < 68.0 && e.xmax > 71.0 && e.ymin < 37.0 && e.ymax > 39.5);
         assert!(((e.xmax - e.xmin) / (e.ymax - e.ymin) - 2.0).abs() < 1e-9);
+    }
+
+    /// The layout's region table is a fixed table of minefree's figures: the shown rows,
+    /// then the "others" row, each cell as the layout writes it (one decimal, thousands
+    /// separators, the names escaped by the template).
+    #[test]
+    fn the_region_table_places_the_shown_rows_and_the_others_row() {
+        use crate::report::region_table::{Others, PlaceFigures};
+        let mut with_table = inputs(vec![TableKind::RegionSummary]);
+        with_table.region_table = RegionTable {
+            rows: vec![PlaceFigures {
+                name: "Big & <old>".into(),
+                remaining_m2: 1_234_567_890.0,
+                released_m2: 50_000.0,
+                pct_released: Some(0.004),
+                completion: NaiveDate::from_ymd_opt(2031, 1, 2),
+            }],
+            others: Some(Others {
+                regions: 127,
+                remaining_m2: 2_500_000.0,
+                released_m2: 750_000.0,
+                pct_released: Some(23.08),
+                pct_of_national_remaining: Some(0.2025),
+            }),
+        };
+        let xml = project_xml(&with_table);
+        let doc = parse(&xml);
+        let table = doc
+            .descendants()
+            .find(|n| n.has_tag_name("LayoutMultiFrame"))
+            .expect("the region table");
+        assert_eq!(table.attribute("type"), Some("65652"), "a fixed table");
+        let headings: Vec<&str> = table
+            .descendants()
+            .filter(|n| n.has_tag_name("header"))
+            .filter_map(|n| n.attribute("heading"))
+            .collect();
+        assert_eq!(
+            headings,
+            [
+                "Region",
+                "Remaining km²",
+                "Released km²",
+                "% released",
+                "Completion"
+            ]
+        );
+        let rows: Vec<Vec<&str>> = table
+            .descendants()
+            .filter(|n| {
+                n.has_tag_name("row") && n.parent().is_some_and(|p| p.has_tag_name("contents"))
+            })
+            .map(|row| {
+                row.children()
+                    .filter(|c| c.is_element())
+                    .filter_map(|cell| {
+                        cell.children()
+                            .find(|o| o.attribute("name") == Some("content"))
+                            .and_then(|o| o.attribute("value"))
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                vec!["Big & <old>", "1,234.6", "0.1", "0.0", "2031-01-02"],
+                vec!["127 others (0.2 %)", "2.5", "0.8", "23.1", ""],
+            ]
+        );
+        assert!(xml.contains(r#"value="Big &amp; &lt;old&gt;""#), "escaped");
     }
 
     #[test]

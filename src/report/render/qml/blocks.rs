@@ -1,18 +1,17 @@
-//! The pieces of a QGIS 3.22 style document (QML) and their XML, written with
-//! quick-xml's writer (which escapes every attribute value and text).
+//! The pieces of a QGIS 3.22 style document (QML), and the template that writes them.
 //!
 //! A [`Symbol`] is a QGIS symbol (`fill`, `marker`, `line`) of symbol layers; a
 //! [`Renderer`] is a categorized, graduated or rule-based `renderer-v2` over symbols; a
-//! [`Labeling`] is QGIS's simple labeling. [`write_body`] writes a renderer and its
+//! [`Labeling`] is QGIS's simple labeling. The XML is the template
+//! `templates/qgis/style.qml` (every value XML-escaped): [`body`] gives a renderer and its
 //! labeling as the children of a `<qgis>` element (what a project embeds per layer) and
-//! [`document`] writes the whole QML file around them.
+//! [`document`] the whole QML file around them. Here they become the plain data the
+//! template reads (symbols numbered, rules keyed, numbers written as QGIS writes them).
 
-use std::io;
-
-use quick_xml::Writer;
+use serde::Serialize;
 
 use crate::report::render::palette::{Rgb, MARKER_OUTLINE_RGB};
-use crate::report::render::xml::{doctype, element, empty, into_string, text, Xml};
+use crate::report::render::xml::render_template;
 
 /// A QGIS colour string `r,g,b,a`.
 pub fn color((r, g, b): Rgb, alpha: u8) -> String {
@@ -130,53 +129,6 @@ pub fn with_dot(mut symbol: Symbol, rgb: Rgb) -> Symbol {
     symbol
 }
 
-fn write_symbol(w: &mut Xml, name: &str, symbol: &Symbol) -> io::Result<()> {
-    let attrs = [
-        ("type", symbol.kind),
-        ("name", name),
-        ("alpha", "1"),
-        ("clip_to_extent", "1"),
-        ("force_rhr", "0"),
-    ];
-    element(w, "symbol", &attrs, |w| {
-        for layer in &symbol.layers {
-            let attrs = [
-                ("class", layer.class),
-                ("enabled", "1"),
-                ("locked", "0"),
-                ("pass", "0"),
-            ];
-            element(w, "layer", &attrs, |w| {
-                element(w, "Option", &[("type", "Map")], |w| {
-                    for (k, v) in &layer.props {
-                        empty(
-                            w,
-                            "Option",
-                            &[("name", k), ("type", "QString"), ("value", v)],
-                        )?;
-                    }
-                    Ok(())
-                })?;
-                match &layer.sub {
-                    Some(sub) => write_symbol(w, "@0@1", sub),
-                    None => Ok(()),
-                }
-            })?;
-        }
-        Ok(())
-    })
-}
-
-/// The `<symbols>` element; symbol `i` is named `i`.
-fn write_symbols<'a>(w: &mut Xml, list: impl Iterator<Item = &'a Symbol>) -> io::Result<()> {
-    element(w, "symbols", &[], |w| {
-        for (i, symbol) in list.enumerate() {
-            write_symbol(w, &i.to_string(), symbol)?;
-        }
-        Ok(())
-    })
-}
-
 /// A rule: legend label, filter expression, its symbol (`None` for a parent rule) and
 /// its child rules.
 #[derive(Debug, Clone)]
@@ -202,106 +154,6 @@ pub enum Renderer {
     Rules(Vec<Rule>),
 }
 
-const RENDERER_ATTRS: [(&str, &str); 3] = [
-    ("symbollevels", "0"),
-    ("enableorderby", "0"),
-    ("forceraster", "0"),
-];
-
-fn write_renderer(w: &mut Xml, renderer: &Renderer) -> io::Result<()> {
-    match renderer {
-        Renderer::Categorized(attr, classes) => {
-            let attrs = [
-                [("type", "categorizedSymbol"), ("attr", attr)].as_slice(),
-                &RENDERER_ATTRS,
-            ]
-            .concat();
-            element(w, "renderer-v2", &attrs, |w| {
-                element(w, "categories", &[], |w| {
-                    for (i, (value, label, _)) in classes.iter().enumerate() {
-                        let i = i.to_string();
-                        let attrs = [
-                            ("value", *value),
-                            ("label", label),
-                            ("symbol", &i),
-                            ("render", "true"),
-                        ];
-                        empty(w, "category", &attrs)?;
-                    }
-                    Ok(())
-                })?;
-                write_symbols(w, classes.iter().map(|c| &c.2))
-            })
-        }
-        Renderer::Graduated(attr, classes) => {
-            let head = [
-                ("type", "graduatedSymbol"),
-                ("attr", attr),
-                ("graduatedMethod", "GraduatedColor"),
-            ];
-            let attrs = [head.as_slice(), &RENDERER_ATTRS].concat();
-            element(w, "renderer-v2", &attrs, |w| {
-                element(w, "ranges", &[], |w| {
-                    for (i, (lower, upper, label, _)) in classes.iter().enumerate() {
-                        let (lower, upper, i) =
-                            (lower.to_string(), upper.to_string(), i.to_string());
-                        let attrs = [
-                            ("lower", lower.as_str()),
-                            ("upper", &upper),
-                            ("label", label),
-                            ("symbol", &i),
-                            ("render", "true"),
-                        ];
-                        empty(w, "range", &attrs)?;
-                    }
-                    Ok(())
-                })?;
-                write_symbols(w, classes.iter().map(|c| &c.3))?;
-                empty(w, "mode", &[("name", "manual")])
-            })
-        }
-        Renderer::Rules(rules) => {
-            let attrs = [[("type", "RuleRenderer")].as_slice(), &RENDERER_ATTRS].concat();
-            element(w, "renderer-v2", &attrs, |w| {
-                let mut all = Vec::new();
-                element(w, "rules", &[("key", "{root}")], |w| {
-                    for (i, rule) in rules.iter().enumerate() {
-                        write_rule(w, rule, &format!("rule-{i}"), &mut all)?;
-                    }
-                    Ok(())
-                })?;
-                write_symbols(w, all.into_iter())
-            })
-        }
-    }
-}
-
-/// One rule and its children; the symbols are collected in `all` (numbered in order).
-fn write_rule<'a>(
-    w: &mut Xml,
-    rule: &'a Rule,
-    key: &str,
-    all: &mut Vec<&'a Symbol>,
-) -> io::Result<()> {
-    let key_attr = format!("{{{key}}}");
-    let index = all.len().to_string();
-    let mut attrs = vec![
-        ("key", key_attr.as_str()),
-        ("label", &rule.label),
-        ("filter", &rule.filter),
-    ];
-    if let Some(symbol) = &rule.symbol {
-        attrs.push(("symbol", &index));
-        all.push(symbol);
-    }
-    element(w, "rule", &attrs, |w| {
-        for (i, child) in rule.children.iter().enumerate() {
-            write_rule(w, child, &format!("{key}-{i}"), all)?;
-        }
-        Ok(())
-    })
-}
-
 /// Simple labeling with the values of `field` (a field name or an expression) and a
 /// white buffer: over the polygon's centroid (kept inside it), or `beside` it (around
 /// the centroid, for small shapes). Colliding labels are dropped, those of lower
@@ -322,126 +174,6 @@ pub struct Labeling {
     pub priority_expression: Option<&'static str>,
 }
 
-fn write_labeling(w: &mut Xml, l: &Labeling) -> io::Result<()> {
-    // a field name is a bare identifier; anything else is a QGIS expression
-    let expression = !l
-        .field
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '_');
-    let (size, color, priority) = (
-        l.size_pt.to_string(),
-        color(l.text, 255),
-        l.priority.to_string(),
-    );
-    let text_style = [
-        ("fieldName", l.field),
-        ("isExpression", if expression { "1" } else { "0" }),
-        ("fontFamily", "DejaVu Sans"),
-        ("namedStyle", "Bold"),
-        ("fontWeight", "75"),
-        ("fontItalic", "0"),
-        ("fontSize", &size),
-        ("fontSizeUnit", "Point"),
-        ("textColor", &color),
-        ("textOpacity", "1"),
-        ("capitalization", "0"),
-        ("multilineHeight", "1"),
-        ("blendMode", "0"),
-        ("allowHtml", "0"),
-    ];
-    let placement = [
-        ("placement", if l.beside { "0" } else { "1" }),
-        ("centroidInside", "1"),
-        ("centroidWhole", "0"),
-        ("fitInPolygonOnly", "0"),
-        ("priority", &priority),
-        ("offsetType", "0"),
-        ("dist", if l.beside { "1" } else { "0" }),
-        ("distUnits", "MM"),
-        ("quadOffset", "4"),
-        ("xOffset", "0"),
-        ("yOffset", "0"),
-        ("offsetUnits", "MM"),
-    ];
-    element(w, "labeling", &[("type", "simple")], |w| {
-        element(w, "settings", &[("calloutType", "simple")], |w| {
-            element(w, "text-style", &text_style, |w| {
-                empty(w, "text-buffer", &TEXT_BUFFER)
-            })?;
-            empty(w, "text-format", &TEXT_FORMAT)?;
-            empty(w, "placement", &placement)?;
-            empty(w, "rendering", &RENDERING)?;
-            match l.priority_expression {
-                Some(expression) => data_defined_priority(w, expression),
-                None => Ok(()),
-            }
-        })
-    })
-}
-
-const TEXT_BUFFER: [(&str, &str); 8] = [
-    ("bufferDraw", "1"),
-    ("bufferSize", "0.8"),
-    ("bufferSizeUnits", "MM"),
-    ("bufferColor", "255,255,255,255"),
-    ("bufferOpacity", "0.85"),
-    ("bufferNoFill", "1"),
-    ("bufferJoinStyle", "128"),
-    ("bufferBlendMode", "0"),
-];
-
-const TEXT_FORMAT: [(&str, &str); 6] = [
-    ("wrapChar", ""),
-    ("multilineAlign", "3"),
-    ("autoWrapLength", "0"),
-    ("formatNumbers", "0"),
-    ("decimals", "0"),
-    ("plussign", "0"),
-];
-
-const RENDERING: [(&str, &str); 10] = [
-    ("drawLabels", "1"),
-    ("displayAll", "0"),
-    ("obstacle", "1"),
-    ("upsidedownLabels", "0"),
-    ("scaleVisibility", "0"),
-    ("fontLimitPixelSize", "0"),
-    ("labelPerPart", "0"),
-    ("mergeLines", "0"),
-    ("limitNumLabels", "0"),
-    ("zIndex", "0"),
-];
-
-/// A data-defined label priority (0–10, higher placed first) from `expression`, as
-/// QGIS stores it inside a labeling's `<settings>`.
-fn data_defined_priority(w: &mut Xml, expression: &str) -> io::Result<()> {
-    let option = |w: &mut Xml, name: &str, ty: &str, value: &str| {
-        empty(
-            w,
-            "Option",
-            &[("name", name), ("type", ty), ("value", value)],
-        )
-    };
-    element(w, "dd_properties", &[], |w| {
-        element(w, "Option", &[("type", "Map")], |w| {
-            option(w, "name", "QString", "")?;
-            element(
-                w,
-                "Option",
-                &[("name", "properties"), ("type", "Map")],
-                |w| {
-                    element(w, "Option", &[("name", "Priority"), ("type", "Map")], |w| {
-                        option(w, "active", "bool", "true")?;
-                        option(w, "expression", "QString", expression)?;
-                        option(w, "type", "int", "3")
-                    })
-                },
-            )?;
-            option(w, "type", "QString", "collection")
-        })
-    })
-}
-
 /// A style: its renderer and, when labels are on, its labeling.
 #[derive(Debug, Clone)]
 pub struct Style {
@@ -451,37 +183,192 @@ pub struct Style {
     pub labels: Option<Labeling>,
 }
 
-/// Writes the children of the QML's `<qgis>` element (renderer, labeling, blending):
-/// what a QGIS project embeds in its `<maplayer>`.
-pub fn write_body(w: &mut Xml, style: &Style) -> io::Result<()> {
-    write_renderer(w, &style.renderer)?;
-    text(w, "\n")?;
-    if let Some(labels) = &style.labels {
-        write_labeling(w, labels)?;
+/// A node of the `<symbols>` tree: a symbol (`symbol` = its type, `name`) holding symbol
+/// layers, or a symbol layer (`class`, `props`) holding its sub-symbol.
+#[derive(Debug, Serialize)]
+struct SymbolNode<'a> {
+    symbol: &'static str,
+    name: String,
+    class: &'static str,
+    props: &'a [(&'static str, String)],
+    children: Vec<SymbolNode<'a>>,
+}
+
+/// Symbol `name` and, below it, its layers and their sub-symbols (named `@0@1`, as
+/// QGIS names a centroid fill's marker).
+fn symbol_node<'a>(name: String, symbol: &'a Symbol) -> SymbolNode<'a> {
+    let layers = symbol.layers.iter().map(|layer| SymbolNode {
+        symbol: "",
+        name: String::new(),
+        class: layer.class,
+        props: &layer.props,
+        children: layer
+            .sub
+            .iter()
+            .map(|sub| symbol_node("@0@1".to_string(), sub))
+            .collect(),
+    });
+    SymbolNode {
+        symbol: symbol.kind,
+        name,
+        class: "",
+        props: &[],
+        children: layers.collect(),
     }
-    text(w, "\n")?;
-    element(w, "blendMode", &[], |w| text(w, "0"))?;
-    element(w, "featureBlendMode", &[], |w| text(w, "0"))?;
-    element(w, "layerOpacity", &[], |w| text(w, "1"))
+}
+
+#[derive(Debug, Serialize)]
+struct Category {
+    value: &'static str,
+    label: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct Range {
+    lower: String,
+    upper: String,
+    label: &'static str,
+}
+
+/// A rule as written: `key` (`rule-0-1`), and the number of its symbol (empty without).
+#[derive(Debug, Serialize)]
+struct RuleNode<'a> {
+    key: String,
+    label: &'a str,
+    filter: &'a str,
+    symbol: String,
+    children: Vec<RuleNode<'a>>,
+}
+
+/// `rule` keyed `key`, its symbol numbered in the order of `all` (depth first).
+fn rule_node<'a>(rule: &'a Rule, key: String, all: &mut Vec<&'a Symbol>) -> RuleNode<'a> {
+    let symbol = rule.symbol.as_ref().map_or_else(String::new, |s| {
+        all.push(s);
+        (all.len() - 1).to_string()
+    });
+    let children = rule
+        .children
+        .iter()
+        .enumerate()
+        .map(|(i, child)| rule_node(child, format!("{key}-{i}"), all))
+        .collect();
+    RuleNode {
+        key,
+        label: &rule.label,
+        filter: &rule.filter,
+        symbol,
+        children,
+    }
+}
+
+/// The renderer as the template reads it: its type, attribute, classes or rules, and
+/// the symbols they name by number.
+#[derive(Debug, Default, Serialize)]
+struct RendererView<'a> {
+    r#type: &'static str,
+    attr: &'static str,
+    categories: Vec<Category>,
+    ranges: Vec<Range>,
+    rules: Vec<RuleNode<'a>>,
+    symbols: Vec<SymbolNode<'a>>,
+}
+
+fn numbered<'a>(symbols: impl Iterator<Item = &'a Symbol>) -> Vec<SymbolNode<'a>> {
+    symbols
+        .enumerate()
+        .map(|(i, s)| symbol_node(i.to_string(), s))
+        .collect()
+}
+
+fn renderer_view(renderer: &Renderer) -> RendererView<'_> {
+    match renderer {
+        Renderer::Categorized(attr, classes) => RendererView {
+            r#type: "categorizedSymbol",
+            attr,
+            categories: classes
+                .iter()
+                .map(|&(value, label, _)| Category { value, label })
+                .collect(),
+            symbols: numbered(classes.iter().map(|c| &c.2)),
+            ..RendererView::default()
+        },
+        Renderer::Graduated(attr, classes) => RendererView {
+            r#type: "graduatedSymbol",
+            attr,
+            ranges: classes
+                .iter()
+                .map(|&(lower, upper, label, _)| Range {
+                    lower: lower.to_string(),
+                    upper: upper.to_string(),
+                    label,
+                })
+                .collect(),
+            symbols: numbered(classes.iter().map(|c| &c.3)),
+            ..RendererView::default()
+        },
+        Renderer::Rules(rules) => {
+            let mut all = Vec::new();
+            let rules = rules
+                .iter()
+                .enumerate()
+                .map(|(i, rule)| rule_node(rule, format!("rule-{i}"), &mut all))
+                .collect();
+            RendererView {
+                r#type: "RuleRenderer",
+                rules,
+                symbols: numbered(all.into_iter()),
+                ..RendererView::default()
+            }
+        }
+    }
+}
+
+/// The labeling as the template reads it.
+#[derive(Debug, Serialize)]
+struct LabelingView {
+    field: &'static str,
+    /// `1` when `field` is an expression (a field name is a bare identifier).
+    is_expression: &'static str,
+    size: String,
+    color: String,
+    beside: bool,
+    priority: String,
+    priority_expression: Option<&'static str>,
+}
+
+fn labeling_view(l: &Labeling) -> LabelingView {
+    let expression = !l
+        .field
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_');
+    LabelingView {
+        field: l.field,
+        is_expression: if expression { "1" } else { "0" },
+        size: l.size_pt.to_string(),
+        color: color(l.text, 255),
+        beside: l.beside,
+        priority: l.priority.to_string(),
+        priority_expression: l.priority_expression,
+    }
+}
+
+/// The style template filled in; `whole`: the complete document, else the body only.
+fn render(style: &Style, whole: bool) -> String {
+    let ctx = minijinja::context! {
+        whole => whole,
+        renderer => minijinja::value::Serde(renderer_view(&style.renderer)),
+        labels => minijinja::value::Serde(style.labels.as_ref().map(labeling_view)),
+    };
+    render_template("style.qml", ctx).expect("the style template renders (every test renders it)")
+}
+
+/// The children of the QML's `<qgis>` element (renderer, labeling, blending): what a
+/// QGIS project embeds in its `<maplayer>`.
+pub fn body(style: &Style) -> String {
+    render(style, false)
 }
 
 /// A complete QML document.
 pub fn document(style: &Style) -> String {
-    let mut w = Writer::new(Vec::new());
-    let enabled = if style.labels.is_some() { "1" } else { "0" };
-    let attrs = [
-        ("version", "3.22.0"),
-        ("styleCategories", "Symbology|Labeling"),
-        ("labelsEnabled", enabled),
-    ];
-    let written = doctype(&mut w).and_then(|()| {
-        element(&mut w, "qgis", &attrs, |w| {
-            text(w, "\n")?;
-            write_body(w, style)?;
-            text(w, "\n")
-        })?;
-        text(&mut w, "\n")
-    });
-    written.expect("writing to a Vec cannot fail");
-    into_string(w)
+    render(style, true)
 }

@@ -1,7 +1,7 @@
 //! The QGIS default styles minefree stores in the GeoPackage (`report::write::styles`
 //! puts them in the `layer_styles` table) and embeds in the QGIS project.
 //!
-//! Styles (QML for QGIS ≥ 3.22, written by [`blocks`] with quick-xml; the column names
+//! Styles (QML for QGIS ≥ 3.22, written by [`blocks`] from `templates/qgis/style.qml`; the column names
 //! are the SPEC §5 ones; colours from [`super::palette`]):
 //! * `remaining_hazards`: categorized by `status` (CHA red, SHA orange); a second,
 //!   non-default style graduates by `score`.
