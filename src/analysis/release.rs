@@ -28,11 +28,12 @@ use geo::Intersects;
 pub struct HazardAccount {
     /// remaining(H): the hazard minus every applying release.
     pub remaining: MultiPolygon<f64>,
-    /// The hazard minus the applying releases completed on or before the window start.
+    /// The hazard minus the applying releases completed on or before the window start
+    /// (empty once measured: [`Self::drop_layer_geometries`]).
     pub remaining_past: MultiPolygon<f64>,
-    /// cleared(H).
+    /// cleared(H) (empty once measured).
     pub cleared: MultiPolygon<f64>,
-    /// reduced(H) (without land that was also cleared).
+    /// reduced(H) (without land that was also cleared; empty once measured).
     pub reduced: MultiPolygon<f64>,
     /// |H| in m².
     pub original_m2: f64,
@@ -126,7 +127,10 @@ pub fn account_hazards(
     let results: Vec<(HazardAccount, Vec<Overlap>)> = hazards
         .par_iter()
         .map(|h| {
-            let out = account_one(h, releases, &release_points, &tree, window_start);
+            let mut out = account_one(h, releases, &release_points, &tree, window_start);
+            // measured: no stage reads these again (the regions stage sums faces), and
+            // the applying releases' land kept for the faces takes their room
+            out.0.drop_layer_geometries();
             crate::progress::tick();
             out
         })
