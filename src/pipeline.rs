@@ -405,30 +405,29 @@ fn analyse(
         let (mut accounts, findings) =
             release::account_hazards(&inputs.hazards, &inputs.releases, window_start);
         accounts.par_iter_mut().for_each(|a| {
-            for g in [
-                &mut a.remaining,
-                &mut a.remaining_past,
-                &mut a.cleared,
-                &mut a.reduced,
-            ] {
-                memory::compact(g);
+            memory::compact(&mut a.remaining);
+            for r in &mut a.applied {
+                memory::compact(&mut r.land);
             }
         });
         (accounts, findings)
     });
+    // The faces cut the applying releases' land near each hazard (in the accounts): the
+    // releases' own geometries are not read again (their attributes are: R13 credits
+    // organisations after the regions stage).
+    for r in &mut inputs.releases {
+        r.geometry = geo::MultiPolygon::new(vec![]);
+    }
+    memory::return_freed_memory();
     let span = ledger::LedgerSpan::of(&inputs.hazards, &accounts, &inputs.releases, pipeline.as_of);
     let mut land = timer.stage("regions", || {
         regions::land_and_ledger_by_region(&inputs.hazards, &accounts, &inputs.regions, Some(&span))
     });
     findings.append(&mut land.findings);
-    // Only the regions stage needs the cleared, reduced and past geometries: free them
-    // before the outputs are built (peak memory).
+    // Only the regions stage needs the applying releases' land: free it before the
+    // outputs are built (peak memory).
     for a in &mut accounts {
         a.drop_working_geometries();
-    }
-    // (the releases' attributes stay: R13 credits organisations after the stage)
-    for r in &mut inputs.releases {
-        r.geometry = geo::MultiPolygon::new(vec![]);
     }
     for h in &mut inputs.hazards {
         h.geometry = geo::MultiPolygon::new(vec![]);

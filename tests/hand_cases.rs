@@ -682,3 +682,240 @@ fn land_ledger_mixed_methods_and_a_release_that_applies_to_one_record_only() {
         ],
     );
 }
+
+/// A cell of the grid of `ledger_of_many_hazards`: (column, row), one unit square each.
+type Cell = (i32, i32);
+
+/// The cells of the rectangle [x0, x1) × [y0, y1) (in units).
+fn cells_of((x0, y0, x1, y1): (i32, i32, i32, i32)) -> std::collections::BTreeSet<Cell> {
+    (x0..x1)
+        .flat_map(|x| (y0..y1).map(move |y| (x, y)))
+        .collect()
+}
+
+#[test]
+fn land_ledger_of_a_many_hazard_component_matches_a_cell_by_cell_count() {
+    // Seeded random rectangles on a grid of 40 × 6 cells: 14 hazards overlapping in long
+    // chains (recorded 2015–2024, some undated), 36 releases of every method over them
+    // (completed on any day 2015–2025, so some before their hazard was recorded), two
+    // regions meeting at the 17th column. The expected figures count cells, each set of the SPEC
+    // (R3, R5, R11) built cell by cell: no overlay and no face of the program's own.
+    use rand::{Rng, SeedableRng};
+    use std::collections::BTreeSet;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(22);
+    let mut boxes = |n: usize, w: (i32, i32)| -> Vec<(i32, i32, i32, i32)> {
+        (0..n)
+            .map(|_| {
+                let x0 = rng.gen_range(0..38);
+                let y0 = rng.gen_range(0..5);
+                let x1 = (x0 + rng.gen_range(w.0..w.1)).min(40);
+                (x0, y0, x1, rng.gen_range(y0 + 1..=6))
+            })
+            .collect()
+    };
+    let (hazard_boxes, release_boxes) = (boxes(14, (3, 10)), boxes(36, (1, 8)));
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let mut date = |from: i32, to: i32| {
+        format!(
+            "{}-{:02}-{:02}",
+            rng.gen_range(from..=to),
+            rng.gen_range(1..=12),
+            rng.gen_range(1..=28)
+        )
+    };
+    // cells of 1e-4° (a hundredth of a unit): over the 0.004° of the grid, the areas of
+    // rectangles add up to 1e-8 (over 0.4° the bowing of their geodesic edges puts them
+    // 5e-6 apart, over 0.04° 1.4e-6: more than `assert_ledger` allows)
+    let g = |(x0, y0, x1, y1): (i32, i32, i32, i32)| {
+        let t = |v: i32| f64::from(v) / 100.0;
+        rect(t(x0), t(y0), t(x1), t(y1))
+    };
+    let hazards: Vec<Hazard> = hazard_boxes
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| {
+            let status = if i % 3 == 0 { Status::Cha } else { Status::Sha };
+            let recorded = (i % 5 != 4).then(|| date(2015, 2024));
+            hazard(&format!("H{i:02}"), status, recorded.as_deref(), g(b))
+        })
+        .collect();
+    let methods = [Method::Cleared, Method::Reduced, Method::Cancelled];
+    let releases: Vec<Release> = release_boxes
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| release(&format!("R{i:02}"), methods[i % 3], &date(2015, 2025), g(b)))
+        .collect();
+    let region = |id: &str, x0: f64, x1: f64| Region {
+        region_id: id.into(),
+        name: id.into(),
+        parent_id: None,
+        geometry: rect(x0, -50., x1, 50.),
+    };
+    let regions = [region("E", 0.17, 90.), region("W", -50., 0.17)];
+    let as_of = "2025-12-31";
+    let (land, (first, last)) = ledger_of(&hazards, &releases, &regions, as_of);
+
+    // The cell-by-cell model of the SPEC.
+    let hc: Vec<BTreeSet<Cell>> = hazard_boxes.iter().map(|&b| cells_of(b)).collect();
+    let rc: Vec<BTreeSet<Cell>> = release_boxes.iter().map(|&b| cells_of(b)).collect();
+    let applies = |h: usize, r: usize| {
+        !hc[h].is_disjoint(&rc[r])
+            && hazards[h]
+                .recorded_on
+                .is_none_or(|d| releases[r].completed_on >= d)
+    };
+    use chrono::Datelike;
+    let year_end = |y: i32| day(&format!("{y}-12-31")).min(day(as_of));
+    let remaining_at = |t: Option<NaiveDate>| -> BTreeSet<Cell> {
+        let mut m = BTreeSet::new();
+        for (h, hz) in hazards.iter().enumerate() {
+            if hz.recorded_on.is_some_and(|d| t.is_none_or(|t| d > t)) {
+                continue;
+            }
+            let mut rest = hc[h].clone();
+            for r in (0..releases.len()).filter(|&r| applies(h, r)) {
+                if t.is_some_and(|t| releases[r].completed_on <= t) {
+                    rest.retain(|c| !rc[r].contains(c));
+                }
+            }
+            m.extend(rest);
+        }
+        m
+    };
+    let cell_m2 = |&(x, y): &Cell| area_m2(&g((x, y, x + 1, y + 1)));
+    let in_region = |k: usize, c: &Cell| if k == 0 { c.0 >= 17 } else { c.0 < 17 };
+    let m2 = |s: &BTreeSet<Cell>, k: usize| {
+        s.iter()
+            .filter(|c| in_region(k, c))
+            .map(cell_m2)
+            .sum::<f64>()
+    };
+    let want_first = hazards
+        .iter()
+        .filter_map(|h| h.recorded_on.map(|d| d.year()))
+        .chain((0..hazards.len()).flat_map(|h| {
+            (0..releases.len())
+                .filter(move |&r| applies(h, r))
+                .map(|r| releases[r].completed_on.year())
+        }))
+        .min()
+        .unwrap();
+    assert_eq!((first, last), (want_first, 2025));
+    let ledger = land.ledger.as_ref().unwrap();
+    for k in 0..2 {
+        // R5 first: the region's remaining land now
+        let now = remaining_at(Some(day(as_of)));
+        let all: BTreeSet<Cell> = hc.iter().flatten().copied().collect();
+        close(land.regions[k].original, m2(&all, k));
+        close(land.regions[k].remaining, m2(&now, k));
+        // R5's cleared (C − M) and reduced (Rd − M − C) land, releases of every year
+        let ever = |m: Method| -> BTreeSet<Cell> {
+            let mut s = BTreeSet::new();
+            for (h, cells) in hc.iter().enumerate() {
+                for r in (0..releases.len()).filter(|&r| applies(h, r) && releases[r].method == m) {
+                    s.extend(cells.intersection(&rc[r]).copied());
+                }
+            }
+            s
+        };
+        let (c_all, rd_all) = (ever(Method::Cleared), ever(Method::Reduced));
+        let c_land: BTreeSet<Cell> = c_all.difference(&now).copied().collect();
+        let rd_land: BTreeSet<Cell> = rd_all
+            .iter()
+            .filter(|x| !now.contains(x) && !c_all.contains(x))
+            .copied()
+            .collect();
+        close(land.regions[k].cleared, m2(&c_land, k));
+        close(land.regions[k].reduced, m2(&rd_land, k));
+        let mut want: Vec<Want> = Vec::new();
+        let mut before = remaining_at(None);
+        for y in first..=last {
+            let after = remaining_at(Some(year_end(y)));
+            let new: BTreeSet<Cell> = (0..hazards.len())
+                .filter(|&h| hazards[h].recorded_on.is_some_and(|d| d.year() == y))
+                .flat_map(|h| hc[h].iter().copied())
+                .collect();
+            let added: BTreeSet<Cell> = new.difference(&before).copied().collect();
+            let lost: BTreeSet<Cell> = before
+                .union(&new)
+                .filter(|c| !after.contains(c))
+                .copied()
+                .collect();
+            let under = |m: Method| -> BTreeSet<Cell> {
+                let mut s = BTreeSet::new();
+                for (h, cells) in hc.iter().enumerate() {
+                    for r in (0..releases.len()).filter(|&r| applies(h, r)) {
+                        if releases[r].method == m && releases[r].completed_on.year() == y {
+                            s.extend(cells.intersection(&rc[r]).copied());
+                        }
+                    }
+                }
+                s
+            };
+            let (c, rd) = (under(Method::Cleared), under(Method::Reduced));
+            let cleared: BTreeSet<Cell> = lost.intersection(&c).copied().collect();
+            let reduced: BTreeSet<Cell> = lost
+                .iter()
+                .filter(|x| rd.contains(x) && !c.contains(x))
+                .copied()
+                .collect();
+            // R13: each lost cell to the first release of the year (strongest method,
+            // earliest date, lowest id) covering it and applying to a hazard holding it
+            let mut credits: std::collections::BTreeMap<usize, f64> = Default::default();
+            for cell in lost.iter().filter(|c| in_region(k, c)) {
+                let first = (0..releases.len())
+                    .filter(|&r| releases[r].completed_on.year() == y && rc[r].contains(cell))
+                    .filter(|&r| (0..hazards.len()).any(|h| hc[h].contains(cell) && applies(h, r)))
+                    .min_by_key(|&r| {
+                        let x = &releases[r];
+                        let strength = match x.method {
+                            Method::Cleared => 0,
+                            Method::Reduced => 1,
+                            Method::Cancelled => 2,
+                        };
+                        (strength, x.completed_on, x.release_id.clone())
+                    })
+                    .expect("a lost cell lies under a release of its year");
+                *credits.entry(first).or_default() += cell_m2(cell);
+            }
+            let mut got: std::collections::BTreeMap<usize, f64> = Default::default();
+            for &(r, a) in ledger.regions[k].credits(y) {
+                *got.entry(r).or_default() += a;
+            }
+            assert_eq!(
+                got.keys().collect::<Vec<_>>(),
+                credits.keys().collect::<Vec<_>>(),
+                "{y}: the releases credited"
+            );
+            for (r, a) in &credits {
+                close(got[r], *a);
+            }
+            let released = m2(&lost, k);
+            let (cl, re) = (m2(&cleared, k), m2(&reduced, k));
+            want.push((
+                y,
+                m2(&before, k),
+                m2(&added, k),
+                released,
+                cl,
+                re,
+                released - cl - re,
+                m2(&after, k),
+            ));
+            before = after;
+        }
+        assert!(
+            want.iter().filter(|w| w.3 > 0.0).count() >= 5,
+            "land is released in many years"
+        );
+        assert_ledger(&ledger.regions[k].rows(land.regions[k].remaining), &want);
+    }
+    // one component holds most hazards
+    assert!(
+        land.findings
+            .iter()
+            .filter(|f| f.check == "overlapping_hazards")
+            .count()
+            >= 10
+    );
+}

@@ -9,6 +9,7 @@
 //! per-hazard and per-region rows that `report` writes.
 
 pub mod costs;
+pub mod faces;
 pub mod figures;
 pub mod ledger;
 pub mod organisations;

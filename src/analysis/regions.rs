@@ -1,65 +1,32 @@
 //! R5–R6: land (not records) per region, split by region boundaries.
 //!
 //! Hazards are grouped into connected components of records whose geometries intersect
-//! (union-find over R-tree candidates). Each component is small, so its unions stay
-//! cheap and components run in parallel. Per component we build the SPEC's sets
-//! U = ∪H, M = ∪remaining(H), M_cha, C = ∪cleared(H), Rd = ∪reduced(H), and the
-//! land classes `cleared = C − M`, `reduced = Rd − M − C`, plus M_past (R10), then
-//! intersect each with every region it touches (clipped to the component's bounding box)
-//! and with the land outside every region. Sums run in component order, so figures do
-//! not depend on thread count.
+//! (union-find over R-tree candidates). Each component's land is computed once, as the
+//! labelled faces that its hazards, their applying releases and the region boundaries
+//! crossing it cut it into ([`super::faces`]); R5's layers (U, M, M_cha, C − M,
+//! Rd − M − C, and M_past for R10), each hazard's region (R6) and the ledger (R11) are
+//! sums of face areas. Components run in parallel; sums run in component order, so
+//! figures do not depend on thread count.
 
-use geo::{BoundingRect, Intersects, MultiPolygon, Rect};
+use geo::{Intersects, MultiPolygon, Rect};
 use rayon::prelude::*;
 
-use super::ledger::{
-    component_ledger, ComponentLedger, LedgerSpan, PlaceMeasure, RegionLedger, SolePlace,
-};
+use super::faces::{ComponentFaces, Placing};
+pub use super::faces::{Land, Layers};
+use super::ledger::{component_ledger, lone_ledger, ComponentLedger, LedgerSpan, RegionLedger};
 use super::overlaps;
 pub use super::place::Place;
 use super::release::HazardAccount;
 use crate::geom::area::area_m2;
 use crate::geom::clip::{clip_to_rect, padded_rect};
 use crate::geom::disk::InteriorDisk;
-use crate::geom::overlay::{difference, intersection, union};
+use crate::geom::overlay::{intersection, union};
 use crate::index::{bbox, box_tree, boxes_in, envelope};
 use crate::model::{Check, Finding, Hazard, LayerKind, Region, Severity, Status};
 
 /// Hazard land outside every region below this area (m²) is overlay noise along
-/// region boundaries, not land outside (see `component_land`).
+/// region boundaries, not land outside (see `sum_faces`).
 pub const MIN_OUTSIDE_M2: f64 = 1.0;
-
-/// The six land layers of a place or component (SPEC R5), as geometries or as areas.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Layers<T> {
-    /// U: all hazard land.
-    pub original: T,
-    /// M: remaining land.
-    pub remaining: T,
-    /// Remaining land of CHA records.
-    pub remaining_cha: T,
-    /// Released land that was cleared: C − M.
-    pub cleared: T,
-    /// Released land that was reduced: Rd − M − C.
-    pub reduced: T,
-    /// Remaining land as of the window start (R10).
-    pub remaining_past: T,
-}
-
-/// Areas in m² of the six land layers.
-pub type Land = Layers<f64>;
-
-impl Land {
-    /// Adds `other`'s areas layer by layer.
-    pub fn add(&mut self, other: &Land) {
-        self.original += other.original;
-        self.remaining += other.remaining;
-        self.remaining_cha += other.remaining_cha;
-        self.cleared += other.cleared;
-        self.reduced += other.reduced;
-        self.remaining_past += other.remaining_past;
-    }
-}
 
 /// The result of R5–R6.
 #[derive(Debug, Clone)]
@@ -145,49 +112,6 @@ struct ComponentResult {
     hazard_region: Vec<(usize, Place)>,
     findings: Vec<Finding>,
     ledger: Option<ComponentLedger>,
-}
-
-/// A component cut along region boundaries: its piece in each region holding some of its
-/// land, and its land outside every region (when it has some).
-struct Pieces<'a> {
-    parts: Vec<(Place, &'a MultiPolygon<f64>)>,
-    index: &'a RegionIndex,
-    regions: &'a [Region],
-}
-
-impl PlaceMeasure for Pieces<'_> {
-    fn measure(&self, g: &MultiPolygon<f64>) -> super::ledger::Measured {
-        // The sets measured here (a year's changes) are mostly small polygons far from
-        // any boundary: each lying wholly in one place counts there by its area alone;
-        // only the others are cut, against pieces first clipped to their box.
-        let mut per_place: Vec<(Place, f64)> = self.parts.iter().map(|(p, _)| (*p, 0.0)).collect();
-        let mut national = 0.0;
-        let mut crossing = Vec::new();
-        for poly in &g.0 {
-            let a = crate::geom::area::polygon_area_m2(poly);
-            national += a;
-            let sole = poly
-                .bounding_rect()
-                .and_then(|b| self.index.sole_place(&b, self.regions));
-            match sole {
-                Some(place) => {
-                    if let Some(slot) = per_place.iter_mut().find(|(p, _)| *p == place) {
-                        slot.1 += a;
-                    }
-                }
-                None => crossing.push(poly.clone()),
-            }
-        }
-        let crossing = MultiPolygon::new(crossing);
-        if let Some(r) = bbox(&crossing).map(|b| padded_rect(&b)) {
-            for (slot, (_, piece)) in per_place.iter_mut().zip(&self.parts) {
-                if crate::index::boxes_meet(bbox(piece), Some(r)) {
-                    slot.1 += area_m2(&intersection(&crossing, &clip_to_rect(piece, &r)));
-                }
-            }
-        }
-        (national, per_place)
-    }
 }
 
 /// Counts one item of the stage's progress when it goes out of scope.
@@ -332,234 +256,165 @@ struct Component<'a> {
     span: Option<&'a LedgerSpan<'a>>,
 }
 
-impl Component<'_> {
-    /// The component's ledger measured by `place`, when a ledger is asked for.
-    fn ledger(&self, place: &dyn PlaceMeasure) -> Option<ComponentLedger> {
-        let span = self.span?;
-        Some(component_ledger(
-            self.members,
-            self.hazards,
-            self.accounts,
-            span,
-            place,
-        ))
-    }
-}
-
 /// R5–R6 for one component: its land per place, each hazard's region, the
-/// `outside_regions` findings and (when asked for) its R11 ledger.
+/// `outside_regions` findings and (when asked for) its R11 ledger, all sums over the
+/// component's faces. A lone hazard lying wholly in one place takes its R5 figures from
+/// its account (no faces at all without a ledger).
 fn component_land(c: &Component, regions: &[Region], index: &RegionIndex) -> ComponentResult {
     let (members, hazards, accounts) = (c.members, c.hazards, c.accounts);
     if let [hi] = members {
         if let Some(mut result) =
             lone_hazard_land(*hi, &hazards[*hi], &accounts[*hi], regions, index)
         {
-            result.ledger = c.ledger(&SolePlace(result.by_place[0].0));
+            let place = result.by_place[0].0;
+            result.ledger = c
+                .span
+                .map(|_| lone_ledger(&hazards[*hi], &accounts[*hi], place));
             return result;
         }
     }
-    let all_cha = members.iter().all(|&i| hazards[i].status == Status::Cha);
-    let past_is_present = members
-        .iter()
-        .all(|&i| accounts[i].remaining_past == accounts[i].remaining);
-    let (layers, national) = component_layers(members, hazards, accounts, all_cha, past_is_present);
-    let land = ComponentLayers {
-        layers,
-        national,
-        all_cha,
-        past_is_present,
-    };
-    let Some(b) = bbox(&land.layers.original) else {
+    let boxes = members.iter().filter_map(|&i| bbox(&hazards[i].geometry));
+    let Some(b) = boxes.reduce(|a, b| {
+        Rect::new(
+            (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
+            (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
+        )
+    }) else {
         return ComponentResult {
             by_place: Vec::new(),
-            national,
+            national: Land::default(),
             hazard_region: vec![],
             findings: Vec::new(),
             ledger: None,
         };
     };
     // Most components lie wholly inside one region: no boundary crosses their box, and
-    // the land is theirs without any overlay.
-    if let Some(place) = index.sole_place(&b, regions) {
-        let findings = match place {
-            Place::Outside => members
-                .iter()
-                .map(|&hi| outside_finding(&hazards[hi], &hazards[hi].geometry))
-                .collect(),
-            Place::Region(_) => Vec::new(),
-        };
-        return ComponentResult {
-            by_place: vec![(place, national)],
-            national,
-            hazard_region: members.iter().map(|&h| (h, place)).collect(),
-            findings,
-            ledger: c.ledger(&SolePlace(place)),
-        };
+    // their faces need no region cut.
+    let sole = index.sole_place(&b, regions);
+    let mut cut: Vec<(usize, MultiPolygon<f64>)> = Vec::new();
+    if sole.is_none() {
+        let clip_box = padded_rect(&b);
+        let mut touching = boxes_in(&index.boxes, &envelope(&b, 0.0, 0.0));
+        touching.sort_unstable();
+        cut = touching
+            .into_iter()
+            .map(|gi| (gi, clip_to_rect(&regions[gi].geometry, &clip_box)))
+            .filter(|(_, g)| !g.0.is_empty())
+            .collect();
     }
-    cut_by_regions(c, regions, index, &land, &b)
+    let sole_place = |fb: &Rect<f64>| index.sole_place(fb, regions);
+    let placing = match sole {
+        Some(place) => Placing::Sole(place),
+        None => Placing::Cut(&cut, &sole_place),
+    };
+    let started = std::time::Instant::now();
+    let faces = ComponentFaces::build(members, hazards, accounts, &placing);
+    let result = sum_faces(c, &faces, sole);
+    if members.len() >= 100 {
+        tracing::debug!(
+            hazards = members.len(),
+            releases = faces.releases.len(),
+            regions = cut.len(),
+            faces = faces.faces.len(),
+            seconds = started.elapsed().as_secs_f64(),
+            "large component"
+        );
+    }
+    result
 }
 
-/// A component's land layers, their areas, and which layers equal the remaining land.
-struct ComponentLayers {
-    layers: Layers<MultiPolygon<f64>>,
-    national: Land,
-    all_cha: bool,
-    past_is_present: bool,
-}
-
-impl ComponentLayers {
-    /// The layers' areas inside `piece`.
-    fn land_in(&self, piece: &MultiPolygon<f64>) -> Land {
-        measure(&self.layers, self.all_cha, self.past_is_present, |g| {
-            area_m2(&intersection(g, piece))
-        })
-    }
-}
-
-/// A component whose box `b` some region boundary crosses: each touching region is cut
-/// to the (padded) box without an overlay, the land measured in each piece and outside
-/// them all, and every hazard goes to the region holding most of it.
-fn cut_by_regions(
-    c: &Component,
-    regions: &[Region],
-    index: &RegionIndex,
-    land: &ComponentLayers,
-    b: &Rect<f64>,
-) -> ComponentResult {
-    let (members, hazards) = (c.members, c.hazards);
-    let mut findings = Vec::new();
-    let mut by_place = Vec::new();
-    let mut best: Vec<(f64, Place)> = vec![(0.0, Place::Outside); members.len()];
-    let clip_box = padded_rect(b);
-    let mut pieces = Vec::new();
-    let mut with_land = Vec::new();
-    for gi in boxes_in(&index.boxes, &envelope(b, 0.0, 0.0)) {
-        let piece = clip_to_rect(&regions[gi].geometry, &clip_box);
-        let here = land.land_in(&piece);
-        if here.original > 0.0 {
-            with_land.push((Place::Region(gi), pieces.len()));
-            by_place.push((Place::Region(gi), here));
-            for (k, &hi) in members.iter().enumerate() {
-                // A lone hazard's share is the component's original land there.
-                let share = if members.len() == 1 {
-                    here.original
-                } else {
-                    area_m2(&intersection(&hazards[hi].geometry, &piece))
-                };
-                // Ties go to the lower region index (regions are sorted by id), whatever
-                // order the index returns them in.
-                let place = Place::Region(gi);
-                if share > best[k].0 || (share == best[k].0 && share > 0.0 && place < best[k].1) {
-                    best[k] = (share, place);
-                }
-            }
-        }
-        pieces.push(piece);
-    }
-    // Land outside every region: subtract the region pieces one by one (a union of
-    // pieces that share boundaries could leave specks along them).
-    let outside = pieces
-        .iter()
-        .fold(land.layers.original.clone(), |rest, piece| {
-            difference(&rest, piece)
-        });
-    // Cutting the land along boundaries that regions share can leave specks along them
-    // (overlay precision ~1e-9°); land outside counts from 1 m².
-    let has_outside = area_m2(&outside) >= MIN_OUTSIDE_M2;
-    if has_outside {
-        by_place.push((Place::Outside, land.land_in(&outside)));
-        for &hi in members {
-            let part = intersection(&hazards[hi].geometry, &outside);
-            if area_m2(&part) >= MIN_OUTSIDE_M2 {
-                findings.push(outside_finding(&hazards[hi], &part));
+/// A component's figures summed over its faces: land per place (land outside every
+/// region only from [`MIN_OUTSIDE_M2`] on: less is overlay noise along boundaries that
+/// regions share), each hazard's region (the one holding most of it; ties to the lower
+/// region index, as regions are sorted by id), the `outside_regions` findings and the
+/// ledger.
+fn sum_faces(c: &Component, faces: &ComponentFaces, sole: Option<Place>) -> ComponentResult {
+    let members = c.members;
+    let mut national = Land::default();
+    let mut by_place: std::collections::BTreeMap<Place, Land> = Default::default();
+    // per member, its area in each place
+    let mut shares: Vec<std::collections::BTreeMap<Place, f64>> =
+        vec![Default::default(); members.len()];
+    for f in &faces.faces {
+        let land = faces.land_of(f);
+        national.add(&land);
+        for &p in &f.places {
+            by_place.entry(p).or_default().add(&land);
+            for &k in &f.hazards {
+                *shares[k as usize].entry(p).or_default() += f.area_m2;
             }
         }
     }
+    let has_outside = sole == Some(Place::Outside)
+        || by_place
+            .get(&Place::Outside)
+            .is_some_and(|l| l.original >= MIN_OUTSIDE_M2);
+    if !has_outside {
+        by_place.remove(&Place::Outside);
+    }
+    let findings = outside_findings(c, faces, sole, has_outside, &shares);
     let hazard_region = members
         .iter()
-        .zip(best)
-        .map(|(&h, (_, p))| (h, p))
+        .zip(&shares)
+        .map(|(&h, share)| {
+            let mut best = (0.0, Place::Outside);
+            // in place order: on a tie the lower region index stays
+            for (&p, &a) in share.iter().filter(|(p, _)| matches!(p, Place::Region(_))) {
+                if a > best.0 {
+                    best = (a, p);
+                }
+            }
+            (h, sole.unwrap_or(best.1))
+        })
         .collect();
-    let mut measured: Vec<(Place, &MultiPolygon<f64>)> =
-        with_land.iter().map(|&(p, k)| (p, &pieces[k])).collect();
-    if has_outside {
-        measured.push((Place::Outside, &outside));
-    }
-    let ledger = c.ledger(&Pieces {
-        parts: measured,
-        index,
-        regions,
-    });
+    let places: Vec<Place> = by_place.keys().copied().collect();
+    let ledger = c.span.map(|span| component_ledger(faces, &places, span));
     ComponentResult {
-        by_place,
-        national: land.national,
+        by_place: by_place.into_iter().collect(),
+        national,
         hazard_region,
         findings,
         ledger,
     }
 }
 
-/// The six land layers of a component (see [`Layers`]) and their areas. A lone hazard's
-/// layers are its own geometries (its cleared and reduced land are disjoint from its
-/// remaining land) and its areas those of its account; larger components merge their
-/// members' land. The same land gives the same geometry: a layer known to equal another
-/// is reused rather than merged and measured again.
-fn component_layers(
-    members: &[usize],
-    hazards: &[Hazard],
-    accounts: &[HazardAccount],
-    all_cha: bool,
-    past_is_present: bool,
-) -> (Layers<MultiPolygon<f64>>, Land) {
-    if let [hi] = members {
-        let (h, a) = (&hazards[*hi], &accounts[*hi]);
-        let cha = h.status == Status::Cha;
-        let layers = Layers {
-            original: h.geometry.clone(),
-            remaining: a.remaining.clone(),
-            remaining_cha: if cha {
-                a.remaining.clone()
-            } else {
-                MultiPolygon::new(vec![])
-            },
-            cleared: a.cleared.clone(),
-            reduced: a.reduced.clone(),
-            remaining_past: a.remaining_past.clone(),
-        };
-        return (layers, account_land(h, a));
+/// The `outside_regions` findings of a component: each member with land outside every
+/// region (from [`MIN_OUTSIDE_M2`] on), with that land (its faces there, merged).
+fn outside_findings(
+    c: &Component,
+    faces: &ComponentFaces,
+    sole: Option<Place>,
+    has_outside: bool,
+    shares: &[std::collections::BTreeMap<Place, f64>],
+) -> Vec<Finding> {
+    let (members, hazards) = (c.members, c.hazards);
+    match sole {
+        Some(Place::Outside) => members
+            .iter()
+            .map(|&hi| outside_finding(&hazards[hi], &hazards[hi].geometry))
+            .collect(),
+        Some(Place::Region(_)) => Vec::new(),
+        None if !has_outside => Vec::new(),
+        None => members
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| {
+                shares[*k]
+                    .get(&Place::Outside)
+                    .is_some_and(|&a| a >= MIN_OUTSIDE_M2)
+            })
+            .map(|(k, &hi)| {
+                let parts: Vec<MultiPolygon<f64>> = faces
+                    .faces
+                    .iter()
+                    .filter(|f| f.places.contains(&Place::Outside))
+                    .filter(|f| f.hazards.binary_search(&(k as u32)).is_ok())
+                    .map(|f| MultiPolygon::new(vec![f.polygon.clone()]))
+                    .collect();
+                outside_finding(&hazards[hi], &union(parts.iter()))
+            })
+            .collect(),
     }
-    let u = union(members.iter().map(|&i| &hazards[i].geometry));
-    let m = union(members.iter().map(|&i| &accounts[i].remaining));
-    let m_cha = if all_cha {
-        m.clone()
-    } else {
-        union(
-            members
-                .iter()
-                .filter(|&&i| hazards[i].status == Status::Cha)
-                .map(|&i| &accounts[i].remaining),
-        )
-    };
-    let m_past = if past_is_present {
-        m.clone()
-    } else {
-        union(members.iter().map(|&i| &accounts[i].remaining_past))
-    };
-    // Released land by class: cleared = C − M, reduced = Rd − M − C.
-    let c = union(members.iter().map(|&i| &accounts[i].cleared));
-    let rd = union(members.iter().map(|&i| &accounts[i].reduced));
-    let cleared_land = difference(&c, &m);
-    let reduced_land = difference(&difference(&rd, &m), &c);
-    let layers = Layers {
-        original: u,
-        remaining: m,
-        remaining_cha: m_cha,
-        cleared: cleared_land,
-        reduced: reduced_land,
-        remaining_past: m_past,
-    };
-    let national = measure(&layers, all_cha, past_is_present, area_m2);
-    (layers, national)
 }
 
 /// The land figures of one hazard record from its account.
@@ -603,26 +458,6 @@ fn lone_hazard_land(
         findings,
         ledger: None,
     })
-}
-
-/// Measures the six layers of a component with `area_of`, reusing the remaining land's
-/// figure for layers that equal it (all records CHA; no release in the window).
-fn measure(
-    layers: &Layers<MultiPolygon<f64>>,
-    all_cha: bool,
-    past_is_present: bool,
-    area_of: impl Fn(&MultiPolygon<f64>) -> f64,
-) -> Land {
-    let remaining = area_of(&layers.remaining);
-    let unless = |same: bool, g: &MultiPolygon<f64>| if same { remaining } else { area_of(g) };
-    Land {
-        original: area_of(&layers.original),
-        remaining,
-        remaining_cha: unless(all_cha, &layers.remaining_cha),
-        cleared: area_of(&layers.cleared),
-        reduced: area_of(&layers.reduced),
-        remaining_past: unless(past_is_present, &layers.remaining_past),
-    }
 }
 
 /// The `outside_regions` warning for the part of a hazard outside every region.

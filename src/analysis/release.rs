@@ -11,7 +11,7 @@
 //! completed on or before the start of the progress window (R10), so the "as of D − window"
 //! state needs no second run.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use geo::MultiPolygon;
 use rayon::prelude::*;
 
@@ -28,11 +28,12 @@ use geo::Intersects;
 pub struct HazardAccount {
     /// remaining(H): the hazard minus every applying release.
     pub remaining: MultiPolygon<f64>,
-    /// The hazard minus the applying releases completed on or before the window start.
+    /// The hazard minus the applying releases completed on or before the window start
+    /// (empty once measured: [`Self::drop_layer_geometries`]).
     pub remaining_past: MultiPolygon<f64>,
-    /// cleared(H).
+    /// cleared(H) (empty once measured).
     pub cleared: MultiPolygon<f64>,
-    /// reduced(H) (without land that was also cleared).
+    /// reduced(H) (without land that was also cleared; empty once measured).
     pub reduced: MultiPolygon<f64>,
     /// |H| in m².
     pub original_m2: f64,
@@ -49,20 +50,57 @@ pub struct HazardAccount {
     /// released − cleared − reduced, clamped at 0.
     pub cancelled_m2: f64,
     /// The releases that apply to this hazard (R3), as indices into the releases, in
-    /// index order: the land ledger (R11) replays them year by year.
+    /// index order.
     pub applying: Vec<usize>,
+    /// The same releases with their land near the hazard, in the same order: the land's
+    /// faces (R5, R6, R10, R11) are cut by them.
+    pub applied: Vec<AppliedRelease>,
+}
+
+/// A release applying to a hazard (R3), as the land's faces need it.
+#[derive(Debug, Clone)]
+pub struct AppliedRelease {
+    /// Index into the releases.
+    pub release: usize,
+    /// Its method.
+    pub method: Method,
+    /// Its completion date.
+    pub completed_on: NaiveDate,
+    /// Completed on or before the start of the progress window (R10).
+    pub before_window: bool,
+    /// An exact copy of the hazard: its land is the hazard's (`land` is then empty).
+    pub covers: bool,
+    /// The release cut to the hazard's padded box: the same land as far as the hazard
+    /// is concerned.
+    pub land: MultiPolygon<f64>,
+    /// The release lies wholly inside that box: `land` is the whole release (so it may
+    /// cut the faces of every hazard it covers at once).
+    pub whole: bool,
+    /// Its rank among the run's releases in the order land is credited (R11, R13): by
+    /// completion year, then cleared, reduced, cancelled, then date, then `release_id`.
+    pub order: u32,
 }
 
 impl HazardAccount {
-    /// Empties the geometries that only R5–R6 use (`remaining_past`, `cleared`,
-    /// `reduced`); every figure stays.
-    pub fn drop_working_geometries(&mut self) {
+    /// Empties the geometries that no stage after this one reads (`remaining_past`,
+    /// `cleared`, `reduced`: the regions stage sums the land's faces instead); every
+    /// figure stays.
+    pub fn drop_layer_geometries(&mut self) {
         for g in [
             &mut self.remaining_past,
             &mut self.cleared,
             &mut self.reduced,
         ] {
             *g = MultiPolygon::new(vec![]);
+        }
+    }
+
+    /// Empties the geometries that only R5–R6 use ([`Self::drop_layer_geometries`] and
+    /// the applying releases' land); every figure stays.
+    pub fn drop_working_geometries(&mut self) {
+        self.drop_layer_geometries();
+        for a in &mut self.applied {
+            a.land = MultiPolygon::new(vec![]);
         }
     }
 }
@@ -89,7 +127,10 @@ pub fn account_hazards(
     let results: Vec<(HazardAccount, Vec<Overlap>)> = hazards
         .par_iter()
         .map(|h| {
-            let out = account_one(h, releases, &release_points, &tree, window_start);
+            let mut out = account_one(h, releases, &release_points, &tree, window_start);
+            // measured: no stage reads these again (the regions stage sums faces), and
+            // the applying releases' land kept for the faces takes their room
+            out.0.drop_layer_geometries();
             crate::progress::tick();
             out
         })
@@ -101,7 +142,41 @@ pub fn account_hazards(
         }
     }
     let findings = release_findings(hazards, releases, &overlaps_by_release);
-    (results.into_iter().map(|(a, _)| a).collect(), findings)
+    let order = credit_ranks(releases);
+    let accounts = results
+        .into_iter()
+        .map(|(mut a, _)| {
+            for x in &mut a.applied {
+                x.order = order[x.release];
+            }
+            a
+        })
+        .collect();
+    (accounts, findings)
+}
+
+/// Each release's rank in the order land is credited (see [`AppliedRelease::order`]).
+fn credit_ranks(releases: &[Release]) -> Vec<u32> {
+    let strength = |m: Method| match m {
+        Method::Cleared => 0u8,
+        Method::Reduced => 1,
+        Method::Cancelled => 2,
+    };
+    let mut by_order: Vec<usize> = (0..releases.len()).collect();
+    by_order.sort_by_key(|&i| {
+        let r = &releases[i];
+        (
+            r.completed_on.year(),
+            strength(r.method),
+            r.completed_on,
+            r.release_id.as_str(),
+        )
+    });
+    let mut rank = vec![0; releases.len()];
+    for (k, i) in by_order.into_iter().enumerate() {
+        rank[i] = u32::try_from(k).expect("fewer than 2^32 releases");
+    }
+    rank
 }
 
 /// An applying release as the hazard's overlays see it.
@@ -114,7 +189,12 @@ struct Applying {
     covers: bool,
     /// Completed on or before the start of the progress window.
     before_window: bool,
+    /// The release lies inside the hazard's padded box: `geometry` is all of it.
+    whole: bool,
     method: Method,
+    /// Index into the releases.
+    release: usize,
+    completed_on: NaiveDate,
 }
 
 /// `(h − ∪set, h ∩ ∪set)`, the second only when `inside` is asked for (else empty): one
@@ -173,6 +253,24 @@ fn account_one(
         .map(|o| o.release)
         .collect();
     applying_ids.sort_unstable();
+    let mut applied: Vec<AppliedRelease> = applying
+        .into_iter()
+        .map(|a| AppliedRelease {
+            release: a.release,
+            method: a.method,
+            completed_on: a.completed_on,
+            before_window: a.before_window,
+            covers: a.covers,
+            whole: a.whole,
+            order: 0,
+            land: if a.covers {
+                MultiPolygon::new(vec![])
+            } else {
+                a.geometry
+            },
+        })
+        .collect();
+    applied.sort_by_key(|a| a.release);
     let account = HazardAccount {
         remaining,
         remaining_past,
@@ -186,6 +284,7 @@ fn account_one(
         reduced_m2: split.reduced_m2,
         cancelled_m2: split.cancelled_m2,
         applying: applying_ids,
+        applied,
     };
     (account, overlaps)
 }
@@ -221,11 +320,20 @@ fn applying_releases(
                 applies,
             });
             if applies {
+                let whole = crate::index::bbox(&r.geometry).is_some_and(|b| {
+                    b.min().x >= clip_box.min().x
+                        && b.min().y >= clip_box.min().y
+                        && b.max().x <= clip_box.max().x
+                        && b.max().y <= clip_box.max().y
+                });
                 applying.push(Applying {
                     geometry: near,
                     covers,
+                    whole,
                     before_window: r.completed_on <= window_start,
                     method: r.method,
+                    release: ri,
+                    completed_on: r.completed_on,
                 });
             }
         }

@@ -100,7 +100,7 @@ impl Faces {
     /// Splits every face meeting `p` by it (only those inside `land[within]` when given);
     /// `p`'s label goes on the parts inside (faces that have it already are left as they
     /// are).
-    fn refine(&mut self, p: &MultiPolygon<f64>, label: u32, within: Option<u32>) {
+    fn refine(&mut self, p: &MultiPolygon<f64>, label: u32, within: Option<u32>, needs: Needs) {
         let Some(pb) = p.bounding_rect() else { return };
         for k in self.meeting(&pb) {
             let face = self.faces[k]
@@ -108,6 +108,7 @@ impl Faces {
                 .expect("the tree holds live faces only");
             if face.labels.last() == Some(&label)
                 || within.is_some_and(|i| face.labels.binary_search(&i).is_err())
+                || !needs(&face.labels, label)
             {
                 continue;
             }
@@ -226,6 +227,20 @@ const CLEAR_DEG: f64 = 1e-9;
 /// label), in a deterministic order (the same inputs give the same faces). See the module
 /// documentation.
 pub fn subdivide(land: &[&MultiPolygon<f64>], cuts: &[(Cut, u32)]) -> Vec<Face> {
+    subdivide_where(land, cuts, &|_, _| true)
+}
+
+/// Whether a face (by its labels so far) needs to be cut by the cut labelled so: a face
+/// that does not is left whole, without that label.
+pub type Needs<'a> = &'a dyn Fn(&[u32], u32) -> bool;
+
+/// [`subdivide`], each polygon cut splitting only the faces that `needs` names (a face
+/// whose fate the cut cannot change any more is left whole, and does not get its label).
+pub fn subdivide_where(
+    land: &[&MultiPolygon<f64>],
+    cuts: &[(Cut, u32)],
+    needs: Needs,
+) -> Vec<Face> {
     let mut faces = Faces {
         faces: Vec::new(),
         tree: RTree::new(),
@@ -241,7 +256,7 @@ pub fn subdivide(land: &[&MultiPolygon<f64>], cuts: &[(Cut, u32)]) -> Vec<Face> 
             continue;
         };
         let label = u32::try_from(i).expect("fewer than 2^32 inputs");
-        faces.refine(p, label, None);
+        faces.refine(p, label, None, &|_, _| true);
         // Its land outside every earlier land polygon: new faces.
         let clip = padded_rect(&pb);
         let mut earlier: Vec<usize> = land_boxes
@@ -267,8 +282,8 @@ pub fn subdivide(land: &[&MultiPolygon<f64>], cuts: &[(Cut, u32)]) -> Vec<Face> 
     }
     for &(cut, label) in cuts {
         match cut {
-            Cut::Polygon(p) => faces.refine(p, label, None),
-            Cut::PolygonIn(p, i) => faces.refine(p, label, Some(i)),
+            Cut::Polygon(p) => faces.refine(p, label, None, needs),
+            Cut::PolygonIn(p, i) => faces.refine(p, label, Some(i), needs),
             Cut::Land(i) => faces.label_land(i, label),
         }
     }
