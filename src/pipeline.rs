@@ -405,6 +405,9 @@ fn analyse(
         let (mut accounts, findings) =
             release::account_hazards(&inputs.hazards, &inputs.releases, window_start);
         accounts.par_iter_mut().for_each(|a| {
+            // (the regions stage sums faces: the cleared, reduced and past land is not
+            // read again)
+            a.drop_layer_geometries();
             memory::compact(&mut a.remaining);
             for r in &mut a.applied {
                 memory::compact(&mut r.land);

@@ -28,12 +28,11 @@ use geo::Intersects;
 pub struct HazardAccount {
     /// remaining(H): the hazard minus every applying release.
     pub remaining: MultiPolygon<f64>,
-    /// The hazard minus the applying releases completed on or before the window start
-    /// (empty once measured: [`Self::drop_layer_geometries`]).
+    /// The hazard minus the applying releases completed on or before the window start.
     pub remaining_past: MultiPolygon<f64>,
-    /// cleared(H) (empty once measured).
+    /// cleared(H).
     pub cleared: MultiPolygon<f64>,
-    /// reduced(H) (without land that was also cleared; empty once measured).
+    /// reduced(H) (without land that was also cleared).
     pub reduced: MultiPolygon<f64>,
     /// |H| in m².
     pub original_m2: f64,
@@ -127,10 +126,7 @@ pub fn account_hazards(
     let results: Vec<(HazardAccount, Vec<Overlap>)> = hazards
         .par_iter()
         .map(|h| {
-            let mut out = account_one(h, releases, &release_points, &tree, window_start);
-            // measured: no stage reads these again (the regions stage sums faces), and
-            // the applying releases' land kept for the faces takes their room
-            out.0.drop_layer_geometries();
+            let out = account_one(h, releases, &release_points, &tree, window_start);
             crate::progress::tick();
             out
         })
