@@ -42,8 +42,10 @@ pub fn describe(e: &GdalError) -> String {
         .collect();
     said.dedup();
     if !said.is_empty() {
+        // each message short, and all of them together too (a full disk makes SQLite fail
+        // at every statement GDAL tries after it: a dozen messages)
         let said: Vec<String> = said.iter().map(|m| shorten(m)).collect();
-        return said.join("; ");
+        return shorten(&said.join("; "));
     }
     match e {
         GdalError::OgrError { err, method_name } => {
@@ -173,6 +175,27 @@ mod tests {
             short.contains(&format!("({left_out} characters left out)")),
             "{short}"
         );
+    }
+
+    /// What the disk-full test saw once: after the first failed statement SQLite fails
+    /// every statement GDAL tries, each message under 300 characters, all of them 1 088.
+    #[test]
+    fn many_messages_of_one_failure_make_one_short_line() {
+        let messages: Vec<String> = (0..12)
+            .map(|k| format!("sqlite3_exec(PRAGMA statement_{k} = 1; SELECT srs_id FROM gpkg_spatial_ref_sys) failed: database or disk is full"))
+            .collect();
+        super::GDAL_ERRORS.with(|e| *e.borrow_mut() = messages);
+        let e = gdal::errors::GdalError::OgrError {
+            err: 6,
+            method_name: "OGR_L_CommitTransaction",
+        };
+        let said = super::describe(&e);
+        assert!(said.chars().count() < 300, "{said}");
+        assert!(
+            said.starts_with("sqlite3_exec(PRAGMA statement_0"),
+            "{said}"
+        );
+        assert!(said.ends_with("failed: database or disk is full"), "{said}");
     }
 
     #[test]
