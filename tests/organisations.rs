@@ -25,19 +25,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::common::{
-    csv_num, csv_rows, text_fields, wkt_area_m2, write_gpkg_layer, write_two_regions_and_a_village,
+    assert_close, csv_num, csv_rows, text_fields, unit_rect, wkt_area_m2, write_gpkg_layer,
+    write_two_regions_and_a_village,
 };
 use crate::operations::minefree;
 
-/// A rectangle of units as WKT.
+/// A rectangle of units (0.001°) as WKT.
 fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> String {
-    let (a, b, c, d) = (
-        69.0 + x0 * 0.001,
-        38.0 + y0 * 0.001,
-        69.0 + x1 * 0.001,
-        38.0 + y1 * 0.001,
-    );
-    format!("POLYGON(({a} {b},{c} {b},{c} {d},{a} {d},{a} {b}))")
+    unit_rect(0.001, x0, y0, x1, y1)
 }
 
 /// The geodesic area of a rectangle of units.
@@ -138,13 +133,7 @@ type Want = (
 /// `cancelled_m2` of a year without cancellations is that residue, which R13 spreads
 /// over the year's organisations so that they add up).
 fn close_of(got: Option<f64>, want: Option<f64>, of: f64, what: &str) {
-    match (got, want) {
-        (Some(g), Some(w)) => assert!(
-            (g - w).abs() <= 1e-4 * w.abs().max(of) + 0.01,
-            "{what}: got {g}, want {w}"
-        ),
-        (g, w) => assert_eq!(g, w, "{what}"),
-    }
+    assert_close(got, want, 1e-4, of, what);
 }
 
 fn close(got: Option<f64>, want: Option<f64>, what: &str) {

@@ -20,20 +20,14 @@ use minefree::ingest::RawLayer;
 use minefree::model::{Finding, Inputs, Severity};
 
 use crate::common::{
-    csv_num, csv_rows, read_layer, root, text_fields, wkt_area_m2, write_gpkg_layer,
-    write_two_regions_and_a_village,
+    assert_close, csv_num, csv_rows, read_layer, root, text_fields, unit_rect, wkt_area_m2,
+    write_gpkg_layer, write_two_regions_and_a_village,
 };
 use crate::operations::{minefree, sample_copy};
 
-/// A rectangle of units as WKT.
+/// A rectangle of units (0.01°) as WKT.
 fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> String {
-    let (a, b, c, d) = (
-        69.0 + x0 * 0.01,
-        38.0 + y0 * 0.01,
-        69.0 + x1 * 0.01,
-        38.0 + y1 * 0.01,
-    );
-    format!("POLYGON(({a} {b},{c} {b},{c} {d},{a} {d},{a} {b}))")
+    unit_rect(0.01, x0, y0, x1, y1)
 }
 
 /// The releases of the story: R1 and R2 release land; R3 and R4 lie outside every hazard
@@ -177,13 +171,7 @@ source = "{d}/targets.gpkg"
 }
 
 fn close(got: Option<f64>, want: Option<f64>, what: &str) {
-    match (got, want) {
-        (Some(g), Some(w)) => assert!(
-            (g - w).abs() <= 1e-6 * w.abs() + 0.01,
-            "{what}: got {g}, want {w}"
-        ),
-        (g, w) => assert_eq!(g, w, "{what}"),
-    }
+    assert_close(got, want, 1e-6, 0.0, what);
 }
 
 #[test]

@@ -80,6 +80,29 @@ pub const NAN_POLYGON: &str = "NAN_POLYGON";
 /// A field of a test layer: name and OGR type.
 pub struct TestField(pub &'static str, pub OGRFieldType::Type);
 
+/// A rectangle of a hand case near 69°E 38°N, in units of `unit_deg` degrees, as WKT.
+pub fn unit_rect(unit_deg: f64, x0: f64, y0: f64, x1: f64, y1: f64) -> String {
+    let (a, b, c, d) = (
+        69.0 + x0 * unit_deg,
+        38.0 + y0 * unit_deg,
+        69.0 + x1 * unit_deg,
+        38.0 + y1 * unit_deg,
+    );
+    format!("POLYGON(({a} {b},{c} {b},{c} {d},{a} {d},{a} {b}))")
+}
+
+/// `got` within `rel` of `want` (of `scale` when that is larger) plus 0.01, or both
+/// `None`.
+pub fn assert_close(got: Option<f64>, want: Option<f64>, rel: f64, scale: f64, what: &str) {
+    match (got, want) {
+        (Some(g), Some(w)) => assert!(
+            (g - w).abs() <= rel * w.abs().max(scale) + 0.01,
+            "{what}: got {g}, want {w}"
+        ),
+        (g, w) => assert_eq!(g, w, "{what}"),
+    }
+}
+
 /// Text fields of a test layer, by name.
 pub fn text_fields(names: &[&'static str]) -> Vec<TestField> {
     names

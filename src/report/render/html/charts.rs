@@ -155,6 +155,14 @@ fn axis_in(
     );
 }
 
+/// A year under a bar chart's bars, centred on `x`.
+fn year_label(s: &mut String, x: f64, y: f64, year: i32) {
+    let _ = writeln!(
+        s,
+        "<text x=\"{x:.1}\" y=\"{y:.0}\" text-anchor=\"middle\">{year}</text>"
+    );
+}
+
 /// Land released per year by method (stacked) with the land added beside it (outlined).
 pub fn ledger_bars(rows: &[LedgerRow]) -> String {
     let max = rows
@@ -205,13 +213,7 @@ pub fn ledger_bars(rows: &[LedgerRow]) -> String {
             );
         }
         if i % every == 0 {
-            let _ = writeln!(
-                s,
-                "<text x=\"{:.1}\" y=\"{:.0}\" text-anchor=\"middle\">{}</text>",
-                x + bar,
-                10.0 + plot_h + 18.0,
-                r.year
-            );
+            year_label(&mut s, x + bar, 10.0 + plot_h + 18.0, r.year);
         }
     }
     s.push_str("</svg>\n");
@@ -262,12 +264,7 @@ pub fn organisation_bars(rows: &[&OrganisationRow], colour: impl Fn(&str) -> Rgb
             acc += r.released_m2;
         }
         if i % every == 0 {
-            let _ = writeln!(
-                s,
-                "<text x=\"{:.1}\" y=\"{:.0}\" text-anchor=\"middle\">{year}</text>",
-                x + bar / 2.0,
-                10.0 + plot_h + 18.0,
-            );
+            year_label(&mut s, x + bar / 2.0, 10.0 + plot_h + 18.0, year);
         }
     }
     s.push_str("</svg>\n");
@@ -344,12 +341,7 @@ pub fn funding_bars(rows: &[FundingRow], currency: &str, colour: impl Fn(&str) -
             );
         }
         if (year - first) % every == 0 {
-            let _ = writeln!(
-                s,
-                "<text x=\"{:.1}\" y=\"{:.0}\" text-anchor=\"middle\">{year}</text>",
-                left + slot * (k + 0.5),
-                10.0 + plot_h + 18.0,
-            );
+            year_label(&mut s, left + slot * (k + 0.5), 10.0 + plot_h + 18.0, year);
         }
     }
     s.push_str("</svg>\n");
