@@ -66,14 +66,24 @@ fn aabb(r: &Rect<f64>) -> AABB<[f64; 2]> {
 /// The faces being refined, and an R-tree of their boxes (`None` marks a face removed).
 struct Faces {
     faces: Vec<Option<Face>>,
+    /// Per face, the label of a cut known to miss it ([`NONE`] if none): the pieces of
+    /// one polygon cut to several land polygons' boxes share a label and come one after
+    /// the other, and a face inside one of those land polygons that its piece misses is
+    /// missed by the whole polygon (the piece is the polygon inside that box), so the
+    /// next pieces need not look at it again.
+    missed: Vec<u32>,
     tree: RTree<BoxEntry>,
 }
 
+/// No label (see [`Faces::missed`]).
+const NONE: u32 = u32::MAX;
+
 impl Faces {
-    fn push(&mut self, polygon: Polygon<f64>, labels: Vec<u32>) {
+    fn push(&mut self, polygon: Polygon<f64>, labels: Vec<u32>, missed: u32) {
         if let Some(b) = polygon.bounding_rect() {
             self.tree.insert(entry(b, self.faces.len()));
             self.faces.push(Some(Face { polygon, labels }));
+            self.missed.push(missed);
         }
     }
 
@@ -102,11 +112,14 @@ impl Faces {
     /// are).
     fn refine(&mut self, p: &MultiPolygon<f64>, label: u32, within: Option<u32>, needs: Needs) {
         let Some(pb) = p.bounding_rect() else { return };
+        // Inside `land[within]`, `p` is the whole polygon labelled so (see `missed`).
+        let miss = if within.is_some() { label } else { NONE };
         for k in self.meeting(&pb) {
             let face = self.faces[k]
                 .as_ref()
                 .expect("the tree holds live faces only");
             if face.labels.last() == Some(&label)
+                || (miss != NONE && self.missed[k] == miss)
                 || within.is_some_and(|i| face.labels.binary_search(&i).is_err())
                 || !needs(&face.labels, label)
             {
@@ -118,6 +131,7 @@ impl Faces {
             let clip = padded_rect(&fb);
             let near = clip_to_rect(p, &clip);
             if !near.bounding_rect().is_some_and(|nb| nb.intersects(&fb)) {
+                self.missed[k] = miss;
                 continue; // the cut's part near the face misses it
             }
             // A cut covering the face's whole box (but perhaps for a sliver) covers the
@@ -131,11 +145,15 @@ impl Faces {
             };
             let (inside, out) = match decided {
                 Some(true) => (None, None),
-                Some(false) => continue,
+                Some(false) => {
+                    self.missed[k] = miss;
+                    continue;
+                }
                 None => {
                     let whole = MultiPolygon::new(vec![face.polygon.clone()]);
                     let (out, inside) = split_by(&whole, &[&near]);
                     if inside.0.is_empty() {
+                        self.missed[k] = miss;
                         continue;
                     }
                     (Some(inside), (!out.0.is_empty()).then_some(out))
@@ -152,10 +170,10 @@ impl Faces {
             let mut with = removed.labels.clone();
             with.push(label);
             for part in inside.0 {
-                self.push(part, with.clone());
+                self.push(part, with.clone(), NONE);
             }
             for part in out.0 {
-                self.push(part, removed.labels.clone());
+                self.push(part, removed.labels.clone(), miss);
             }
         }
     }
@@ -243,6 +261,7 @@ pub fn subdivide_where(
 ) -> Vec<Face> {
     let mut faces = Faces {
         faces: Vec::new(),
+        missed: Vec::new(),
         tree: RTree::new(),
     };
     let land_boxes: RTree<BoxEntry> = RTree::bulk_load(
@@ -277,7 +296,7 @@ pub fn subdivide_where(
             difference_all(p, &refs)
         };
         for part in fresh.0 {
-            faces.push(part, vec![label]);
+            faces.push(part, vec![label], NONE);
         }
     }
     for &(cut, label) in cuts {
