@@ -428,6 +428,56 @@ mod tests {
     }
 
     #[test]
+    fn random_cuts_entered_as_pieces_in_each_land_box_match_brute_force() {
+        // Each cut enters as its pieces in the padded box of every land polygon whose box
+        // it meets, each labelling only that polygon's faces, one piece after the other
+        // under the cut's one label (as a release applying to several hazards does): a
+        // face that one piece misses is skipped by the next (`Faces::missed`), and the
+        // faces must still be those of the whole cuts.
+        for seed in 10..16u64 {
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+            let land: Vec<MultiPolygon<f64>> = (0..10)
+                .map(|_| {
+                    let c = (rng.gen_range(0.0..1.0), rng.gen_range(0.0..0.3));
+                    let (n, r) = (rng.gen_range(5..25), rng.gen_range(0.1..0.3));
+                    star(&mut rng, c, r, n)
+                })
+                .collect();
+            let cuts: Vec<MultiPolygon<f64>> = (0..6)
+                .map(|_| {
+                    let c = (rng.gen_range(0.0..1.0), rng.gen_range(0.0..0.3));
+                    let (n, r) = (rng.gen_range(4..12), rng.gen_range(0.1..0.6));
+                    star(&mut rng, c, r, n)
+                })
+                .collect();
+            let boxes: Vec<Rect<f64>> = land
+                .iter()
+                .map(|g| padded_rect(&g.bounding_rect().expect("a star has a box")))
+                .collect();
+            let first_cut = land.len() as u32;
+            let mut pieces: Vec<(MultiPolygon<f64>, u32, u32)> = Vec::new();
+            for (j, g) in (0..).zip(&cuts) {
+                for (i, b) in (0..).zip(&boxes) {
+                    let piece = clip_to_rect(g, b);
+                    if !piece.0.is_empty() {
+                        pieces.push((piece, i, first_cut + j));
+                    }
+                }
+            }
+            assert!(
+                pieces.len() > 2 * cuts.len(),
+                "seed {seed}: cuts span lands"
+            );
+            let cr: Vec<(Cut, u32)> = pieces
+                .iter()
+                .map(|(p, i, label)| (Cut::PolygonIn(p, *i), *label))
+                .collect();
+            let lr: Vec<&MultiPolygon<f64>> = land.iter().collect();
+            check(&land, &cuts, &subdivide(&lr, &cr));
+        }
+    }
+
+    #[test]
     fn exact_copies_share_their_faces() {
         let a = square(0., 0., 2., 1.);
         let land = vec![a.clone(), a.clone(), square(1., 0., 3., 1.)];

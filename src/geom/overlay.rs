@@ -62,21 +62,38 @@ pub fn overlay(
     use i_overlay::core::fill_rule::FillRule;
     use i_overlay::core::solver::Solver;
     use i_overlay::float::overlay::{FloatOverlay, OverlayOptions};
+    type Reused = (FloatOverlay<[f64; 2], f64>, BooleanExtractionBuffer);
+    thread_local! {
+        // One overlay's buffers per thread, reused call after call (the inputs are
+        // small and many: allocating them each time cost more than the overlay).
+        static REUSED: std::cell::RefCell<Option<Reused>> = const { std::cell::RefCell::new(None) };
+    }
     let (subject, clip) = (paths(subject), paths(clip));
-    let mut overlay = FloatOverlay::with_subj_and_clip_custom(
-        &subject,
-        &clip,
-        OverlayOptions::ogc(),
-        Solver::default(),
-    );
-    let Some(graph) = overlay.build_graph_view(FillRule::NonZero) else {
-        return rules.iter().map(|_| MultiPolygon::new(vec![])).collect();
-    };
-    let mut buffer = BooleanExtractionBuffer::default();
-    rules
-        .iter()
-        .map(|&rule| normalize(multi_polygon(graph.extract_shapes(rule, &mut buffer))))
-        .collect()
+    REUSED.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let (overlay, buffer) = match cell.as_mut() {
+            Some(reused) => {
+                reused.0.reinit_with_subj_and_clip(&subject, &clip);
+                reused
+            }
+            None => cell.insert((
+                FloatOverlay::with_subj_and_clip_custom(
+                    &subject,
+                    &clip,
+                    OverlayOptions::ogc(),
+                    Solver::default(),
+                ),
+                BooleanExtractionBuffer::default(),
+            )),
+        };
+        let Some(graph) = overlay.build_graph_view(FillRule::NonZero) else {
+            return rules.iter().map(|_| MultiPolygon::new(vec![])).collect();
+        };
+        rules
+            .iter()
+            .map(|&rule| normalize(multi_polygon(graph.extract_shapes(rule, buffer))))
+            .collect()
+    })
 }
 
 fn empty() -> MultiPolygon<f64> {
