@@ -401,9 +401,15 @@ fn analyse(
 ) -> (analysis::Summary, Vec<Finding>) {
     let window_start =
         pipeline.as_of - chrono::Duration::days(i64::from(pipeline.parameters.window_days));
-    let (mut accounts, mut findings) = timer.stage("release", || {
+    let (mut accounts, mut findings, components) = timer.stage("release", || {
+        // The components first: only a lone hazard's state as of the window start is
+        // read from its account (the regions stage sums the faces of the others).
+        let components = regions::HazardComponents::of(&inputs.hazards);
+        let lone = components.lone(inputs.hazards.len());
         let (mut accounts, findings) =
-            release::account_hazards(&inputs.hazards, &inputs.releases, window_start);
+            release::account_hazards_where(&inputs.hazards, &inputs.releases, window_start, &|i| {
+                lone[i]
+            });
         accounts.par_iter_mut().for_each(|a| {
             // (the regions stage sums faces: the cleared, reduced and past land is not
             // read again)
@@ -413,7 +419,7 @@ fn analyse(
                 memory::compact(&mut r.land);
             }
         });
-        (accounts, findings)
+        (accounts, findings, components)
     });
     // The faces cut the applying releases' land near each hazard (in the accounts): the
     // releases' own geometries are not read again (their attributes are: R13 credits
@@ -424,7 +430,8 @@ fn analyse(
     memory::return_freed_memory();
     let span = ledger::LedgerSpan::of(&inputs.hazards, &accounts, &inputs.releases, pipeline.as_of);
     let mut land = timer.stage("regions", || {
-        regions::land_and_ledger_by_region(&inputs.hazards, &accounts, &inputs.regions, Some(&span))
+        let regions = &inputs.regions;
+        regions::land_and_ledger_of(components, &inputs.hazards, &accounts, regions, Some(&span))
     });
     findings.append(&mut land.findings);
     // Only the regions stage needs the applying releases' land: free it before the

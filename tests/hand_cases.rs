@@ -107,7 +107,10 @@ fn exact_copy_strip_and_touching_release_by_hand() {
     close(a.reduced_m2, area_m2(&rect(1., 0., 2., 1.)));
     close(a.cancelled_m2, area_m2(&rect(2., 0., 4., 1.)));
     // As of the window start only CLR had been completed.
-    close(a.remaining_past_m2, area_m2(&rect(1., 0., 4., 1.)));
+    close(
+        a.remaining_past_m2.expect("asked for"),
+        area_m2(&rect(1., 0., 4., 1.)),
+    );
     let outside: Vec<&str> = findings
         .iter()
         .filter(|f| f.check == "release_outside_hazards")
@@ -240,7 +243,10 @@ fn release_completed_on_the_window_start_is_outside_the_window() {
         rect(0., 0., 1., 1.),
     )];
     let (a, _) = account_hazards(&h, &on_start, start);
-    close(a[0].remaining_past_m2, a[0].remaining_m2); // released before the window
+    close(
+        a[0].remaining_past_m2.expect("asked for"),
+        a[0].remaining_m2,
+    ); // released before the window
     let next_day = vec![release(
         "R",
         Method::Cleared,
@@ -248,7 +254,7 @@ fn release_completed_on_the_window_start_is_outside_the_window() {
         rect(0., 0., 1., 1.),
     )];
     let (a, _) = account_hazards(&h, &next_day, start);
-    close(a[0].remaining_past_m2, a[0].original_m2); // released in the window
+    close(a[0].remaining_past_m2.expect("asked for"), a[0].original_m2); // released in the window
 }
 
 fn priority(

@@ -123,6 +123,38 @@ impl Drop for TickOnDrop {
     }
 }
 
+/// Hazards grouped into connected components (see [`HazardComponents::of`]), and the
+/// `overlapping_hazards` findings found on the way.
+pub struct HazardComponents {
+    /// Each component's hazards (indices), sorted, in order of their first hazard.
+    groups: Vec<Vec<usize>>,
+    findings: Vec<Finding>,
+}
+
+impl HazardComponents {
+    /// Connected components of hazards whose geometries intersect, and one
+    /// `overlapping_hazards` finding per hazard whose intersection with some other keeps
+    /// some area after the sliver rule ([`overlaps`]). Records that only touch are merged
+    /// too: an overlap made only of slivers would otherwise be counted twice, and the 1 m²
+    /// threshold of land outside every region applies to the whole component.
+    pub fn of(hazards: &[Hazard]) -> HazardComponents {
+        let (groups, findings) = components(hazards);
+        HazardComponents { groups, findings }
+    }
+
+    /// Per hazard (of the `n` given to [`Self::of`]): whether it is alone in its
+    /// component (only then does the regions stage read its R10 figure from its account).
+    pub fn lone(&self, n: usize) -> Vec<bool> {
+        let mut lone = vec![false; n];
+        for g in &self.groups {
+            if let [h] = g[..] {
+                lone[h] = true;
+            }
+        }
+        lone
+    }
+}
+
 /// Computes land per region; `accounts[i]` belongs to `hazards[i]`.
 pub fn land_by_region(
     hazards: &[Hazard],
@@ -139,9 +171,24 @@ pub fn land_and_ledger_by_region(
     regions: &[Region],
     span: Option<&LedgerSpan>,
 ) -> RegionLand {
+    let components = HazardComponents::of(hazards);
+    land_and_ledger_of(components, hazards, accounts, regions, span)
+}
+
+/// [`land_and_ledger_by_region`] of the hazards' `components` (of the same hazards).
+pub fn land_and_ledger_of(
+    components: HazardComponents,
+    hazards: &[Hazard],
+    accounts: &[HazardAccount],
+    regions: &[Region],
+    span: Option<&LedgerSpan>,
+) -> RegionLand {
     let index = RegionIndex::new(regions);
     let mut findings = overlapping_regions(regions, &index.boxes);
-    let (components, overlap_findings) = components(hazards);
+    let HazardComponents {
+        groups: components,
+        findings: overlap_findings,
+    } = components;
     findings.extend(overlap_findings);
     let sizes = |at_least: usize| components.iter().filter(|c| c.len() >= at_least).count();
     tracing::debug!(
@@ -202,12 +249,7 @@ pub fn land_and_ledger_by_region(
     out
 }
 
-/// Connected components of hazards whose geometries intersect, each sorted, in order of
-/// their first hazard, and one `overlapping_hazards` finding per hazard whose intersection
-/// with some other keeps some area after the sliver rule ([`overlaps`]). Records that
-/// only touch are merged too: an overlap made only of slivers would otherwise be counted
-/// twice, and the 1 m² threshold of land outside every region applies to the whole
-/// component.
+/// See [`HazardComponents::of`].
 fn components(hazards: &[Hazard]) -> (Vec<Vec<usize>>, Vec<Finding>) {
     let tree = box_tree(hazards.iter().map(|h| &h.geometry));
     let disks: Vec<Option<InteriorDisk>> = hazards
@@ -417,26 +459,28 @@ fn outside_findings(
     }
 }
 
-/// The land figures of one hazard record from its account.
-fn account_land(h: &Hazard, a: &HazardAccount) -> Land {
+/// The land figures of one hazard record from its account (`None` without its R10
+/// figure).
+fn account_land(h: &Hazard, a: &HazardAccount) -> Option<Land> {
     let cha = if h.status == Status::Cha {
         a.remaining_m2
     } else {
         0.0
     };
-    Land {
+    Some(Land {
         original: a.original_m2,
         remaining: a.remaining_m2,
         remaining_cha: cha,
         cleared: a.cleared_m2,
         reduced: a.reduced_m2,
-        remaining_past: a.remaining_past_m2,
-    }
+        remaining_past: a.remaining_past_m2?,
+    })
 }
 
 /// A component of one hazard lying wholly in one place: its land figures are the
 /// hazard's own (cleared and reduced land are disjoint from its remaining land), with no
-/// union, overlay or second measurement. `None` when a region boundary crosses it.
+/// union, overlay or second measurement. `None` when a region boundary crosses it (or its
+/// account lacks its R10 figure).
 fn lone_hazard_land(
     hi: usize,
     h: &Hazard,
@@ -445,7 +489,7 @@ fn lone_hazard_land(
     index: &RegionIndex,
 ) -> Option<ComponentResult> {
     let place = index.sole_place(&bbox(&h.geometry)?, regions)?;
-    let land = account_land(h, a);
+    let land = account_land(h, a)?;
     let findings = if place == Place::Outside {
         vec![outside_finding(h, &h.geometry)]
     } else {

@@ -9,7 +9,9 @@
 //!
 //! The same pass also computes `remaining_past`: the hazard minus only the releases
 //! completed on or before the start of the progress window (R10), so the "as of D − window"
-//! state needs no second run.
+//! state needs no second run; only for the hazards the caller asks it for (the regions
+//! stage sums the faces of a component of several hazards instead, and needs it only for
+//! lone hazards).
 
 use chrono::{Datelike, NaiveDate};
 use geo::MultiPolygon;
@@ -38,8 +40,9 @@ pub struct HazardAccount {
     pub original_m2: f64,
     /// |remaining(H)| in m².
     pub remaining_m2: f64,
-    /// |remaining_past| in m².
-    pub remaining_past_m2: f64,
+    /// |remaining_past| in m² (`None` when it was not asked for: `remaining_past` is
+    /// then empty).
+    pub remaining_past_m2: Option<f64>,
     /// original − remaining, clamped at 0.
     pub released_m2: f64,
     /// |cleared(H)| in m².
@@ -117,6 +120,17 @@ pub fn account_hazards(
     releases: &[Release],
     window_start: NaiveDate,
 ) -> (Vec<HazardAccount>, Vec<Finding>) {
+    account_hazards_where(hazards, releases, window_start, &|_| true)
+}
+
+/// [`account_hazards`], with the state as of the window start (`remaining_past`) only for
+/// the hazards (by index) that `needs_past` names.
+pub fn account_hazards_where(
+    hazards: &[Hazard],
+    releases: &[Release],
+    window_start: NaiveDate,
+    needs_past: &(dyn Fn(usize) -> bool + Sync),
+) -> (Vec<HazardAccount>, Vec<Finding>) {
     let tree = box_tree(releases.iter().map(|r| &r.geometry));
     let release_points: Vec<Option<InteriorDisk>> = releases
         .par_iter()
@@ -125,8 +139,10 @@ pub fn account_hazards(
     crate::progress::start(hazards.len());
     let results: Vec<(HazardAccount, Vec<Overlap>)> = hazards
         .par_iter()
-        .map(|h| {
-            let out = account_one(h, releases, &release_points, &tree, window_start);
+        .enumerate()
+        .map(|(i, h)| {
+            let window = (window_start, needs_past(i));
+            let out = account_one(h, releases, &release_points, &tree, window);
             crate::progress::tick();
             out
         })
@@ -219,7 +235,7 @@ fn account_one(
     releases: &[Release],
     release_points: &[Option<InteriorDisk>],
     tree: &crate::index::BoxTree,
-    window_start: NaiveDate,
+    (window_start, needs_past): (NaiveDate, bool),
 ) -> (HazardAccount, Vec<Overlap>) {
     let (applying, overlaps) = applying_releases(h, releases, release_points, tree, window_start);
     let (remaining, cleared, reduced) = peel_by_method(&h.geometry, &applying);
@@ -234,12 +250,14 @@ fn account_one(
     // When no applying release falls in the window, the past state is the present one:
     // reuse it, so that identical land gives identical areas (no overlay noise in R10).
     let past: Vec<&Applying> = applying.iter().filter(|a| a.before_window).collect();
-    let (remaining_past, remaining_past_m2) = if past.len() == applying.len() {
-        (remaining.clone(), remaining_m2)
+    let (remaining_past, remaining_past_m2) = if !needs_past {
+        (MultiPolygon::new(vec![]), None)
+    } else if past.len() == applying.len() {
+        (remaining.clone(), Some(remaining_m2))
     } else {
         let (g, _) = peel(&h.geometry, &past, false);
         let a = area_m2(&g);
-        (g, a)
+        (g, Some(a))
     };
     let released_m2 = (original_m2 - remaining_m2).max(0.0);
     let split = MethodSplit::of(released_m2, area_m2(&cleared), area_m2(&reduced));
