@@ -18,7 +18,7 @@ use geo::MultiPolygon;
 use rayon::prelude::*;
 
 use crate::geom::area::area_m2;
-use crate::geom::clip::{clip_to_rect, padded_rect};
+use crate::geom::clip::{clip_to_rect, padded_rect, Boxed};
 use crate::geom::disk::{disk_fits, shares_disk, InteriorDisk};
 use crate::geom::overlay::{difference_all, intersection, split_by};
 use crate::index::{box_tree, boxes_in, envelope};
@@ -131,18 +131,14 @@ pub fn account_hazards_where(
     window_start: NaiveDate,
     needs_past: &(dyn Fn(usize) -> bool + Sync),
 ) -> (Vec<HazardAccount>, Vec<Finding>) {
-    let tree = box_tree(releases.iter().map(|r| &r.geometry));
-    let release_points: Vec<Option<InteriorDisk>> = releases
-        .par_iter()
-        .map(|r| InteriorDisk::of(&r.geometry.0))
-        .collect();
+    let index = ReleaseIndex::new(releases);
     crate::progress::start(hazards.len());
     let results: Vec<(HazardAccount, Vec<Overlap>)> = hazards
         .par_iter()
         .enumerate()
         .map(|(i, h)| {
             let window = (window_start, needs_past(i));
-            let out = account_one(h, releases, &release_points, &tree, window);
+            let out = account_one(h, releases, &index, window);
             crate::progress::tick();
             out
         })
@@ -233,11 +229,10 @@ fn peel(
 fn account_one(
     h: &Hazard,
     releases: &[Release],
-    release_points: &[Option<InteriorDisk>],
-    tree: &crate::index::BoxTree,
+    index: &ReleaseIndex,
     (window_start, needs_past): (NaiveDate, bool),
 ) -> (HazardAccount, Vec<Overlap>) {
-    let (applying, overlaps) = applying_releases(h, releases, release_points, tree, window_start);
+    let (applying, overlaps) = applying_releases(h, releases, index, window_start);
     let (remaining, cleared, reduced) = peel_by_method(&h.geometry, &applying);
     let original_m2 = area_m2(&h.geometry);
     // Without any applying release the remaining land is the hazard itself (same
@@ -303,13 +298,38 @@ fn account_one(
     (account, overlaps)
 }
 
+/// The releases as every hazard's search meets them, measured once: an R-tree of their
+/// boxes, and per release its interior disk, box and parts' boxes (for clipping).
+struct ReleaseIndex<'a> {
+    tree: crate::index::BoxTree,
+    disks: Vec<Option<InteriorDisk>>,
+    boxes: Vec<Option<geo::Rect<f64>>>,
+    parts: Vec<Boxed<'a>>,
+}
+
+impl<'a> ReleaseIndex<'a> {
+    fn new(releases: &'a [Release]) -> ReleaseIndex<'a> {
+        ReleaseIndex {
+            tree: box_tree(releases.iter().map(|r| &r.geometry)),
+            disks: releases
+                .par_iter()
+                .map(|r| InteriorDisk::of(&r.geometry.0))
+                .collect(),
+            boxes: releases
+                .iter()
+                .map(|r| crate::index::bbox(&r.geometry))
+                .collect(),
+            parts: releases.iter().map(|r| Boxed::new(&r.geometry)).collect(),
+        }
+    }
+}
+
 /// R3: the releases whose overlap with `h` keeps some area, and of those the ones that
 /// apply (completed on or after the hazard was recorded), clipped to the hazard's box.
 fn applying_releases(
     h: &Hazard,
     releases: &[Release],
-    release_points: &[Option<InteriorDisk>],
-    tree: &crate::index::BoxTree,
+    index: &ReleaseIndex,
     window_start: NaiveDate,
 ) -> (Vec<Applying>, Vec<Overlap>) {
     let mut overlaps = Vec::new();
@@ -317,14 +337,14 @@ fn applying_releases(
     if let Some(bbox) = crate::index::bbox(&h.geometry) {
         let clip_box = padded_rect(&bbox);
         let h_point = InteriorDisk::of(&h.geometry.0);
-        for ri in boxes_in(tree, &envelope(&bbox, 0.0, 0.0)) {
+        for ri in boxes_in(&index.tree, &envelope(&bbox, 0.0, 0.0)) {
             let r = &releases[ri];
             let covers = r.geometry == h.geometry;
             // The release within the hazard's (padded) box: the same land as far as the
             // hazard is concerned, with far fewer edges for long strips and large
             // cancellations over many hazards.
-            let near = clip_to_rect(&r.geometry, &clip_box);
-            let points = (h_point.as_ref(), release_points[ri].as_ref());
+            let near = index.parts[ri].clip(&clip_box);
+            let points = (h_point.as_ref(), index.disks[ri].as_ref());
             if !covers && !overlap_keeps_area(h, r, &near, points) {
                 continue;
             }
@@ -334,7 +354,7 @@ fn applying_releases(
                 applies,
             });
             if applies {
-                let whole = crate::index::bbox(&r.geometry).is_some_and(|b| {
+                let whole = index.boxes[ri].is_some_and(|b| {
                     b.min().x >= clip_box.min().x
                         && b.min().y >= clip_box.min().y
                         && b.max().x <= clip_box.max().x

@@ -23,7 +23,7 @@ use geo::{Area, BoundingRect, Coord, Intersects, MultiPolygon, Polygon, Rect};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 
-use super::clip::{clip_to_rect, padded_rect};
+use super::clip::{clip_to_rect, padded_rect, Boxed};
 use super::disk::locate;
 use super::overlay::{difference_all, split_by};
 use super::SLIVER_DEG2;
@@ -112,6 +112,7 @@ impl Faces {
     /// are).
     fn refine(&mut self, p: &MultiPolygon<f64>, label: u32, within: Option<u32>, needs: Needs) {
         let Some(pb) = p.bounding_rect() else { return };
+        let boxed = Boxed::new(p);
         // Inside `land[within]`, `p` is the whole polygon labelled so (see `missed`).
         let miss = if within.is_some() { label } else { NONE };
         for k in self.meeting(&pb) {
@@ -129,7 +130,7 @@ impl Faces {
                 continue;
             };
             let clip = padded_rect(&fb);
-            let near = clip_to_rect(p, &clip);
+            let near = boxed.clip(&clip);
             if !near.bounding_rect().is_some_and(|nb| nb.intersects(&fb)) {
                 self.missed[k] = miss;
                 continue; // the cut's part near the face misses it

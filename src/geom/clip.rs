@@ -11,6 +11,34 @@ use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
 /// back and forth along the sides of `r` (zero-width parts), so it is only an *input* to
 /// the boolean operations here, which resolve such edges, never a result.
 pub fn clip_to_rect(mp: &MultiPolygon<f64>, r: &Rect<f64>) -> MultiPolygon<f64> {
+    Boxed::new(mp).clip(r)
+}
+
+/// A multipolygon with the box of each part, for clipping it to many rectangles
+/// ([`clip_to_rect`]) without measuring its parts again each time.
+pub struct Boxed<'a> {
+    mp: &'a MultiPolygon<f64>,
+    boxes: Vec<Option<Rect<f64>>>,
+}
+
+impl<'a> Boxed<'a> {
+    /// `mp` and its parts' boxes.
+    pub fn new(mp: &'a MultiPolygon<f64>) -> Boxed<'a> {
+        let boxes = mp.0.iter().map(BoundingRect::bounding_rect).collect();
+        Boxed { mp, boxes }
+    }
+
+    /// [`clip_to_rect`] of the multipolygon.
+    pub fn clip(&self, r: &Rect<f64>) -> MultiPolygon<f64> {
+        clip_parts(self.mp, &self.boxes, r)
+    }
+}
+
+fn clip_parts(
+    mp: &MultiPolygon<f64>,
+    boxes: &[Option<Rect<f64>>],
+    r: &Rect<f64>,
+) -> MultiPolygon<f64> {
     let (min, max) = (r.min(), r.max());
     let inside_box = |b: Rect<f64>| {
         b.min().x >= min.x && b.max().x <= max.x && b.min().y >= min.y && b.max().y <= max.y
@@ -62,8 +90,9 @@ pub fn clip_to_rect(mp: &MultiPolygon<f64>, r: &Rect<f64>) -> MultiPolygon<f64> 
     };
     MultiPolygon::new(
         mp.0.iter()
-            .filter_map(|p| {
-                let b = p.bounding_rect()?;
+            .zip(boxes)
+            .filter_map(|(p, b)| {
+                let b = (*b)?;
                 if inside_box(b) {
                     return Some(p.clone());
                 }

@@ -7,36 +7,53 @@
 //! then exteriors counter-clockwise, holes clockwise (what `geo`'s boolean operations
 //! need).
 
-use geo::orient::{Direction, Orient};
-use geo::{Area, Coord, LineString, MultiPolygon, Polygon};
+use geo::{Area, Coord, LineString, MultiPolygon, Polygon, Winding};
 
 use super::SLIVER_DEG2;
 
 /// Removes spikes left by overlays, drops slivers and orients rings (exterior
-/// counter-clockwise, holes clockwise).
+/// counter-clockwise, holes clockwise; a part whose area less its holes' is under
+/// [`SLIVER_DEG2`] goes too), in one pass over each polygon's rings, each measured once,
+/// nothing cloned (every overlay result goes through here).
 pub fn normalize(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
-    drop_slivers(despike(mp)).orient(Direction::Default)
-}
-
-/// Drops polygon parts and holes whose planar area is below [`SLIVER_DEG2`].
-pub fn drop_slivers(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
+    let mut ignored = Cleaned::default();
     MultiPolygon::new(
         mp.0.into_iter()
             .filter_map(|p| {
                 let (exterior, interiors) = p.into_inner();
-                let ext = Polygon::new(exterior, vec![]);
-                if ext.unsigned_area() < SLIVER_DEG2 {
+                let (mut exterior, exterior_deg2) = ring_area(clean_ring(exterior, &mut ignored)?);
+                if exterior_deg2 < SLIVER_DEG2 {
                     return None;
                 }
-                let holes = interiors
-                    .into_iter()
-                    .filter(|h| Polygon::new(h.clone(), vec![]).unsigned_area() >= SLIVER_DEG2)
-                    .collect();
-                let p = Polygon::new(ext.into_inner().0, holes);
-                (p.unsigned_area() >= SLIVER_DEG2).then_some(p)
+                let mut area_deg2 = exterior_deg2;
+                let mut holes = Vec::with_capacity(interiors.len());
+                for hole in interiors {
+                    let Some(hole) = clean_ring(hole, &mut ignored) else {
+                        continue;
+                    };
+                    let (mut hole, hole_deg2) = ring_area(hole);
+                    if hole_deg2 >= SLIVER_DEG2 {
+                        // (the order `geo`'s polygon area subtracts them in)
+                        area_deg2 -= hole_deg2;
+                        hole.make_cw_winding();
+                        holes.push(hole);
+                    }
+                }
+                if area_deg2.abs() < SLIVER_DEG2 {
+                    return None;
+                }
+                exterior.make_ccw_winding();
+                Some(Polygon::new(exterior, holes))
             })
             .collect(),
     )
+}
+
+/// A ring and its planar area (deg², unsigned), as `geo` measures a polygon of it alone.
+fn ring_area(ring: LineString<f64>) -> (LineString<f64>, f64) {
+    let alone = Polygon::new(ring, vec![]);
+    let area_deg2 = alone.unsigned_area();
+    (alone.into_inner().0, area_deg2)
 }
 
 /// What [`clean_ring`] removed, summed over the rings it cleaned.
@@ -128,25 +145,6 @@ fn is_spike(prev: Coord<f64>, v: Coord<f64>, next: Coord<f64>) -> bool {
     dot < 0.0 && (angular || cross.abs() <= 2.0 * SLIVER_DEG2)
 }
 
-/// Removes repeated vertices and spikes from every ring (overlays can leave both);
-/// drops rings that collapse.
-fn despike(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
-    let mut ignored = Cleaned::default();
-    let mut clean = |r: LineString<f64>| clean_ring(r, &mut ignored);
-    MultiPolygon::new(
-        mp.0.into_iter()
-            .filter_map(|p| {
-                let (exterior, interiors) = p.into_inner();
-                let exterior = clean(exterior)?;
-                Some(Polygon::new(
-                    exterior,
-                    interiors.into_iter().filter_map(&mut clean).collect(),
-                ))
-            })
-            .collect(),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,7 +167,7 @@ mod tests {
                 vec![],
             ),
         ]);
-        let out = drop_slivers(mp);
+        let out = normalize(mp);
         assert_eq!(out.0.len(), 1);
         assert!(out.0[0].interiors().is_empty());
     }
