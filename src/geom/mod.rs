@@ -15,7 +15,8 @@
 //! [`overlay`] (boolean operations through i_overlay), [`clip`] (rectangle clipping),
 //! [`disk`] (interior disks: "do these share more than a sliver?" without an overlay),
 //! [`inside`] (which polygons hold a point, through an edge index), [`planar`] (segment
-//! helpers), [`arrangement`] (the labelled faces that overlapping polygons cut their
+//! helpers), [`sides`] (a face wholly inside or outside a polygon, from the rings),
+//! [`arrangement`] (the labelled faces that overlapping polygons cut their
 //! union into; issue 22's subdivision, tested, not yet used by the analysis), [`area`]
 //! (R7) and [`distance`] (R8).
 
@@ -29,6 +30,7 @@ pub mod overlay;
 pub mod planar;
 pub mod repair;
 pub mod ring;
+pub mod sides;
 pub mod valid;
 
 /// Planar area (deg²) under which a polygon part or hole is a sliver (SPEC edge cases).
