@@ -33,6 +33,7 @@ use super::place::Place;
 use super::release::{AppliedRelease, HazardAccount, MethodSplit};
 use crate::geom::area::area_m2;
 use crate::geom::overlay::split_by;
+use crate::geom::sides::covers_or_misses;
 use crate::model::{Hazard, Method, Release};
 
 /// What the ledger needs besides the components: the releases, and its years.
@@ -271,6 +272,12 @@ fn lone_pieces(h: &Hazard, a: &HazardAccount) -> Vec<(i32, usize, Method, f64)> 
         } else if !crate::index::boxes_meet(crate::index::bbox(&x.land), crate::index::bbox(&rest))
         {
             continue;
+        } else if let Some(covers) = covers_or_misses(&rest, &x.land) {
+            // the rings show it (geom::sides): no overlay
+            if !covers {
+                continue;
+            }
+            std::mem::replace(&mut rest, MultiPolygon::new(vec![]))
         } else {
             let (after, taken) = split_by(&rest, &[&x.land]);
             rest = after;

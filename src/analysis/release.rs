@@ -21,7 +21,7 @@ use crate::geom::area::area_m2;
 use crate::geom::clip::{clip_to_rect, padded_rect, Boxed};
 use crate::geom::disk::{disk_fits, shares_disk, InteriorDisk};
 use crate::geom::overlay::{difference_all, intersection, split_by};
-use crate::geom::sides::rings_decide;
+use crate::geom::sides::covers_or_misses;
 use crate::index::{box_tree, boxes_in, envelope};
 use crate::model::{Check, Finding, Hazard, LayerKind, Method, Release, Severity};
 use geo::Intersects;
@@ -208,7 +208,7 @@ struct Applying {
 
 /// `(h − ∪set, h ∩ ∪set)`, the second only when `inside` is asked for (else empty): one
 /// overlay (the releases stacked and filled by the non-zero rule), or none when one of
-/// them covers the hazard (an exact copy, or as the rings show: [`rings_decide`]); the
+/// them covers the hazard (an exact copy, or as the rings show: [`covers_or_misses`]); the
 /// releases the rings show missing it are left out.
 fn peel(
     h: &MultiPolygon<f64>,
@@ -218,7 +218,11 @@ fn peel(
     let empty = || MultiPolygon::new(vec![]);
     let mut parts: Vec<&MultiPolygon<f64>> = Vec::with_capacity(set.len());
     for a in set {
-        match a.covers.then_some(true).or_else(|| side_of(h, &a.geometry)) {
+        match a
+            .covers
+            .then_some(true)
+            .or_else(|| covers_or_misses(h, &a.geometry))
+        {
             Some(true) => return (empty(), if inside { h.clone() } else { empty() }),
             Some(false) => {}
             None => parts.push(&a.geometry),
@@ -232,20 +236,6 @@ fn peel(
     } else {
         (difference_all(h, &parts), empty())
     }
-}
-
-/// Whether `g` covers every part of `h` (`Some(true)`) or misses them all
-/// (`Some(false)`), as the rings show ([`rings_decide`]); `None` for the overlay to say.
-fn side_of(h: &MultiPolygon<f64>, g: &MultiPolygon<f64>) -> Option<bool> {
-    let mut verdict = None;
-    for part in &h.0 {
-        let side = rings_decide(part, g)?;
-        if verdict.is_some_and(|v| v != side) {
-            return None;
-        }
-        verdict = Some(side);
-    }
-    verdict
 }
 
 /// R3–R4 for one hazard: its account and every release overlapping it.

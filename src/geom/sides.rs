@@ -126,6 +126,20 @@ pub fn rings_decide(face: &Polygon<f64>, near: &MultiPolygon<f64>) -> Option<boo
 /// [`rings_decide`] to trust its side: ten times i_overlay's rounding on a box of 0.1°.
 pub const CLEAR_DEG: f64 = 1e-9;
 
+/// Whether `g` covers every part of `mp` (`Some(true)`) or misses them all
+/// (`Some(false)`), as the rings show ([`rings_decide`]); `None` for the overlay to say.
+pub fn covers_or_misses(mp: &MultiPolygon<f64>, g: &MultiPolygon<f64>) -> Option<bool> {
+    let mut verdict = None;
+    for part in &mp.0 {
+        let side = rings_decide(part, g)?;
+        if verdict.is_some_and(|v| v != side) {
+            return None;
+        }
+        verdict = Some(side);
+    }
+    verdict
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
