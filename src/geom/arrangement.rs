@@ -25,7 +25,7 @@ use rstar::{RTree, AABB};
 
 use super::clip::{clip_to_rect, padded_rect, Boxed};
 use super::overlay::{difference_all, split_by};
-use super::sides::rings_decide;
+use super::sides::{covers_or_misses, rings_decide};
 use super::SLIVER_DEG2;
 
 /// One face: a polygon and the sorted indices of the inputs covering it.
@@ -180,6 +180,29 @@ impl Faces {
     }
 }
 
+/// The part of the land polygon `p` outside the earlier land polygons `near` (cut to its
+/// box): none for an exact `copy` of one of them or when the rings show one covering it
+/// ([`covers_or_misses`]), all of it when they show every one missing it, else one
+/// overlay with those the rings leave undecided.
+fn fresh_land(p: &MultiPolygon<f64>, near: &[MultiPolygon<f64>], copy: bool) -> MultiPolygon<f64> {
+    if copy {
+        return MultiPolygon::new(vec![]);
+    }
+    let mut refs: Vec<&MultiPolygon<f64>> = Vec::with_capacity(near.len());
+    for g in near {
+        match covers_or_misses(p, g) {
+            Some(true) => return MultiPolygon::new(vec![]),
+            Some(false) => {}
+            None => refs.push(g),
+        }
+    }
+    if refs.is_empty() {
+        super::ring::normalize(p.clone())
+    } else {
+        difference_all(p, &refs)
+    }
+}
+
 /// The faces of `land` (which make the domain) cut further by `cuts` (each with its
 /// label), in a deterministic order (the same inputs give the same faces). See the module
 /// documentation.
@@ -228,12 +251,7 @@ pub fn subdivide_where(
             .map(|&j| clip_to_rect(land[j], &clip))
             .filter(|g| !g.0.is_empty())
             .collect();
-        let refs: Vec<&MultiPolygon<f64>> = near.iter().collect();
-        let fresh = if refs.is_empty() {
-            super::ring::normalize((*p).clone())
-        } else {
-            difference_all(p, &refs)
-        };
+        let fresh = fresh_land(p, &near, earlier.iter().any(|&j| land[j] == *p));
         for part in fresh.0 {
             faces.push(part, vec![label], NONE);
         }
