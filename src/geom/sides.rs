@@ -71,9 +71,9 @@ fn runs_inside(face: &Polygon<f64>, near_edges: &[(Coord<f64>, Coord<f64>)]) -> 
 
 /// Whether `near` covers the face (`Some(true)`) or misses it (`Some(false)`), decided
 /// from the rings alone, or `None` for the overlay to decide. When no edge of `near`
-/// crosses a face edge properly ([`cross_properly`]), no vertex of `near` lies inside the
+/// crosses a face edge properly (`cross_properly`), no vertex of `near` lies inside the
 /// face farther than [`CLEAR_DEG`] from its boundary, and no stretch of `near`'s boundary
-/// runs inside the face ([`runs_inside`]), `near`'s boundary does not enter the face (but
+/// runs inside the face (`runs_inside`), `near`'s boundary does not enter the face (but
 /// within [`CLEAR_DEG`]): the face lies wholly inside or wholly outside `near`, as each of
 /// its vertices (or edge midpoints) clear of `near`'s boundary does. Shared edges and
 /// touching corners, the common case between a face and the cut that made its neighbour,
