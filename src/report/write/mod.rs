@@ -126,15 +126,18 @@ fn write_workbook(
 /// for every new sheet, before it moves to `dir`, and panics if it cannot: this says why
 /// instead. The probe file is removed at once.
 fn system_temp_dir_is_writable() -> Result<(), ReportError> {
-    let probe = std::env::temp_dir().join(format!(".minefree-probe-{}", std::process::id()));
+    let temp_dir = std::env::temp_dir();
+    let probe = temp_dir.join(format!(".minefree-probe-{}", std::process::id()));
     std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&probe)
         .and_then(|_| std::fs::remove_file(&probe))
-        .map_err(|source| ReportError::Io {
-            path: probe,
-            source,
+        .map_err(|e| ReportError::Table {
+            path: temp_dir,
+            message: format!(
+                "minefree.xlsx needs a writable temporary directory (set TMPDIR): {e}"
+            ),
         })
 }
 
@@ -185,4 +188,37 @@ fn write_files(dir: &Path, tables: &[Table]) -> Result<Vec<String>, ReportError>
         }
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::outputs::TableKind;
+    use crate::report::{Column, Values};
+    use chrono::NaiveDate;
+
+    #[test]
+    fn a_full_disk_under_the_workbook_is_the_files_io_error() {
+        // /dev/full refuses every write with ENOSPC, as a full disk does; the rows'
+        // temporary files still go to the (writable) directory.
+        let dir = tempfile::tempdir().expect("temporary directory");
+        std::os::unix::fs::symlink("/dev/full", dir.path().join("minefree.xlsx")).expect("symlink");
+        let mut table = Table::new(TableKind::Funding);
+        table.columns.push(Column {
+            name: "funding".to_string(),
+            values: Values::Real(vec![Some(1.5); 1000]),
+        });
+        let origin = Origin {
+            file_name: "p.toml",
+            name: "p",
+            as_of: NaiveDate::from_ymd_opt(2026, 6, 30).expect("a date"),
+        };
+        match write_workbook(dir.path(), &[&table], &origin) {
+            Err(ReportError::Io { path, source }) => {
+                assert_eq!(path, dir.path().join("minefree.xlsx"));
+                assert_eq!(source.raw_os_error(), Some(libc::ENOSPC), "{source}");
+            }
+            other => panic!("expected the file's I/O error, got {other:?}"),
+        }
+    }
 }
