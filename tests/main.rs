@@ -25,3 +25,4 @@ mod qgis_project;
 mod reading_safety;
 mod targets;
 mod values;
+mod workbook;

@@ -7,7 +7,8 @@
 //! document, stored by `write::project`), both from the templates in `templates/qgis/`
 //! (`xml`: one minijinja environment, every value XML-escaped); `palette` holds every
 //! colour the page and the
-//! styles share; `workbook` renders `minefree.xlsx` (every table as a sheet) into bytes.
+//! styles share; `workbook` renders `minefree.xlsx` (every table as a sheet) into the writer
+//! `write/` gives it, row by row (constant memory).
 
 pub mod html;
 pub mod palette;

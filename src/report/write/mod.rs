@@ -3,8 +3,8 @@
 //!
 //! `gpkg` writes the [`crate::report::Table`]s into one GeoPackage (one transaction),
 //! then `styles` and `project` store the rendered QGIS styles and project in it; `files`
-//! writes CSV and (Geo)Parquet with polars, and `minefree.xlsx` is written from
-//! `render::workbook`'s bytes and `report.html` from `render::html`'s text
+//! writes CSV and (Geo)Parquet with polars, `render::workbook` streams `minefree.xlsx`
+//! into its file, and `report.html` is written from `render::html`'s text
 //! ([`Document`]); `previous` reads the previous run's GeoPackage for
 //! `report::changes`; `run_json` builds `run.json`; `output`
 //! stages all of it in a sibling directory and swaps it in; `zip` packs the `.qgz`.
@@ -19,7 +19,11 @@ pub mod run_json;
 pub mod styles;
 pub mod zip;
 
+use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::Path;
+
+use rust_xlsxwriter::XlsxError;
 
 use crate::report::region_table::RegionTable;
 use crate::report::render::qgs::{Origin, ProjectInputs};
@@ -35,8 +39,10 @@ pub struct Document {
 }
 
 /// Writes the GeoPackage (GDAL, on its own thread: layers, then their styles, then the
-/// QGIS project, whose layout shows `region_table`) while the document `render` returns (`report.html`), then the CSV and
-/// Parquet files are written on this one; returns the file names.
+/// QGIS project, whose layout shows `region_table`) and `minefree.xlsx` (on a third
+/// thread) while the document `render` returns (`report.html`), then the CSV and Parquet
+/// files are written on this one; returns the file names: the GeoPackage, the CSV and
+/// Parquet files, the workbook, the document. Errors come in that order too.
 pub fn write_outputs(
     dir: &Path,
     tables: &[Table],
@@ -49,26 +55,25 @@ pub fn write_outputs(
         table.check_finite()?;
     }
     let gpkg_path = dir.join("minefree.gpkg");
-    let (gpkg_result, rest) = std::thread::scope(|scope| {
+    let (gpkg_result, workbook_result, rest) = std::thread::scope(|scope| {
         let writer = scope.spawn(|| {
             gpkg::write_gpkg(&gpkg_path, &refs)?;
             styles::write_styles(&gpkg_path, &refs)?;
             let project = ProjectInputs::new(origin, &refs, region_table);
             project::write_project(&gpkg_path, &project)
         });
+        let workbook = scope.spawn(|| write_workbook(dir, &refs, &origin));
         // The document first: `render` may free what only it needs before the
         // (Geo)Parquet copies are encoded; its file is still listed last.
-        let rest = write_document(dir, render()).and_then(|name| {
-            let mut files = write_files(dir, tables)?;
-            files.push(write_workbook(dir, &refs, &origin)?);
-            files.extend(name);
-            Ok(files)
-        });
-        (writer.join(), rest)
+        let rest =
+            write_document(dir, render()).and_then(|name| Ok((write_files(dir, tables)?, name)));
+        (writer.join(), workbook.join(), rest)
     });
     gpkg_result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-    let mut files = vec!["minefree.gpkg".to_string()];
-    files.extend(rest?);
+    let (mut files, document) = rest?;
+    files.insert(0, "minefree.gpkg".to_string());
+    files.push(workbook_result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?);
+    files.extend(document);
     Ok(files)
 }
 
@@ -82,7 +87,8 @@ fn write_document(dir: &Path, document: Option<Document>) -> Result<Option<Strin
     Ok(Some(name.to_string()))
 }
 
-/// `minefree.xlsx`: every table as a sheet (`render::workbook`); returns its name.
+/// `minefree.xlsx`: every table as a sheet (`render::workbook`), streamed into its file
+/// (the rows wait in unnamed temporary files in `dir`); returns its name.
 fn write_workbook(
     dir: &Path,
     tables: &[&Table],
@@ -90,14 +96,78 @@ fn write_workbook(
 ) -> Result<String, ReportError> {
     let name = "minefree.xlsx";
     let path = dir.join(name);
-    let bytes = crate::report::render::workbook::workbook(tables, origin).map_err(|e| {
-        ReportError::Table {
-            path: path.clone(),
-            message: e.to_string(),
-        }
+    system_temp_dir_is_writable()?;
+    let file = File::create(&path).map_err(|source| ReportError::Io {
+        path: path.clone(),
+        source,
     })?;
-    std::fs::write(&path, bytes).map_err(|source| ReportError::Io { path, source })?;
+    let mut out = KeepError {
+        inner: BufWriter::new(file),
+        error: None,
+    };
+    let rendered = crate::report::render::workbook::workbook(tables, origin, dir, &mut out)
+        .and_then(|()| Ok(out.flush()?));
+    if let Err(e) = rendered {
+        // A full disk is the file's I/O error, as when the bytes were written at once.
+        return Err(match (out.error, e) {
+            (Some(source), _) | (None, XlsxError::IoError(source)) => {
+                ReportError::Io { path, source }
+            }
+            (None, other) => ReportError::Table {
+                path,
+                message: other.to_string(),
+            },
+        });
+    }
     Ok(name.to_string())
+}
+
+/// rust_xlsxwriter opens a temporary file in the system's temporary directory (`TMPDIR`)
+/// for every new sheet, before it moves to `dir`, and panics if it cannot: this says why
+/// instead. The probe file is removed at once.
+fn system_temp_dir_is_writable() -> Result<(), ReportError> {
+    let temp_dir = std::env::temp_dir();
+    let probe = temp_dir.join(format!(".minefree-probe-{}", std::process::id()));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .and_then(|_| std::fs::remove_file(&probe))
+        .map_err(|e| ReportError::Table {
+            path: temp_dir,
+            message: format!(
+                "minefree.xlsx needs a writable temporary directory (set TMPDIR): {e}"
+            ),
+        })
+}
+
+/// A writer that keeps the first error of the one it wraps (the file), which the zip
+/// writer inside rust_xlsxwriter hands back wrapped in its own error type.
+struct KeepError<W> {
+    inner: W,
+    error: Option<std::io::Error>,
+}
+
+impl<W> KeepError<W> {
+    /// Keeps `error` if it is the first, and returns one of the same kind and words.
+    fn keep(&mut self, error: std::io::Error) -> std::io::Error {
+        if error.kind() == std::io::ErrorKind::Interrupted {
+            return error; // retried by the caller, not a failure
+        }
+        let copy = std::io::Error::new(error.kind(), error.to_string());
+        self.error.get_or_insert(error);
+        copy
+    }
+}
+
+impl<W: Write> Write for KeepError<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf).map_err(|e| self.keep(e))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush().map_err(|e| self.keep(e))
+    }
 }
 
 /// CSV and (Geo)Parquet copies of the tables, as their kinds say
@@ -118,4 +188,37 @@ fn write_files(dir: &Path, tables: &[Table]) -> Result<Vec<String>, ReportError>
         }
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::outputs::TableKind;
+    use crate::report::{Column, Values};
+    use chrono::NaiveDate;
+
+    #[test]
+    fn a_full_disk_under_the_workbook_is_the_files_io_error() {
+        // /dev/full refuses every write with ENOSPC, as a full disk does; the rows'
+        // temporary files still go to the (writable) directory.
+        let dir = tempfile::tempdir().expect("temporary directory");
+        std::os::unix::fs::symlink("/dev/full", dir.path().join("minefree.xlsx")).expect("symlink");
+        let mut table = Table::new(TableKind::Funding);
+        table.columns.push(Column {
+            name: "funding".to_string(),
+            values: Values::Real(vec![Some(1.5); 1000]),
+        });
+        let origin = Origin {
+            file_name: "p.toml",
+            name: "p",
+            as_of: NaiveDate::from_ymd_opt(2026, 6, 30).expect("a date"),
+        };
+        match write_workbook(dir.path(), &[&table], &origin) {
+            Err(ReportError::Io { path, source }) => {
+                assert_eq!(path, dir.path().join("minefree.xlsx"));
+                assert_eq!(source.raw_os_error(), Some(libc::ENOSPC), "{source}");
+            }
+            other => panic!("expected the file's I/O error, got {other:?}"),
+        }
+    }
 }
