@@ -169,6 +169,8 @@ pub fn run(pipeline: &Pipeline, mode: Mode) -> Result<Outcome, RunError> {
             problems: inside,
         }));
     }
+    // (before the analysis: the workbook needs it at the very end)
+    crate::report::write::system_temp_dir_is_writable()?;
     let staging = output::begin(&pipeline.output, mode.kind())?;
     let result = run_staged(pipeline, mode, &staging.dir, &mut timer);
     match result {

@@ -15,7 +15,7 @@ fn an_unwritable_tmpdir_fails_the_run_with_a_message_not_a_panic() {
     let out = tmp.path().join("out");
     let o = Command::new(bin())
         .env("TMPDIR", &missing)
-        .args(["--quiet", "run"])
+        .args(["-v", "run"])
         .arg(&p)
         .arg("--output")
         .arg(&out)
@@ -30,6 +30,9 @@ fn an_unwritable_tmpdir_fails_the_run_with_a_message_not_a_panic() {
         "{err}"
     );
     assert!(!out.exists(), "a failed run leaves no output directory");
+    // found before the analysis: no stage ran (the binary before this check logged
+    // seven "stage finished" lines first)
+    assert!(!err.contains("stage finished"), "{err}");
 }
 
 #[test]

@@ -124,8 +124,9 @@ fn write_workbook(
 
 /// rust_xlsxwriter opens a temporary file in the system's temporary directory (`TMPDIR`)
 /// for every new sheet, before it moves to `dir`, and panics if it cannot: this says why
-/// instead. The probe file is removed at once.
-fn system_temp_dir_is_writable() -> Result<(), ReportError> {
+/// instead. The probe file is removed at once. The pipeline asks before the analysis
+/// (a night's run fails in a second, not after the work), and the workbook again.
+pub fn system_temp_dir_is_writable() -> Result<(), ReportError> {
     let temp_dir = std::env::temp_dir();
     let probe = temp_dir.join(format!(".minefree-probe-{}", std::process::id()));
     std::fs::OpenOptions::new()
