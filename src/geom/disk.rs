@@ -15,7 +15,7 @@
 
 use geo::{Coord, MultiPolygon, Polygon};
 
-use super::planar::{closest_on_segment, crosses_ray};
+use super::planar::{closest_on_segment, crosses_ray, edges};
 
 /// Radius (degrees) of the disk that must fit in both polygons: π·DISK_DEG² > 1e-12 deg²,
 /// and 1e-6° is about ten thousand times the overlays' rounding.
@@ -28,14 +28,6 @@ pub struct InteriorDisk {
     pub point: Coord<f64>,
     /// Planar distance to the nearest edge, degrees.
     pub clearance_deg: f64,
-}
-
-/// Every ring of `polygons` as its edges (start, end).
-fn edges(polygons: &[Polygon<f64>]) -> impl Iterator<Item = (Coord<f64>, Coord<f64>)> + '_ {
-    polygons
-        .iter()
-        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-        .flat_map(|ring| ring.0.windows(2).map(|w| (w[0], w[1])))
 }
 
 /// Whether `p` lies inside `polygons` (even-odd over all rings, which for valid polygons

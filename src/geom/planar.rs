@@ -1,8 +1,17 @@
-//! Planar helpers in the coordinates' own units: the closest point of a segment and one
-//! step of the even-odd point-in-polygon test. Used in degrees by [`super::disk`] and in
-//! local metres by [`super::distance`].
+//! Planar helpers in the coordinates' own units: the edges of polygons' rings, the
+//! closest point of a segment and one step of the even-odd point-in-polygon test. Used in
+//! degrees by [`super::disk`] and [`super::sides`] and in local metres by
+//! [`super::distance`].
 
-use geo::Coord;
+use geo::{Coord, Polygon};
+
+/// Every ring of `polygons` as its edges (start, end).
+pub fn edges(polygons: &[Polygon<f64>]) -> impl Iterator<Item = (Coord<f64>, Coord<f64>)> + '_ {
+    polygons
+        .iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .flat_map(|ring| ring.0.windows(2).map(|w| (w[0], w[1])))
+}
 
 /// For the segment `a`–`b`: the parameter `t` ∈ [0, 1] of its point closest to `p`, and
 /// the squared planar distance from `p` to that point (in the coordinates' own units).

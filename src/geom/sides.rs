@@ -8,16 +8,7 @@
 use geo::{BoundingRect, Coord, Intersects, MultiPolygon, Polygon, Rect};
 
 use super::disk::locate;
-use super::planar::closest_on_segment;
-
-/// Every edge (start, end) of every ring of `polygons`.
-fn edges<'a>(
-    polygons: impl Iterator<Item = &'a Polygon<f64>> + 'a,
-) -> impl Iterator<Item = (Coord<f64>, Coord<f64>)> + 'a {
-    polygons
-        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-        .flat_map(|ring| ring.0.windows(2).map(|w| (w[0], w[1])))
-}
+use super::planar::{closest_on_segment, edges};
 
 /// Whether the segments `a`–`b` and `c`–`d` cross properly: each one's ends lie on
 /// opposite sides of the other's line, every end farther than [`CLEAR_DEG`] from it (a
@@ -96,7 +87,7 @@ fn runs_inside(
     near_edges.iter().any(|&(a, b)| {
         let mut at: Vec<f64> = vec![0.0, 1.0];
         at.extend(
-            edges(std::iter::once(face))
+            edges(face_parts)
                 .map(|(v, _)| closest_on_segment(v, a, b))
                 .filter(|&(_, d2)| d2 <= clear2)
                 .map(|(t, _)| t),
@@ -137,15 +128,15 @@ pub fn rings_decide(face: &Polygon<f64>, near: &MultiPolygon<f64>) -> Option<boo
         (fb.min().x - CLEAR_DEG, fb.min().y - CLEAR_DEG),
         (fb.max().x + CLEAR_DEG, fb.max().y + CLEAR_DEG),
     );
-    let near_edges: Vec<(Coord<f64>, Coord<f64>)> = edges(near.0.iter())
+    let near_edges: Vec<(Coord<f64>, Coord<f64>)> = edges(&near.0)
         .filter(|&(a, b)| reach.intersects(&Rect::new(a, b)))
         .collect();
-    for e in edges(std::iter::once(face)) {
+    let face_parts = std::slice::from_ref(face);
+    for e in edges(face_parts) {
         if near_edges.iter().any(|&f| cross_properly(e, f)) {
             return None;
         }
     }
-    let face_parts = std::slice::from_ref(face);
     let within = |c: &Coord<f64>| reach.intersects(c);
     for &(c, _) in near_edges.iter().filter(|(c, _)| within(c)) {
         let (inside, clearance) = locate(c, face_parts);
@@ -157,8 +148,8 @@ pub fn rings_decide(face: &Polygon<f64>, near: &MultiPolygon<f64>) -> Option<boo
         return None;
     }
     // every vertex clear of `near`'s boundary must agree; edge midpoints when none is
-    let vertices = edges(std::iter::once(face)).map(|(a, _)| a);
-    let midpoints = edges(std::iter::once(face)).map(|(a, b)| Coord {
+    let vertices = edges(face_parts).map(|(a, _)| a);
+    let midpoints = edges(face_parts).map(|(a, b)| Coord {
         x: 0.5 * (a.x + b.x),
         y: 0.5 * (a.y + b.y),
     });
