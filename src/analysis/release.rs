@@ -17,14 +17,14 @@ use chrono::{Datelike, NaiveDate};
 use geo::MultiPolygon;
 use rayon::prelude::*;
 
+use super::overlaps::cut_overlaps;
 use crate::geom::area::area_m2;
-use crate::geom::clip::{clip_to_rect, padded_rect, Boxed};
-use crate::geom::disk::{disk_fits, shares_disk, InteriorDisk};
-use crate::geom::overlay::{difference_all, intersection, split_by};
+use crate::geom::clip::{padded_rect, Boxed};
+use crate::geom::disk::InteriorDisk;
+use crate::geom::overlay::{difference_all, split_by};
 use crate::geom::sides::covers_or_misses;
 use crate::index::{box_tree, boxes_in, envelope};
 use crate::model::{Check, Finding, Hazard, LayerKind, Method, Release, Severity};
-use geo::Intersects;
 
 /// The land-release figures of one hazard record.
 #[derive(Debug, Clone)]
@@ -312,11 +312,11 @@ fn account_one(
 }
 
 /// The releases as every hazard's search meets them, measured once: an R-tree of their
-/// boxes, and per release its interior disk, box and parts' boxes (for clipping).
+/// boxes, and per release its interior disk and parts' boxes (for clipping; its box is
+/// theirs).
 struct ReleaseIndex<'a> {
     tree: crate::index::BoxTree,
     disks: Vec<Option<InteriorDisk>>,
-    boxes: Vec<Option<geo::Rect<f64>>>,
     parts: Vec<Boxed<'a>>,
 }
 
@@ -327,10 +327,6 @@ impl<'a> ReleaseIndex<'a> {
             disks: releases
                 .par_iter()
                 .map(|r| InteriorDisk::of(&r.geometry.0))
-                .collect(),
-            boxes: releases
-                .iter()
-                .map(|r| crate::index::bbox(&r.geometry))
                 .collect(),
             parts: releases.iter().map(|r| Boxed::new(&r.geometry)).collect(),
         }
@@ -357,8 +353,11 @@ fn applying_releases(
             // hazard is concerned, with far fewer edges for long strips and large
             // cancellations over many hazards.
             let near = index.parts[ri].clip(&clip_box);
-            let points = (h_point.as_ref(), index.disks[ri].as_ref());
-            if !covers && !overlap_keeps_area(h, r, &near, points) {
+            let (h_part, r_part) = (
+                (&h.geometry, h_point.as_ref()),
+                (&r.geometry, index.disks[ri].as_ref()),
+            );
+            if !covers && !cut_overlaps(h_part, r_part, &near) {
                 continue;
             }
             let applies = h.recorded_on.is_none_or(|d| r.completed_on >= d);
@@ -367,7 +366,7 @@ fn applying_releases(
                 applies,
             });
             if applies {
-                let whole = index.boxes[ri].is_some_and(|b| {
+                let whole = index.parts[ri].bounding_rect().is_some_and(|b| {
                     b.min().x >= clip_box.min().x
                         && b.min().y >= clip_box.min().y
                         && b.max().x <= clip_box.max().x
@@ -439,41 +438,6 @@ impl MethodSplit {
             cancelled_m2: (released_m2 - cleared_m2 - reduced_m2).max(0.0),
         }
     }
-}
-
-/// R3's "interiors intersect": the overlap keeps some area after the sliver rule. Each
-/// polygon is first cut to the other's (padded) box, in linear time: an empty cut answers
-/// no, and a disk of [`DISK_DEG`](crate::geom::disk::DISK_DEG) inside both, found around
-/// the interior point of either polygon or of either cut, answers yes without an overlay
-/// (on gen.py's data, where releases spill over several hazards, that leaves one pair in
-/// ten for the overlay, between the two cuts); geometries that do not even touch answer
-/// no; only the rest need the intersection itself.
-fn overlap_keeps_area(
-    h: &Hazard,
-    r: &Release,
-    near: &MultiPolygon<f64>,
-    (h_point, r_point): (Option<&InteriorDisk>, Option<&InteriorDisk>),
-) -> bool {
-    if near.0.is_empty() {
-        return false; // nothing of the release inside the hazard's box
-    }
-    if shares_disk(&h.geometry, h_point, &r.geometry, r_point) {
-        return true;
-    }
-    // A release that covers part of the hazard and spills over its neighbours has its
-    // own interior point elsewhere: its part in the hazard's box has one near the hazard.
-    if disk_fits(InteriorDisk::of(&near.0).as_ref(), &h.geometry) {
-        return true;
-    }
-    // Likewise the hazard's part in the box of the release's part; none means disjoint.
-    let h_near = crate::index::bbox(near).map(|b| clip_to_rect(&h.geometry, &padded_rect(&b)));
-    let Some(h_near) = h_near.filter(|g| !g.0.is_empty()) else {
-        return false;
-    };
-    if disk_fits(InteriorDisk::of(&h_near.0).as_ref(), near) {
-        return true;
-    }
-    h_near.intersects(near) && !intersection(&h_near, near).0.is_empty()
 }
 
 /// R3 QA: ids that name a hazard the release does not overlap, releases predating a

@@ -28,6 +28,16 @@ impl<'a> Boxed<'a> {
         Boxed { mp, boxes }
     }
 
+    /// The multipolygon's box (its parts' boxes together; `None` when empty).
+    pub fn bounding_rect(&self) -> Option<Rect<f64>> {
+        self.boxes.iter().flatten().copied().reduce(|a, b| {
+            Rect::new(
+                (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
+                (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
+            )
+        })
+    }
+
     /// [`clip_to_rect`] of the multipolygon.
     pub fn clip(&self, r: &Rect<f64>) -> MultiPolygon<f64> {
         clip_parts(self.mp, &self.boxes, r)
