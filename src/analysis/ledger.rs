@@ -267,21 +267,24 @@ fn lone_pieces(h: &Hazard, a: &HazardAccount) -> Vec<(i32, usize, Method, f64)> 
         if rest.0.is_empty() {
             break;
         }
-        let taken = if x.covers {
-            std::mem::replace(&mut rest, MultiPolygon::new(vec![]))
+        // an exact copy takes it all, a release whose box misses takes nothing, and the
+        // rings may show either (geom::sides): no overlay for any of these
+        let side = if x.covers {
+            Some(true)
         } else if !crate::index::boxes_meet(crate::index::bbox(&x.land), crate::index::bbox(&rest))
         {
-            continue;
-        } else if let Some(covers) = covers_or_misses(&rest, &x.land) {
-            // the rings show it (geom::sides): no overlay
-            if !covers {
-                continue;
-            }
-            std::mem::replace(&mut rest, MultiPolygon::new(vec![]))
+            Some(false)
         } else {
-            let (after, taken) = split_by(&rest, &[&x.land]);
-            rest = after;
-            taken
+            covers_or_misses(&rest, &x.land)
+        };
+        let taken = match side {
+            Some(true) => std::mem::replace(&mut rest, MultiPolygon::new(vec![])),
+            Some(false) => continue,
+            None => {
+                let (after, taken) = split_by(&rest, &[&x.land]);
+                rest = after;
+                taken
+            }
         };
         let m2 = area_m2(&taken);
         if m2 > 0.0 {
