@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use crate::common::{
     assert_close, csv_num, csv_rows, text_fields, unit_rect, wkt_area_m2, write_gpkg_layer,
-    write_two_regions_and_a_village,
+    write_two_regions_and_a_village, RELEASE_FIELDS,
 };
 use crate::operations::minefree;
 
@@ -83,13 +83,7 @@ fn write_story(path: &Path) {
         .iter()
         .map(|(v, g)| (v.to_vec(), g.as_str()))
         .collect();
-    let fields = text_fields(&[
-        "release_id",
-        "method",
-        "completed_on",
-        "started_on",
-        "organisation",
-    ]);
+    let fields = text_fields(&RELEASE_FIELDS);
     write_gpkg_layer(path, "releases", 4326, &fields, &rows);
     let (a, b) = (rect(0.0, 0.0, 10.0, 10.0), rect(10.0, 0.0, 20.0, 10.0));
     write_two_regions_and_a_village(path, &a, &b, "POINT(69.008 38.008)");

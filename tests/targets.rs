@@ -21,7 +21,7 @@ use minefree::model::{Finding, Inputs, Severity};
 
 use crate::common::{
     assert_close, csv_num, csv_rows, read_layer, root, text_fields, unit_rect, wkt_area_m2,
-    write_gpkg_layer, write_two_regions_and_a_village,
+    write_gpkg_layer, write_two_regions_and_a_village, RELEASE_FIELDS,
 };
 use crate::operations::{minefree, sample_copy};
 
@@ -33,13 +33,7 @@ fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> String {
 /// The releases of the story: R1 and R2 release land; R3 and R4 lie outside every hazard
 /// and only carry a bad `started_on`.
 fn write_releases(path: &Path) {
-    let fields = text_fields(&[
-        "release_id",
-        "method",
-        "completed_on",
-        "started_on",
-        "organisation",
-    ]);
+    let fields = text_fields(&RELEASE_FIELDS);
     let (r1, r2, r3, r4) = (
         rect(1.0, 1.0, 3.0, 5.0),
         rect(3.0, 1.0, 5.0, 3.0),

@@ -4,7 +4,7 @@
 use std::process::Command;
 
 use crate::common::{bin, stderr};
-use crate::operations::sample_copy;
+use crate::operations::{minefree, sample_copy};
 
 #[test]
 fn an_unwritable_tmpdir_fails_the_run_with_a_message_not_a_panic() {
@@ -41,13 +41,7 @@ fn the_workbook_leaves_no_temporary_file_in_the_output() {
     let tmp = tempfile::tempdir().unwrap();
     let p = sample_copy(tmp.path(), |t| t);
     let out = tmp.path().join("out");
-    let o = Command::new(bin())
-        .args(["--quiet", "run"])
-        .arg(&p)
-        .arg("--output")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let o = minefree(&["run"], &p, &out);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let run: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();

@@ -111,6 +111,15 @@ pub fn text_fields(names: &[&'static str]) -> Vec<TestField> {
         .collect()
 }
 
+/// The fields of the `releases` layer of the R13 and R15 hand cases, in this order.
+pub const RELEASE_FIELDS: [&str; 5] = [
+    "release_id",
+    "method",
+    "completed_on",
+    "started_on",
+    "organisation",
+];
+
 /// The `regions` (A and B, WKT) and `settlements` (one village of 100 at the WKT point)
 /// layers of a hand case.
 pub fn write_two_regions_and_a_village(path: &Path, a: &str, b: &str, village: &str) {
