@@ -268,7 +268,7 @@ fn run_staged(
     }
     let layers = ingest::merge_sources(sources);
     let (mut inputs, mut findings) =
-        timer.stage("qa", || crate::qa::check_layers(&layers, pipeline.as_of));
+        timer.stage("qa", || crate::qa::check_layers(layers, pipeline.as_of));
     let refusals: Vec<String> = crate::qa::refusals(&findings)
         .map(|f| f.message.clone())
         .collect();
@@ -284,8 +284,6 @@ fn run_staged(
         }));
     }
     let records = used_counts(source_records, &inputs);
-    // The raw features are no longer needed once checked: free them before the analysis.
-    drop(layers);
     memory::compact_inputs(&mut inputs, &mut findings);
     memory::return_freed_memory();
 
@@ -403,32 +401,34 @@ fn analyse(
 ) -> (analysis::Summary, Vec<Finding>) {
     let window_start =
         pipeline.as_of - chrono::Duration::days(i64::from(pipeline.parameters.window_days));
+    // The releases' geometries move into shared handles: a release lying in the box of a
+    // hazard it applies to is that hazard's applying land as it is (no copy), and each
+    // is freed once the regions stage has cut the faces with it (their attributes stay:
+    // R13 credits organisations after the regions stage).
+    let shapes: Vec<std::sync::Arc<geo::MultiPolygon<f64>>> = inputs
+        .releases
+        .iter_mut()
+        .map(|r| {
+            std::sync::Arc::new(std::mem::replace(
+                &mut r.geometry,
+                geo::MultiPolygon::new(vec![]),
+            ))
+        })
+        .collect();
     let (mut accounts, mut findings, components) = timer.stage("release", || {
         // The components first: only a lone hazard's state as of the window start is
         // read from its account (the regions stage sums the faces of the others).
         let components = regions::HazardComponents::of(&inputs.hazards);
         let lone = components.lone(inputs.hazards.len());
-        let (mut accounts, findings) =
-            release::account_hazards_where(&inputs.hazards, &inputs.releases, window_start, &|i| {
-                lone[i]
-            });
-        accounts.par_iter_mut().for_each(|a| {
-            // (the regions stage sums faces: the cleared, reduced and past land is not
-            // read again)
-            a.drop_layer_geometries();
-            memory::compact(&mut a.remaining);
-            for r in &mut a.applied {
-                memory::compact(&mut r.land);
-            }
-        });
+        let (accounts, findings) = release::account_hazards_where(
+            &inputs.hazards,
+            &inputs.releases,
+            shapes,
+            window_start,
+            &|i| lone[i],
+        );
         (accounts, findings, components)
     });
-    // The faces cut the applying releases' land near each hazard (in the accounts): the
-    // releases' own geometries are not read again (their attributes are: R13 credits
-    // organisations after the regions stage).
-    for r in &mut inputs.releases {
-        r.geometry = geo::MultiPolygon::new(vec![]);
-    }
     memory::return_freed_memory();
     let span = ledger::LedgerSpan::of(&inputs.hazards, &accounts, &inputs.releases, pipeline.as_of);
     let mut land = timer.stage("regions", || {

@@ -34,7 +34,7 @@ type Digest = (
 fn digest(spec: &InputSpec) -> Digest {
     let layer = read_layer(spec).unwrap_or_else(|e| panic!("{}: {e}", spec.source));
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
-    let (inputs, findings) = check_layers(&[layer], as_of);
+    let (inputs, findings) = check_layers(vec![layer], as_of);
     let mut hazards: BTreeMap<String, Vec<(String, String, f64)>> = BTreeMap::new();
     for h in &inputs.hazards {
         hazards.entry(h.hazard_id.clone()).or_default().push((

@@ -29,7 +29,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("model", &["geom"]),
     ("digest", &[]),
     ("progress", &[]),
-    ("memory", &["model"]),
+    ("memory", &["geom", "model"]),
     ("gdal_errors", &[]),
     ("config", &["digest", "model"]),
     ("index", &["geom", "model"]),

@@ -24,7 +24,7 @@ fn check(rows: &[(Vec<&str>, &str)]) -> (Inputs, Vec<Finding>) {
     let spec = crate::common::plain_spec(LayerKind::Hazards, &path);
     let layer = minefree::ingest::read_layer(&spec).unwrap();
     minefree::qa::check_layers(
-        &[layer],
+        vec![layer],
         chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
     )
 }
@@ -291,7 +291,7 @@ fn csv_without_crs_is_assumed_lon_lat_or_refused() {
     let layer = minefree::ingest::read_layer(&spec(&ok)).unwrap();
     assert!(layer.crs_assumed);
     let (inputs, findings) = minefree::qa::check_layers(
-        &[layer],
+        vec![layer],
         chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
     );
     assert_eq!(inputs.settlements.len(), 2);

@@ -244,7 +244,7 @@ fn started_on_is_read_and_a_bad_one_is_treated_as_missing() {
     let spec = crate::common::plain_spec(LayerKind::Releases, &path);
     let layer = minefree::ingest::read_layer(&spec).unwrap();
     let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
-    let (inputs, findings) = minefree::qa::check_layers(&[layer], d("2026-06-30").unwrap());
+    let (inputs, findings) = minefree::qa::check_layers(vec![layer], d("2026-06-30").unwrap());
     let started: Vec<(&str, Option<NaiveDate>)> = inputs
         .releases
         .iter()
@@ -345,7 +345,7 @@ fn read_targets(path: &Path) -> (RawLayer, Inputs, Vec<Finding>) {
     let spec = crate::common::plain_spec(LayerKind::Targets, path);
     let layer = minefree::ingest::read_layer(&spec).unwrap();
     let (inputs, findings) = minefree::qa::check_layers(
-        std::slice::from_ref(&layer),
+        vec![layer.clone()],
         NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
     );
     (layer, inputs, findings)

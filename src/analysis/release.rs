@@ -13,6 +13,8 @@
 //! stage sums the faces of a component of several hazards instead, and needs it only for
 //! lone hazards).
 
+use std::sync::Arc;
+
 use chrono::{Datelike, NaiveDate};
 use geo::MultiPolygon;
 use rayon::prelude::*;
@@ -22,6 +24,7 @@ use crate::geom::area::area_m2;
 use crate::geom::clip::{padded_rect, Boxed};
 use crate::geom::disk::InteriorDisk;
 use crate::geom::overlay::{difference_all, split_by};
+use crate::geom::ring::compact;
 use crate::geom::sides::covers_or_misses;
 use crate::index::{box_tree, boxes_in, envelope};
 use crate::model::{Check, Finding, Hazard, LayerKind, Method, Release, Severity};
@@ -29,26 +32,22 @@ use crate::model::{Check, Finding, Hazard, LayerKind, Method, Release, Severity}
 /// The land-release figures of one hazard record.
 #[derive(Debug, Clone)]
 pub struct HazardAccount {
-    /// remaining(H): the hazard minus every applying release.
+    /// remaining(H): the hazard minus every applying release (the other layers' land,
+    /// cleared(H), reduced(H) and the state at the window start, is measured and not
+    /// kept: the regions stage sums faces).
     pub remaining: MultiPolygon<f64>,
-    /// The hazard minus the applying releases completed on or before the window start.
-    pub remaining_past: MultiPolygon<f64>,
-    /// cleared(H).
-    pub cleared: MultiPolygon<f64>,
-    /// reduced(H) (without land that was also cleared).
-    pub reduced: MultiPolygon<f64>,
     /// |H| in m².
     pub original_m2: f64,
     /// |remaining(H)| in m².
     pub remaining_m2: f64,
-    /// |remaining_past| in m² (`None` when it was not asked for: `remaining_past` is
-    /// then empty).
+    /// |the hazard minus the applying releases completed on or before the window start|
+    /// in m² (`None` when it was not asked for).
     pub remaining_past_m2: Option<f64>,
     /// original − remaining, clamped at 0.
     pub released_m2: f64,
     /// |cleared(H)| in m².
     pub cleared_m2: f64,
-    /// |reduced(H)| in m².
+    /// |reduced(H)| in m² (without land that was also cleared).
     pub reduced_m2: f64,
     /// released − cleared − reduced, clamped at 0.
     pub cancelled_m2: f64,
@@ -74,8 +73,8 @@ pub struct AppliedRelease {
     /// An exact copy of the hazard: its land is the hazard's (`land` is then empty).
     pub covers: bool,
     /// The release cut to the hazard's padded box: the same land as far as the hazard
-    /// is concerned.
-    pub land: MultiPolygon<f64>,
+    /// is concerned (the release's own geometry, shared, when it lies in that box).
+    pub land: Arc<MultiPolygon<f64>>,
     /// The release lies wholly inside that box: `land` is the whole release (so it may
     /// cut the faces of every hazard it covers at once).
     pub whole: bool,
@@ -85,25 +84,11 @@ pub struct AppliedRelease {
 }
 
 impl HazardAccount {
-    /// Empties the geometries that no stage after this one reads (`remaining_past`,
-    /// `cleared`, `reduced`: the regions stage sums the land's faces instead); every
-    /// figure stays.
-    pub fn drop_layer_geometries(&mut self) {
-        for g in [
-            &mut self.remaining_past,
-            &mut self.cleared,
-            &mut self.reduced,
-        ] {
-            *g = MultiPolygon::new(vec![]);
-        }
-    }
-
-    /// Empties the geometries that only R5–R6 use ([`Self::drop_layer_geometries`] and
-    /// the applying releases' land); every figure stays.
+    /// Empties the applying releases' land (only the regions stage's faces read it);
+    /// every figure stays.
     pub fn drop_working_geometries(&mut self) {
-        self.drop_layer_geometries();
         for a in &mut self.applied {
-            a.land = MultiPolygon::new(vec![]);
+            a.land = Arc::new(MultiPolygon::new(vec![]));
         }
     }
 }
@@ -121,18 +106,26 @@ pub fn account_hazards(
     releases: &[Release],
     window_start: NaiveDate,
 ) -> (Vec<HazardAccount>, Vec<Finding>) {
-    account_hazards_where(hazards, releases, window_start, &|_| true)
+    let shapes = releases
+        .iter()
+        .map(|r| Arc::new(r.geometry.clone()))
+        .collect();
+    account_hazards_where(hazards, releases, shapes, window_start, &|_| true)
 }
 
-/// [`account_hazards`], with the state as of the window start (`remaining_past`) only for
-/// the hazards (by index) that `needs_past` names.
+/// [`account_hazards`], with the releases' geometries given apart (`shapes`, in release
+/// order: their own `geometry` is not read), so that a release lying in a hazard's box
+/// is that hazard's applying land without a copy ([`AppliedRelease::land`]); and with
+/// the state as of the window start (`remaining_past_m2`) only for the hazards (by
+/// index) that `needs_past` names.
 pub fn account_hazards_where(
     hazards: &[Hazard],
     releases: &[Release],
+    shapes: Vec<Arc<MultiPolygon<f64>>>,
     window_start: NaiveDate,
     needs_past: &(dyn Fn(usize) -> bool + Sync),
 ) -> (Vec<HazardAccount>, Vec<Finding>) {
-    let index = ReleaseIndex::new(releases);
+    let index = ReleaseIndex::new(&shapes);
     crate::progress::start(hazards.len());
     let results: Vec<(HazardAccount, Vec<Overlap>)> = hazards
         .par_iter()
@@ -150,7 +143,7 @@ pub fn account_hazards_where(
             overlaps_by_release[o.release].push((hi, o.applies));
         }
     }
-    let findings = release_findings(hazards, releases, &overlaps_by_release);
+    let findings = release_findings(hazards, (releases, &shapes), &overlaps_by_release);
     let order = credit_ranks(releases);
     let accounts = results
         .into_iter()
@@ -192,7 +185,7 @@ fn credit_ranks(releases: &[Release]) -> Vec<u32> {
 struct Applying {
     /// The release clipped to the hazard's padded box: the same land inside it, with far
     /// fewer edges for long strips and large cancellations over many hazards.
-    geometry: MultiPolygon<f64>,
+    geometry: Arc<MultiPolygon<f64>>,
     /// The release is an exact copy of the hazard (a whole SHA cancelled, a whole CHA
     /// cleared: common in real exports), so it covers all of it.
     covers: bool,
@@ -246,7 +239,11 @@ fn account_one(
     (window_start, needs_past): (NaiveDate, bool),
 ) -> (HazardAccount, Vec<Overlap>) {
     let (applying, overlaps) = applying_releases(h, releases, index, window_start);
-    let (remaining, cleared, reduced) = peel_by_method(&h.geometry, &applying);
+    let (mut remaining, cleared, reduced) = peel_by_method(&h.geometry, &applying);
+    // measured now and dropped: a national run's accounts hold only what later stages read
+    let (cleared_m2, reduced_m2) = (area_m2(&cleared), area_m2(&reduced));
+    drop((cleared, reduced));
+    compact(&mut remaining);
     let original_m2 = area_m2(&h.geometry);
     // Without any applying release the remaining land is the hazard itself (same
     // geometry, same area: no second measurement).
@@ -258,17 +255,15 @@ fn account_one(
     // When no applying release falls in the window, the past state is the present one:
     // reuse it, so that identical land gives identical areas (no overlay noise in R10).
     let past: Vec<&Applying> = applying.iter().filter(|a| a.before_window).collect();
-    let (remaining_past, remaining_past_m2) = if !needs_past {
-        (MultiPolygon::new(vec![]), None)
+    let remaining_past_m2 = if !needs_past {
+        None
     } else if past.len() == applying.len() {
-        (remaining.clone(), Some(remaining_m2))
+        Some(remaining_m2)
     } else {
-        let (g, _) = peel(&h.geometry, &past, false);
-        let a = area_m2(&g);
-        (g, Some(a))
+        Some(area_m2(&peel(&h.geometry, &past, false).0))
     };
     let released_m2 = (original_m2 - remaining_m2).max(0.0);
-    let split = MethodSplit::of(released_m2, area_m2(&cleared), area_m2(&reduced));
+    let split = MethodSplit::of(released_m2, cleared_m2, reduced_m2);
     let mut applying_ids: Vec<usize> = overlaps
         .iter()
         .filter(|o| o.applies)
@@ -286,7 +281,7 @@ fn account_one(
             whole: a.whole,
             order: 0,
             land: if a.covers {
-                MultiPolygon::new(vec![])
+                Arc::new(MultiPolygon::new(vec![]))
             } else {
                 a.geometry
             },
@@ -295,9 +290,6 @@ fn account_one(
     applied.sort_by_key(|a| a.release);
     let account = HazardAccount {
         remaining,
-        remaining_past,
-        cleared,
-        reduced,
         original_m2,
         remaining_m2,
         remaining_past_m2,
@@ -318,17 +310,16 @@ struct ReleaseIndex<'a> {
     tree: crate::index::BoxTree,
     disks: Vec<Option<InteriorDisk>>,
     parts: Vec<Boxed<'a>>,
+    shapes: &'a [Arc<MultiPolygon<f64>>],
 }
 
 impl<'a> ReleaseIndex<'a> {
-    fn new(releases: &'a [Release]) -> ReleaseIndex<'a> {
+    fn new(shapes: &'a [Arc<MultiPolygon<f64>>]) -> ReleaseIndex<'a> {
         ReleaseIndex {
-            tree: box_tree(releases.iter().map(|r| &r.geometry)),
-            disks: releases
-                .par_iter()
-                .map(|r| InteriorDisk::of(&r.geometry.0))
-                .collect(),
-            parts: releases.iter().map(|r| Boxed::new(&r.geometry)).collect(),
+            tree: box_tree(shapes.iter().map(|g| &**g)),
+            disks: shapes.par_iter().map(|g| InteriorDisk::of(&g.0)).collect(),
+            parts: shapes.iter().map(|g| Boxed::new(g)).collect(),
+            shapes,
         }
     }
 }
@@ -347,15 +338,28 @@ fn applying_releases(
         let clip_box = padded_rect(&bbox);
         let h_point = InteriorDisk::of(&h.geometry.0);
         for ri in boxes_in(&index.tree, &envelope(&bbox, 0.0, 0.0)) {
-            let r = &releases[ri];
-            let covers = r.geometry == h.geometry;
+            let (r, shape) = (&releases[ri], &index.shapes[ri]);
+            let covers = **shape == h.geometry;
             // The release within the hazard's (padded) box: the same land as far as the
             // hazard is concerned, with far fewer edges for long strips and large
-            // cancellations over many hazards.
-            let near = index.parts[ri].clip(&clip_box);
+            // cancellations over many hazards; the release itself (shared, no copy) when
+            // it lies in that box.
+            let whole = index.parts[ri].bounding_rect().is_some_and(|b| {
+                b.min().x >= clip_box.min().x
+                    && b.min().y >= clip_box.min().y
+                    && b.max().x <= clip_box.max().x
+                    && b.max().y <= clip_box.max().y
+            });
+            let near = if whole {
+                Arc::clone(shape)
+            } else {
+                let mut near = index.parts[ri].clip(&clip_box);
+                compact(&mut near);
+                Arc::new(near)
+            };
             let (h_part, r_part) = (
                 (&h.geometry, h_point.as_ref()),
-                (&r.geometry, index.disks[ri].as_ref()),
+                (&**shape, index.disks[ri].as_ref()),
             );
             if !covers && !cut_overlaps(h_part, r_part, &near) {
                 continue;
@@ -366,12 +370,6 @@ fn applying_releases(
                 applies,
             });
             if applies {
-                let whole = index.parts[ri].bounding_rect().is_some_and(|b| {
-                    b.min().x >= clip_box.min().x
-                        && b.min().y >= clip_box.min().y
-                        && b.max().x <= clip_box.max().x
-                        && b.max().y <= clip_box.max().y
-                });
                 applying.push(Applying {
                     geometry: near,
                     covers,
@@ -444,7 +442,7 @@ impl MethodSplit {
 /// hazard, releases that touch no hazard.
 fn release_findings(
     hazards: &[Hazard],
-    releases: &[Release],
+    (releases, shapes): (&[Release], &[Arc<MultiPolygon<f64>>]),
     overlaps_by_release: &[Vec<(usize, bool)>],
 ) -> Vec<Finding> {
     let known: std::collections::HashSet<&str> =
@@ -454,7 +452,7 @@ fn release_findings(
         let overlaps = &overlaps_by_release[ri];
         let finding = |severity, check, message: String| {
             Finding::new(severity, check, LayerKind::Releases, &r.release_id, message)
-                .at(r.geometry.clone())
+                .at((*shapes[ri]).clone())
         };
         // An id naming no hazard at all is QA's finding (`unknown_hazard_id`).
         if let Some(named) = &r.hazard_id {

@@ -145,6 +145,23 @@ fn is_spike(prev: Coord<f64>, v: Coord<f64>, next: Coord<f64>) -> bool {
     dot < 0.0 && (angular || cross.abs() <= 2.0 * SLIVER_DEG2)
 }
 
+/// Drops the spare capacity of a geometry's vectors (built by pushing, they hold up to
+/// twice their coordinates): the same coordinates in the same order, less memory.
+pub fn compact(mp: &mut MultiPolygon<f64>) {
+    mp.0.shrink_to_fit();
+    mp.0.iter_mut().for_each(compact_polygon);
+}
+
+pub fn compact_polygon(p: &mut Polygon<f64>) {
+    // (the rings stay as they are: `exterior_mut` only closes a ring that is open)
+    p.exterior_mut(|r| r.0.shrink_to_fit());
+    p.interiors_mut(|rings| {
+        for r in rings {
+            r.0.shrink_to_fit();
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

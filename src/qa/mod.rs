@@ -23,15 +23,19 @@ use crate::model::{
     Severity, Status, DATE_YEARS,
 };
 
-/// Builds the model from raw layers; see the module docs.
-pub fn check_layers(layers: &[RawLayer], as_of: NaiveDate) -> (Inputs, Vec<Finding>) {
+/// Builds the model from raw layers; see the module docs. The raw layers are consumed:
+/// each raw geometry is freed as soon as it is repaired (unless a finding shows it), so a
+/// national run never holds the raw and the repaired land at once.
+pub fn check_layers(layers: Vec<RawLayer>, as_of: NaiveDate) -> (Inputs, Vec<Finding>) {
     let mut inputs = Inputs::default();
     let mut findings = Vec::new();
-    for layer in layers {
+    for mut layer in layers {
+        let repaired = repair_all(&mut layer);
+        let layer = &layer;
         let mut ctx = LayerCheck {
             layer,
             findings: &mut findings,
-            repaired: repair_all(layer),
+            repaired,
             usable: 0,
             source_index: None,
         };
@@ -111,10 +115,11 @@ fn unknown_hazard_ids(inputs: &Inputs) -> Vec<Finding> {
 struct LayerCheck<'a> {
     layer: &'a RawLayer,
     findings: &'a mut Vec<Finding>,
-    /// Per feature of a polygon layer, its R1 repair, computed in parallel beforehand (the
-    /// costly part of QA); taken by [`LayerCheck::polygon`] in feature order, so that
-    /// findings come out in the same order on any number of threads.
-    repaired: Vec<Option<Repaired>>,
+    /// Per feature of a polygon layer with a geometry, its R1 repair, computed in
+    /// parallel beforehand (the costly part of QA); taken by [`LayerCheck::polygon`] in
+    /// feature order, so that findings come out in the same order on any number of
+    /// threads.
+    repaired: Vec<Option<Prepared>>,
     /// How many records had a usable geometry (whatever else was wrong with them).
     usable: usize,
     /// The source of the record being checked (an index into [`RawLayer::sources`]):
@@ -124,8 +129,17 @@ struct LayerCheck<'a> {
 
 type Repaired = Result<(geo::MultiPolygon<f64>, Vec<Repair>), Rejection>;
 
-/// The R1 repair of every readable geometry of a polygon layer (empty for point layers).
-fn repair_all(layer: &RawLayer) -> Vec<Option<Repaired>> {
+/// A raw polygonal geometry taken out of its record, and its R1 repair.
+struct Prepared {
+    /// The geometry as read, kept only when a finding will show it (a repair, a
+    /// rejection, an unclosed ring); else freed at once.
+    raw: Option<geo::Geometry<f64>>,
+    repaired: Repaired,
+}
+
+/// The R1 repair of every readable geometry of a polygon layer (empty for point layers),
+/// each taken out of its record (which is left with [`RawGeometry::Null`]).
+fn repair_all(layer: &mut RawLayer) -> Vec<Option<Prepared>> {
     use rayon::prelude::*;
     if !matches!(
         layer.kind,
@@ -135,10 +149,23 @@ fn repair_all(layer: &RawLayer) -> Vec<Option<Repaired>> {
     }
     layer
         .features
-        .par_iter()
-        .map(|f| match &f.geometry {
-            RawGeometry::Geo(g) => Some(repair::repair_polygonal(g)),
-            _ => None,
+        .par_iter_mut()
+        .map(|f| {
+            if !matches!(f.geometry, RawGeometry::Geo(_)) {
+                return None; // null, empty or unreadable: `polygon` reports it
+            }
+            let RawGeometry::Geo(g) = std::mem::replace(&mut f.geometry, RawGeometry::Null) else {
+                return None;
+            };
+            let repaired = repair::repair_polygonal(&g);
+            let shown = f.unclosed_rings > 0
+                || repaired
+                    .as_ref()
+                    .map_or(true, |(_, repairs)| !repairs.is_empty());
+            Some(Prepared {
+                raw: shown.then_some(g),
+                repaired,
+            })
         })
         .collect()
 }
@@ -249,12 +276,24 @@ impl LayerCheck<'_> {
         f: &RawFeature,
         id: &str,
     ) -> Option<geo::MultiPolygon<f64>> {
-        let g = self.usable_geometry(f, id)?;
-        let repaired = self
-            .repaired
-            .get_mut(index)
-            .and_then(Option::take)
-            .unwrap_or_else(|| repair::repair_polygonal(&g));
+        let prepared = self.repaired.get_mut(index).and_then(Option::take);
+        let Prepared { raw, repaired } = match prepared {
+            Some(p) => p,
+            None => {
+                // no readable geometry (the finding says why), or not prepared
+                let g = self.usable_geometry(f, id)?;
+                let repaired = repair::repair_polygonal(&g);
+                Prepared {
+                    raw: Some(g),
+                    repaired,
+                }
+            }
+        };
+        // the geometry as read, for the findings that show it (kept for them)
+        let shown = || {
+            raw.clone()
+                .unwrap_or(geo::Geometry::MultiPolygon(geo::MultiPolygon::new(vec![])))
+        };
         if f.unclosed_rings > 0 {
             let message = format!(
                 "{} ring(s) not closed; closed by repeating the first point",
@@ -267,7 +306,7 @@ impl LayerCheck<'_> {
                 id,
                 message,
             );
-            self.push(finding.at(g.clone()));
+            self.push(finding.at(shown()));
         }
         match repaired {
             Ok((mp, repairs)) => {
@@ -281,7 +320,7 @@ impl LayerCheck<'_> {
                         id,
                         message,
                     );
-                    self.push(finding.at(g.clone()));
+                    self.push(finding.at(shown()));
                 }
                 Some(mp)
             }
@@ -294,7 +333,7 @@ impl LayerCheck<'_> {
                     id,
                     message,
                 );
-                if repair::check_coordinates(&g).is_ok() {
+                if let Some(g) = raw.filter(|g| repair::check_coordinates(g).is_ok()) {
                     finding = finding.at(g);
                 }
                 self.push(finding);

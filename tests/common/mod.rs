@@ -264,7 +264,7 @@ pub fn check_gpkg(
 ) -> (minefree::model::Inputs, Vec<minefree::model::Finding>) {
     let layer = minefree::ingest::read_layer(&plain_spec(kind, path)).unwrap();
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
-    minefree::qa::check_layers(&[layer], as_of)
+    minefree::qa::check_layers(vec![layer], as_of)
 }
 
 /// Every file under `dir` with its bytes, sorted by path (for before/after comparisons);

@@ -174,7 +174,7 @@ fn read_mapped(mappings: Vec<Mapping>) -> Result<&'static str, String> {
             }
         }
     }
-    let (_, findings) = minefree::qa::check_layers(&layers, pipeline.as_of);
+    let (_, findings) = minefree::qa::check_layers(layers, pipeline.as_of);
     Ok(if findings.len() > 21 {
         "more QA findings than the sample's"
     } else {
