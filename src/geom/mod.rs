@@ -17,7 +17,7 @@
 //! [`inside`] (which polygons hold a point, through an edge index), [`planar`] (segment
 //! helpers), [`sides`] (a face wholly inside or outside a polygon, from the rings),
 //! [`arrangement`] (the labelled faces that overlapping polygons cut their
-//! union into; issue 22's subdivision, tested, not yet used by the analysis), [`area`]
+//! union into: the regions stage's subdivision of each component), [`area`]
 //! (R7) and [`distance`] (R8).
 
 pub mod area;

@@ -5,7 +5,7 @@
 //! consecutive vertices and zero-area spikes (a vertex where the ring turns straight
 //! back); the sliver rule drops parts and holes under [`SLIVER_DEG2`]; orientation is
 //! then exteriors counter-clockwise, holes clockwise (what `geo`'s boolean operations
-//! need).
+//! need). [`compact`] drops a geometry's spare vector capacity (what is kept for long).
 
 use geo::{Area, Coord, LineString, MultiPolygon, Polygon, Winding};
 
