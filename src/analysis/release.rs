@@ -125,6 +125,7 @@ pub fn account_hazards_where(
     window_start: NaiveDate,
     needs_past: &(dyn Fn(usize) -> bool + Sync),
 ) -> (Vec<HazardAccount>, Vec<Finding>) {
+    debug_assert_eq!(shapes.len(), releases.len(), "one shape per release");
     let index = ReleaseIndex::new(&shapes);
     crate::progress::start(hazards.len());
     let results: Vec<(HazardAccount, Vec<Overlap>)> = hazards
