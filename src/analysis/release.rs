@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use super::overlaps::cut_overlaps;
 use crate::geom::area::area_m2;
-use crate::geom::clip::{padded_rect, Boxed};
+use crate::geom::clip::{padded_rect, rect_within, Boxed};
 use crate::geom::disk::InteriorDisk;
 use crate::geom::overlay::{difference_all, split_by};
 use crate::geom::ring::compact;
@@ -345,24 +345,16 @@ fn applying_releases(
             // hazard is concerned, with far fewer edges for long strips and large
             // cancellations over many hazards; the release itself (shared, no copy) when
             // it lies in that box.
-            let whole = index.parts[ri].bounding_rect().is_some_and(|b| {
-                b.min().x >= clip_box.min().x
-                    && b.min().y >= clip_box.min().y
-                    && b.max().x <= clip_box.max().x
-                    && b.max().y <= clip_box.max().y
-            });
-            let near = if whole {
-                Arc::clone(shape)
-            } else {
-                let mut near = index.parts[ri].clip(&clip_box);
-                compact(&mut near);
-                Arc::new(near)
-            };
+            let whole = index.parts[ri]
+                .bounding_rect()
+                .is_some_and(|b| rect_within(&b, &clip_box));
+            let clipped = (!whole).then(|| index.parts[ri].clip(&clip_box));
+            let near: &MultiPolygon<f64> = clipped.as_ref().unwrap_or(shape);
             let (h_part, r_part) = (
                 (&h.geometry, h_point.as_ref()),
                 (&**shape, index.disks[ri].as_ref()),
             );
-            if !covers && !cut_overlaps(h_part, r_part, &near) {
+            if !covers && !cut_overlaps(h_part, r_part, near) {
                 continue;
             }
             let applies = h.recorded_on.is_none_or(|d| r.completed_on >= d);
@@ -371,8 +363,16 @@ fn applying_releases(
                 applies,
             });
             if applies {
+                // kept to the end of the regions stage: without spare capacity
+                let geometry = match clipped {
+                    Some(mut g) => {
+                        compact(&mut g);
+                        Arc::new(g)
+                    }
+                    None => Arc::clone(shape),
+                };
                 applying.push(Applying {
-                    geometry: near,
+                    geometry,
                     covers,
                     whole,
                     before_window: r.completed_on <= window_start,

@@ -50,9 +50,6 @@ fn clip_parts(
     r: &Rect<f64>,
 ) -> MultiPolygon<f64> {
     let (min, max) = (r.min(), r.max());
-    let inside_box = |b: Rect<f64>| {
-        b.min().x >= min.x && b.max().x <= max.x && b.min().y >= min.y && b.max().y <= max.y
-    };
     let clip_ring = |ring: &LineString<f64>| -> Option<LineString<f64>> {
         let open = &ring.0[..ring.0.len().saturating_sub(1)];
         let mut pts: Vec<Coord<f64>> = open.to_vec();
@@ -103,7 +100,7 @@ fn clip_parts(
             .zip(boxes)
             .filter_map(|(p, b)| {
                 let b = (*b)?;
-                if inside_box(b) {
+                if rect_within(&b, r) {
                     return Some(p.clone());
                 }
                 if b.min().x > max.x || b.max().x < min.x || b.min().y > max.y || b.max().y < min.y
@@ -116,6 +113,14 @@ fn clip_parts(
             })
             .collect(),
     )
+}
+
+/// Whether `inner` lies within `outer` (sides may touch).
+pub fn rect_within(inner: &Rect<f64>, outer: &Rect<f64>) -> bool {
+    inner.min().x >= outer.min().x
+        && inner.max().x <= outer.max().x
+        && inner.min().y >= outer.min().y
+        && inner.max().y <= outer.max().y
 }
 
 /// `r` grown on every side by a margin (1e-6 of its size, plus 1e-6°) that keeps a clip

@@ -152,6 +152,7 @@ pub fn compact(mp: &mut MultiPolygon<f64>) {
     mp.0.iter_mut().for_each(compact_polygon);
 }
 
+/// [`compact`] for one polygon.
 pub fn compact_polygon(p: &mut Polygon<f64>) {
     // (the rings stay as they are: `exterior_mut` only closes a ring that is open)
     p.exterior_mut(|r| r.0.shrink_to_fit());

@@ -151,11 +151,13 @@ fn repair_all(layer: &mut RawLayer) -> Vec<Option<Prepared>> {
         .features
         .par_iter_mut()
         .map(|f| {
-            if !matches!(f.geometry, RawGeometry::Geo(_)) {
-                return None; // null, empty or unreadable: `polygon` reports it
-            }
-            let RawGeometry::Geo(g) = std::mem::replace(&mut f.geometry, RawGeometry::Null) else {
-                return None;
+            let g = match std::mem::replace(&mut f.geometry, RawGeometry::Null) {
+                RawGeometry::Geo(g) => g,
+                other => {
+                    // null, empty or unreadable: left as read, for `polygon` to report
+                    f.geometry = other;
+                    return None;
+                }
             };
             let repaired = repair::repair_polygonal(&g);
             let shown = f.unclosed_rings > 0
