@@ -25,7 +25,7 @@ use crate::geom::clip::{padded_rect, rect_within, Boxed};
 use crate::geom::disk::InteriorDisk;
 use crate::geom::overlay::{difference_all, split_by};
 use crate::geom::ring::compact;
-use crate::geom::sides::covers_or_misses;
+use crate::geom::sides::Sides;
 use crate::index::{box_tree, boxes_in, envelope};
 use crate::model::{Check, Finding, Hazard, LayerKind, Method, Release, Severity};
 
@@ -202,7 +202,7 @@ struct Applying {
 
 /// `(h − ∪set, h ∩ ∪set)`, the second only when `inside` is asked for (else empty): one
 /// overlay (the releases stacked and filled by the non-zero rule), or none when one of
-/// them covers the hazard (an exact copy, or as the rings show: [`covers_or_misses`]); the
+/// them covers the hazard (an exact copy, or as the rings show: [`Sides::covers_or_misses`]); the
 /// releases the rings show missing it are left out.
 fn peel(
     h: &MultiPolygon<f64>,
@@ -211,11 +211,12 @@ fn peel(
 ) -> (MultiPolygon<f64>, MultiPolygon<f64>) {
     let empty = || MultiPolygon::new(vec![]);
     let mut parts: Vec<&MultiPolygon<f64>> = Vec::with_capacity(set.len());
+    let sides = Sides::new(h);
     for a in set {
         match a
             .covers
             .then_some(true)
-            .or_else(|| covers_or_misses(h, &a.geometry))
+            .or_else(|| sides.covers_or_misses(&a.geometry))
         {
             Some(true) => return (empty(), if inside { h.clone() } else { empty() }),
             Some(false) => {}

@@ -25,7 +25,7 @@ use rstar::{RTree, AABB};
 
 use super::clip::{clip_to_rect, padded_rect, Boxed};
 use super::overlay::{difference_all, split_by};
-use super::sides::{covers_or_misses, rings_decide};
+use super::sides::{pinched, rings_decide_unpinched, Sides};
 use super::SLIVER_DEG2;
 
 /// One face: a polygon and the sorted indices of the inputs covering it.
@@ -72,6 +72,11 @@ struct Faces {
     /// missed by the whole polygon (the piece is the polygon inside that box), so the
     /// next pieces need not look at it again.
     missed: Vec<u32>,
+    /// Per face, whether its rings touch ([`pinched`]: then only an overlay decides), once
+    /// asked.
+    pinched: Vec<Option<bool>>,
+    /// Per face, its box.
+    boxes: Vec<Rect<f64>>,
     tree: RTree<BoxEntry>,
 }
 
@@ -84,6 +89,8 @@ impl Faces {
             self.tree.insert(entry(b, self.faces.len()));
             self.faces.push(Some(Face { polygon, labels }));
             self.missed.push(missed);
+            self.pinched.push(None);
+            self.boxes.push(b);
         }
     }
 
@@ -126,9 +133,7 @@ impl Faces {
             {
                 continue;
             }
-            let Some(fb) = face.polygon.bounding_rect() else {
-                continue;
-            };
+            let fb = self.boxes[k];
             let clip = padded_rect(&fb);
             let near = boxed.clip(&clip);
             if !near.bounding_rect().is_some_and(|nb| nb.intersects(&fb)) {
@@ -141,8 +146,10 @@ impl Faces {
             // Rings that do not meet at all decide without an overlay too.
             let decided = if covers {
                 Some(true)
+            } else if *self.pinched[k].get_or_insert_with(|| pinched(&face.polygon)) {
+                None
             } else {
-                rings_decide(&face.polygon, &near)
+                rings_decide_unpinched(&face.polygon, &near)
             };
             let (inside, out) = match decided {
                 Some(true) => (None, None),
@@ -182,15 +189,16 @@ impl Faces {
 
 /// The part of the land polygon `p` outside the earlier land polygons `near` (cut to its
 /// box): none for an exact `copy` of one of them or when the rings show one covering it
-/// ([`covers_or_misses`]), all of it when they show every one missing it, else one
+/// ([`Sides::covers_or_misses`]), all of it when they show every one missing it, else one
 /// overlay with those the rings leave undecided.
 fn fresh_land(p: &MultiPolygon<f64>, near: &[MultiPolygon<f64>], copy: bool) -> MultiPolygon<f64> {
     if copy {
         return MultiPolygon::new(vec![]);
     }
     let mut refs: Vec<&MultiPolygon<f64>> = Vec::with_capacity(near.len());
+    let sides = Sides::new(p);
     for g in near {
-        match covers_or_misses(p, g) {
+        match sides.covers_or_misses(g) {
             Some(true) => return MultiPolygon::new(vec![]),
             Some(false) => {}
             None => refs.push(g),
@@ -224,6 +232,8 @@ pub fn subdivide_where(
     let mut faces = Faces {
         faces: Vec::new(),
         missed: Vec::new(),
+        pinched: Vec::new(),
+        boxes: Vec::new(),
         tree: RTree::new(),
     };
     let land_boxes: RTree<BoxEntry> = RTree::bulk_load(
@@ -272,7 +282,7 @@ mod tests {
     use crate::geom::disk::{locate, InteriorDisk};
     use crate::geom::overlay::{intersection, union};
     use crate::geom::ring::normalize;
-    use crate::geom::sides::CLEAR_DEG;
+    use crate::geom::sides::{rings_decide, CLEAR_DEG};
     use crate::geom::test_shapes::{square, star_points};
     use geo::{Area, Euclidean, Length, LineString};
     use rand::{Rng, SeedableRng};

@@ -15,7 +15,7 @@
 
 use geo::{Coord, MultiPolygon, Polygon};
 
-use super::planar::{closest_on_segment, crosses_ray, edges};
+use super::planar::{box_near, closest_on_segment, crosses_ray, edges};
 
 /// Radius (degrees) of the disk that must fit in both polygons: π·DISK_DEG² > 1e-12 deg²,
 /// and 1e-6° is about ten thousand times the overlays' rounding.
@@ -40,6 +40,25 @@ pub fn locate(p: Coord<f64>, polygons: &[Polygon<f64>]) -> (bool, f64) {
         best2 = best2.min(closest_on_segment(p, a, b).1);
     }
     (inside, best2.sqrt())
+}
+
+/// The side of `polygons` that `p` lies on (`true`: inside) when it lies at least `clear`
+/// from every edge, `None` when nearer: [`locate`]'s `clearance >= clear` test, with the
+/// edges whose boxes lie farther skipped.
+pub fn side_clear(p: Coord<f64>, polygons: &[Polygon<f64>], clear: f64) -> Option<bool> {
+    let mut inside = false;
+    for polygon in polygons {
+        for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+            for w in ring.0.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                inside ^= crosses_ray(p, a, b);
+                if box_near(p, a, b, clear) && closest_on_segment(p, a, b).1.sqrt() < clear {
+                    return None;
+                }
+            }
+        }
+    }
+    Some(inside)
 }
 
 impl InteriorDisk {
@@ -100,10 +119,7 @@ pub fn shares_disk(
 /// radius [`DISK_DEG`] inside that polygon and inside `other`.
 pub fn disk_fits(ip: Option<&InteriorDisk>, other: &MultiPolygon<f64>) -> bool {
     ip.is_some_and(|ip| {
-        ip.clearance_deg >= DISK_DEG && {
-            let (inside, clearance) = locate(ip.point, &other.0);
-            inside && clearance >= DISK_DEG
-        }
+        ip.clearance_deg >= DISK_DEG && side_clear(ip.point, &other.0, DISK_DEG) == Some(true)
     })
 }
 

@@ -27,6 +27,17 @@ pub fn closest_on_segment(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> (f64, 
     (t, cx * cx + cy * cy)
 }
 
+/// Whether `p` may lie within `reach` of the segment `a`–`b`: false when the segment's box
+/// grown by `reach` misses `p` (then it is surely farther), a cheap test before
+/// [`closest_on_segment`].
+#[inline]
+pub fn box_near(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>, reach: f64) -> bool {
+    p.x >= a.x.min(b.x) - reach
+        && p.x <= a.x.max(b.x) + reach
+        && p.y >= a.y.min(b.y) - reach
+        && p.y <= a.y.max(b.y) + reach
+}
+
 /// Whether the ray from `p` towards +x crosses the segment `a`–`b` (half-open in y): one
 /// step of the even-odd point-in-polygon test.
 pub fn crosses_ray(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> bool {

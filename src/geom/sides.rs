@@ -5,10 +5,12 @@
 //! made them; a face next to a cut is the commonest case the arrangement and the release
 //! stage meet, and an overlay for it only says what the rings already show.
 
+use std::cell::OnceCell;
+
 use geo::{BoundingRect, Coord, Intersects, MultiPolygon, Polygon, Rect};
 
-use super::disk::locate;
-use super::planar::{closest_on_segment, edges};
+use super::disk::side_clear;
+use super::planar::{box_near, closest_on_segment, edges};
 
 /// Whether the segments `a`–`b` and `c`–`d` cross properly: each one's ends lie on
 /// opposite sides of the other's line, every end farther than [`CLEAR_DEG`] from it (a
@@ -41,7 +43,7 @@ fn cross_properly((a, b): (Coord<f64>, Coord<f64>), (c, d): (Coord<f64>, Coord<f
 /// to [`PINCH_ALL_EDGES`] vertices are checked vertex against edge; larger ones for two
 /// vertices within [`CLEAR_DEG`] of each other, which is how the overlays (whose results
 /// are noded: a ring touching an edge has a vertex there) leave a pinch.
-fn pinched(face: &Polygon<f64>) -> bool {
+pub fn pinched(face: &Polygon<f64>) -> bool {
     let clear2 = CLEAR_DEG * CLEAR_DEG;
     let rings: Vec<&[Coord<f64>]> = std::iter::once(face.exterior())
         .chain(face.interiors())
@@ -57,17 +59,27 @@ fn pinched(face: &Polygon<f64>) -> bool {
                 .any(|b| (b.y - a.y).abs() <= CLEAR_DEG)
         });
     }
-    rings.iter().enumerate().any(|(ri, ring)| {
-        ring.iter().enumerate().any(|(vi, &v)| {
-            rings.iter().enumerate().any(|(rj, other)| {
-                let n = other.len();
-                (0..n).any(|ej| {
+    // every vertex, by x, so that each edge meets only those within its x-range
+    let mut by_x: Vec<(Coord<f64>, usize, usize)> = rings
+        .iter()
+        .enumerate()
+        .flat_map(|(ri, ring)| ring.iter().enumerate().map(move |(vi, &v)| (v, ri, vi)))
+        .collect();
+    by_x.sort_by(|a, b| a.0.x.total_cmp(&b.0.x));
+    rings.iter().enumerate().any(|(rj, other)| {
+        let n = other.len();
+        (0..n).any(|ej| {
+            let (a, b) = (other[ej], other[(ej + 1) % n]);
+            let lo = a.x.min(b.x) - CLEAR_DEG;
+            let from = by_x.partition_point(|(v, _, _)| v.x < lo);
+            by_x[from..]
+                .iter()
+                .take_while(|(v, _, _)| v.x <= a.x.max(b.x) + CLEAR_DEG)
+                .any(|&(v, ri, vi)| {
                     // the vertex's own two edges (ej = vi − 1 and vi) do not count
                     let own = ri == rj && (ej == vi || (ej + 1) % n == vi);
-                    let (a, b) = (other[ej], other[(ej + 1) % n]);
-                    !own && closest_on_segment(v, a, b).1 <= clear2
+                    !own && box_near(v, a, b, CLEAR_DEG) && closest_on_segment(v, a, b).1 <= clear2
                 })
-            })
         })
     })
 }
@@ -79,6 +91,7 @@ fn pinched(face: &Polygon<f64>) -> bool {
 /// midpoint does.
 fn runs_inside(
     face: &Polygon<f64>,
+    face_edges: &[(Coord<f64>, Coord<f64>)],
     near_edges: &[(Coord<f64>, Coord<f64>)],
     within: &dyn Fn(&Coord<f64>) -> bool,
 ) -> bool {
@@ -87,8 +100,10 @@ fn runs_inside(
     near_edges.iter().any(|&(a, b)| {
         let mut at: Vec<f64> = vec![0.0, 1.0];
         at.extend(
-            edges(face_parts)
-                .map(|(v, _)| closest_on_segment(v, a, b))
+            face_edges
+                .iter()
+                .filter(|&&(v, _)| box_near(v, a, b, CLEAR_DEG))
+                .map(|&(v, _)| closest_on_segment(v, a, b))
                 .filter(|&(_, d2)| d2 <= clear2)
                 .map(|(t, _)| t),
         );
@@ -104,8 +119,7 @@ fn runs_inside(
                 x: a.x + t * (b.x - a.x),
                 y: a.y + t * (b.y - a.y),
             };
-            let (inside, clearance) = locate(mid, face_parts);
-            inside && clearance >= CLEAR_DEG
+            side_clear(mid, face_parts, CLEAR_DEG) == Some(true)
         })
     })
 }
@@ -118,12 +132,18 @@ fn runs_inside(
 /// within [`CLEAR_DEG`]): the face lies wholly inside or wholly outside `near`, as each of
 /// its vertices (or edge midpoints) clear of `near`'s boundary does. Shared edges and
 /// touching corners, the common case between a face and the cut that made its neighbour,
-/// are decided so too.
+/// are decided so too. A face whose rings touch ([`pinched`]) is left to the overlay.
 pub fn rings_decide(face: &Polygon<f64>, near: &MultiPolygon<f64>) -> Option<bool> {
-    let fb = face.bounding_rect()?;
     if pinched(face) {
         return None; // its inside may be in pieces, on both sides of `near`
     }
+    rings_decide_unpinched(face, near)
+}
+
+/// [`rings_decide`] for a face known not to be [`pinched`] (the caller asked once for
+/// many questions).
+pub fn rings_decide_unpinched(face: &Polygon<f64>, near: &MultiPolygon<f64>) -> Option<bool> {
+    let fb = face.bounding_rect()?;
     let reach = Rect::new(
         (fb.min().x - CLEAR_DEG, fb.min().y - CLEAR_DEG),
         (fb.max().x + CLEAR_DEG, fb.max().y + CLEAR_DEG),
@@ -132,28 +152,48 @@ pub fn rings_decide(face: &Polygon<f64>, near: &MultiPolygon<f64>) -> Option<boo
         .filter(|&(a, b)| reach.intersects(&Rect::new(a, b)))
         .collect();
     let face_parts = std::slice::from_ref(face);
-    for e in edges(face_parts) {
-        if near_edges.iter().any(|&f| cross_properly(e, f)) {
-            return None;
+    let face_edges: Vec<(Coord<f64>, Coord<f64>)> = edges(face_parts).collect();
+    if let Some(nb) = edges_box(&near_edges) {
+        for &e in face_edges
+            .iter()
+            .filter(|&&(a, b)| nb.intersects(&Rect::new(a, b)))
+        {
+            if near_edges.iter().any(|&f| cross_properly(e, f)) {
+                return None;
+            }
         }
     }
     let within = |c: &Coord<f64>| reach.intersects(c);
     for &(c, _) in near_edges.iter().filter(|(c, _)| within(c)) {
-        let (inside, clearance) = locate(c, face_parts);
-        if inside && clearance >= CLEAR_DEG {
+        if side_clear(c, face_parts, CLEAR_DEG) == Some(true) {
             return None;
         }
     }
-    if runs_inside(face, &near_edges, &within) {
+    if runs_inside(face, &face_edges, &near_edges, &within) {
         return None;
     }
     // every vertex clear of `near`'s boundary must agree; edge midpoints when none is
-    let vertices = edges(face_parts).map(|(a, _)| a);
-    let midpoints = edges(face_parts).map(|(a, b)| Coord {
+    let vertices = face_edges.iter().map(|&(a, _)| a);
+    let midpoints = face_edges.iter().map(|&(a, b)| Coord {
         x: 0.5 * (a.x + b.x),
         y: 0.5 * (a.y + b.y),
     });
     side_of_points(vertices, &near.0).or_else(|| side_of_points(midpoints, &near.0))
+}
+
+/// The box of some edges, `None` for none.
+fn edges_box(edges: &[(Coord<f64>, Coord<f64>)]) -> Option<Rect<f64>> {
+    let mut it = edges.iter();
+    let &(a, b) = it.next()?;
+    let mut r = Rect::new(a, b);
+    for &(a, b) in it {
+        let (lo, hi) = (r.min(), r.max());
+        r = Rect::new(
+            (lo.x.min(a.x).min(b.x), lo.y.min(a.y).min(b.y)),
+            (hi.x.max(a.x).max(b.x), hi.y.max(a.y).max(b.y)),
+        );
+    }
+    Some(r)
 }
 
 /// The side of `near` that every point clear of its boundary (by [`CLEAR_DEG`]) lies on:
@@ -161,10 +201,9 @@ pub fn rings_decide(face: &Polygon<f64>, near: &MultiPolygon<f64>) -> Option<boo
 fn side_of_points(points: impl Iterator<Item = Coord<f64>>, near: &[Polygon<f64>]) -> Option<bool> {
     let mut verdict = None;
     for c in points {
-        let (inside, clearance) = locate(c, near);
-        if clearance < CLEAR_DEG {
+        let Some(inside) = side_clear(c, near, CLEAR_DEG) else {
             continue;
-        }
+        };
         if verdict.is_some_and(|v| v != inside) {
             return None;
         }
@@ -180,18 +219,44 @@ const PINCH_ALL_EDGES: usize = 48;
 /// [`rings_decide`] to trust its side: ten times i_overlay's rounding on a box of 0.1°.
 pub const CLEAR_DEG: f64 = 1e-9;
 
+/// A MultiPolygon asked many [`covers_or_misses`] questions: whether each part is
+/// [`pinched`] is found once, when first needed.
+pub struct Sides<'a> {
+    parts: &'a [Polygon<f64>],
+    pinched: Vec<OnceCell<bool>>,
+}
+
+impl<'a> Sides<'a> {
+    /// `mp`, nothing found yet.
+    pub fn new(mp: &'a MultiPolygon<f64>) -> Sides<'a> {
+        Sides {
+            parts: &mp.0,
+            pinched: vec![OnceCell::new(); mp.0.len()],
+        }
+    }
+
+    /// Whether `g` covers every part (`Some(true)`) or misses them all (`Some(false)`),
+    /// as the rings show ([`rings_decide`]); `None` for the overlay to say.
+    pub fn covers_or_misses(&self, g: &MultiPolygon<f64>) -> Option<bool> {
+        let mut verdict = None;
+        for (part, pinch) in self.parts.iter().zip(&self.pinched) {
+            if *pinch.get_or_init(|| pinched(part)) {
+                return None;
+            }
+            let side = rings_decide_unpinched(part, g)?;
+            if verdict.is_some_and(|v| v != side) {
+                return None;
+            }
+            verdict = Some(side);
+        }
+        verdict
+    }
+}
+
 /// Whether `g` covers every part of `mp` (`Some(true)`) or misses them all
 /// (`Some(false)`), as the rings show ([`rings_decide`]); `None` for the overlay to say.
 pub fn covers_or_misses(mp: &MultiPolygon<f64>, g: &MultiPolygon<f64>) -> Option<bool> {
-    let mut verdict = None;
-    for part in &mp.0 {
-        let side = rings_decide(part, g)?;
-        if verdict.is_some_and(|v| v != side) {
-            return None;
-        }
-        verdict = Some(side);
-    }
-    verdict
+    Sides::new(mp).covers_or_misses(g)
 }
 
 #[cfg(test)]
@@ -317,5 +382,76 @@ mod tests {
         assert!(pinched(&dense));
         assert_eq!(rings_decide(&dense, &near), None);
         assert!(!pinched(&square(0., 0., 1., 1.).0[0]));
+    }
+
+    /// `pinched` by its definition, every vertex against every edge (the oracle for
+    /// the sorted search).
+    fn pinched_brute_force(face: &Polygon<f64>) -> bool {
+        let rings: Vec<&[Coord<f64>]> = std::iter::once(face.exterior())
+            .chain(face.interiors())
+            .map(|r| &r.0[..r.0.len() - 1])
+            .collect();
+        rings.iter().enumerate().any(|(ri, ring)| {
+            ring.iter().enumerate().any(|(vi, &v)| {
+                rings.iter().enumerate().any(|(rj, other)| {
+                    let n = other.len();
+                    (0..n).any(|ej| {
+                        let own = ri == rj && (ej == vi || (ej + 1) % n == vi);
+                        let d2 = closest_on_segment(v, other[ej], other[(ej + 1) % n]).1;
+                        !own && d2 <= CLEAR_DEG * CLEAR_DEG
+                    })
+                })
+            })
+        })
+    }
+
+    #[test]
+    fn pinched_and_side_clear_match_brute_force_on_random_rings() {
+        use crate::geom::disk::locate;
+        use crate::geom::test_shapes::star_points;
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let (mut pinches, mut near) = (0, 0);
+        for _ in 0..400 {
+            let n = rng.gen_range(4..PINCH_ALL_EDGES / 2);
+            let mut pts = star_points(&mut rng, (0.5, 0.5), 0.4, n, 0.2);
+            let mut holes = vec![];
+            if rng.gen_bool(0.3) {
+                let hole = star_points(&mut rng, (0.5, 0.5), 0.05, 5, 0.5);
+                holes.push(LineString::from(hole));
+            }
+            // half the rings get a vertex moved onto (or a hair off) another edge
+            if rng.gen_bool(0.5) {
+                let (i, j) = (rng.gen_range(0..n), rng.gen_range(0..n));
+                let (a, b) = (pts[j], pts[(j + 1) % n]);
+                let t = rng.gen_range(0.0..1.0);
+                let off = [0.0, 0.5e-9, 2e-9][rng.gen_range(0..3)];
+                pts[i] = (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1) + off);
+            }
+            let face = Polygon::new(LineString::from(pts), holes);
+            let want = pinched_brute_force(&face);
+            assert_eq!(pinched(&face), want, "{face:?}");
+            pinches += usize::from(want);
+            for _ in 0..20 {
+                // points anywhere, and points a hair from a vertex
+                let c = if rng.gen_bool(0.5) {
+                    Coord {
+                        x: rng.gen_range(0.0..1.0),
+                        y: rng.gen_range(0.0..1.0),
+                    }
+                } else {
+                    let v = face.exterior().0[rng.gen_range(0..n)];
+                    let d = [0.0, 0.9e-9, 1.1e-9, 1e-6][rng.gen_range(0..4)];
+                    Coord { x: v.x + d, y: v.y }
+                };
+                let parts = std::slice::from_ref(&face);
+                let (inside, clearance) = locate(c, parts);
+                let want = (clearance >= CLEAR_DEG).then_some(inside);
+                assert_eq!(side_clear(c, parts, CLEAR_DEG), want, "{c:?}");
+                near += usize::from(want.is_none());
+            }
+        }
+        assert!(pinches > 50 && pinches < 350, "{pinches} pinched");
+        assert!(near > 100, "{near} points near an edge");
     }
 }
