@@ -21,6 +21,7 @@ use crate::geom::area::area_m2;
 use crate::geom::clip::{clip_to_rect, padded_rect};
 use crate::geom::disk::{shares_disk, InteriorDisk};
 use crate::geom::overlay::{intersection, union};
+use crate::geom::sides::polygons_meet;
 use crate::index::{bbox, box_tree, boxes_in, envelope};
 use crate::model::{Check, Finding, Hazard, LayerKind, Region, Severity, Status};
 
@@ -273,8 +274,7 @@ fn components(hazards: &[Hazard]) -> (Vec<Vec<usize>>, Vec<Finding>) {
                     if shares_disk(&h.geometry, disks[i].as_ref(), g, d) {
                         return Some((j, true));
                     }
-                    h.geometry
-                        .intersects(g)
+                    polygons_meet(&h.geometry, g)
                         .then(|| (j, overlaps::interiors_overlap(&h.geometry, None, g, None)))
                 })
                 .collect()

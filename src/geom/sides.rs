@@ -7,7 +7,7 @@
 
 use std::cell::OnceCell;
 
-use geo::{BoundingRect, Coord, Intersects, MultiPolygon, Polygon, Rect};
+use geo::{BoundingRect, Coord, Intersects, Line, MultiPolygon, Polygon, Rect};
 
 use super::disk::side_clear;
 use super::planar::{box_near, closest_on_segment, edges};
@@ -218,6 +218,37 @@ const PINCH_ALL_EDGES: usize = 48;
 /// How far (degrees) a vertex must lie from the other polygon's boundary for
 /// [`rings_decide`] to trust its side: ten times i_overlay's rounding on a box of 0.1°.
 pub const CLEAR_DEG: f64 = 1e-9;
+
+/// Whether `a` and `b` share a point (as `geo`'s `Intersects` says): an edge of one meets
+/// an edge of the other, or (when no edges meet, each part of one lies wholly inside or
+/// wholly outside the other) a vertex of a part of one lies in the other. Only the edges
+/// within the other's box are compared, boxes first: `geo` compares every pair.
+pub fn polygons_meet(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> bool {
+    let (Some(ab), Some(bb)) = (a.bounding_rect(), b.bounding_rect()) else {
+        return false;
+    };
+    if !ab.intersects(&bb) {
+        return false;
+    }
+    let near = |g: &MultiPolygon<f64>, r: Rect<f64>| -> Vec<(Line<f64>, Rect<f64>)> {
+        edges(&g.0)
+            .map(|(p, q)| (Line::new(p, q), Rect::new(p, q)))
+            .filter(|(_, lb)| lb.intersects(&r))
+            .collect()
+    };
+    let (ea, eb) = (near(a, bb), near(b, ab));
+    for (x, xb) in &ea {
+        if eb
+            .iter()
+            .any(|(y, yb)| xb.intersects(yb) && x.intersects(y))
+        {
+            return true;
+        }
+    }
+    let first = |p: &Polygon<f64>| p.exterior().0.first().copied();
+    a.0.iter().filter_map(first).any(|c| b.intersects(&c))
+        || b.0.iter().filter_map(first).any(|c| a.intersects(&c))
+}
 
 /// A MultiPolygon asked many [`covers_or_misses`] questions: whether each part is
 /// [`pinched`] is found once, when first needed.
@@ -453,5 +484,57 @@ mod tests {
         }
         assert!(pinches > 50 && pinches < 350, "{pinches} pinched");
         assert!(near > 100, "{near} points near an edge");
+    }
+
+    #[test]
+    fn polygons_meet_agrees_with_geo_on_random_stars_with_holes() {
+        use crate::geom::test_shapes::star_points;
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        let star = |rng: &mut rand_chacha::ChaCha8Rng| {
+            let c = (rng.gen_range(0.0..1.0), rng.gen_range(0.0..1.0));
+            let r = rng.gen_range(0.05..0.4);
+            let n = rng.gen_range(4..30);
+            let hole = rng
+                .gen_bool(0.3)
+                .then(|| LineString::from(star_points(rng, c, r * 0.3, 6, 0.5)));
+            let pts = star_points(rng, c, r, n, 0.3);
+            normalize(MultiPolygon::new(vec![Polygon::new(
+                LineString::from(pts),
+                hole.into_iter().collect(),
+            )]))
+        };
+        let (mut met, mut asked) = (0, 0);
+        for _ in 0..3000 {
+            let (a, b) = (star(&mut rng), star(&mut rng));
+            // also a part inside the other's hole, and exact copies
+            let b = if rng.gen_bool(0.05) { a.clone() } else { b };
+            let want = a.intersects(&b);
+            assert_eq!(polygons_meet(&a, &b), want, "{a:?} {b:?}");
+            met += usize::from(want);
+            asked += 1;
+        }
+        assert!(met > asked / 5 && met < asked * 4 / 5, "{met} of {asked}");
+        // nested without touching, both ways; in a hole; apart
+        let holed = normalize(MultiPolygon::new(vec![Polygon::new(
+            LineString::from(vec![(0., 0.), (4., 0.), (4., 4.), (0., 4.), (0., 0.)]),
+            vec![LineString::from(vec![
+                (1., 1.),
+                (3., 1.),
+                (3., 3.),
+                (1., 3.),
+                (1., 1.),
+            ])],
+        )]));
+        let inner = square(1.5, 1.5, 2.5, 2.5);
+        let in_shell = square(0.2, 0.2, 0.8, 0.8);
+        assert!(!polygons_meet(&holed, &inner) && !polygons_meet(&inner, &holed));
+        assert!(polygons_meet(&holed, &in_shell) && polygons_meet(&in_shell, &holed));
+        assert!(polygons_meet(&square(-1., -1., 5., 5.), &inner));
+        assert!(
+            polygons_meet(&square(4., 0., 5., 1.), &holed),
+            "sharing an edge"
+        );
+        assert!(!polygons_meet(&square(5., 5., 6., 6.), &holed));
     }
 }
