@@ -15,7 +15,8 @@
 //! [`overlay`] (boolean operations through i_overlay), [`clip`] (rectangle clipping),
 //! [`disk`] (interior disks: "do these share more than a sliver?" without an overlay),
 //! [`inside`] (which polygons hold a point, through an edge index), [`planar`] (segment
-//! helpers), [`sides`] (a face wholly inside or outside a polygon, from the rings),
+//! helpers), [`sides`] (a face wholly inside or outside a polygon, from the rings; whether two
+//! polygons meet),
 //! [`arrangement`] (the labelled faces that overlapping polygons cut their
 //! union into: the regions stage's subdivision of each component), [`area`]
 //! (R7) and [`distance`] (R8).

@@ -4,6 +4,9 @@
 //! Faces and the pieces the overlays leave share edges and corners with the polygons that
 //! made them; a face next to a cut is the commonest case the arrangement and the release
 //! stage meet, and an overlay for it only says what the rings already show.
+//!
+//! Also [`polygons_meet`]: whether two polygons share a point at all, from the edges near
+//! each other's box.
 
 use std::cell::OnceCell;
 
