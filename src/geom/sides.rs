@@ -216,7 +216,7 @@ fn side_of_points(points: impl Iterator<Item = Coord<f64>>, near: &[Polygon<f64>
 }
 
 /// The most vertices for which [`pinched`] checks every vertex against every edge.
-const PINCH_ALL_EDGES: usize = 48;
+pub const PINCH_ALL_EDGES: usize = 48;
 
 /// How far (degrees) a vertex must lie from the other polygon's boundary for
 /// [`rings_decide`] to trust its side: ten times i_overlay's rounding on a box of 0.1°.
