@@ -56,6 +56,20 @@ pub(crate) mod test_shapes {
         ]))
     }
 
+    /// The square `outer` with the square `hole` taken out, each as (x0, y0, x1, y1).
+    pub fn holed_square(outer: [f64; 4], hole: [f64; 4]) -> MultiPolygon<f64> {
+        let ring = |[x0, y0, x1, y1]: [f64; 4]| {
+            Rect::new((x0, y0), (x1, y1))
+                .to_polygon()
+                .exterior()
+                .clone()
+        };
+        super::ring::normalize(MultiPolygon::new(vec![geo::Polygon::new(
+            ring(outer),
+            vec![ring(hole)],
+        )]))
+    }
+
     /// `n` vertices of a star-shaped ring around (`cx`, `cy`): one per sector of angle,
     /// at a radius between `min_factor·r` and `r`.
     pub fn star_points(

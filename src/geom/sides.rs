@@ -297,7 +297,7 @@ pub fn covers_or_misses(mp: &MultiPolygon<f64>, g: &MultiPolygon<f64>) -> Option
 mod tests {
     use super::*;
     use crate::geom::ring::normalize;
-    use crate::geom::test_shapes::square;
+    use crate::geom::test_shapes::{holed_square, square};
     use geo::LineString;
 
     #[test]
@@ -335,16 +335,7 @@ mod tests {
         let diagonal = poly(vec![(0., 0.), (1., 1.), (0., 1.), (0., 0.)]);
         assert_eq!(rings_decide(face, &diagonal), None);
         // a hole of the cut inside the face
-        let holed = normalize(MultiPolygon::new(vec![Polygon::new(
-            LineString::from(vec![(-1., -1.), (2., -1.), (2., 2.), (-1., 2.), (-1., -1.)]),
-            vec![LineString::from(vec![
-                (0.4, 0.4),
-                (0.6, 0.4),
-                (0.6, 0.6),
-                (0.4, 0.6),
-                (0.4, 0.4),
-            ])],
-        )]));
+        let holed = holed_square([-1., -1., 2., 2.], [0.4, 0.4, 0.6, 0.6]);
         assert_eq!(rings_decide(face, &holed), None);
     }
 
@@ -519,16 +510,7 @@ mod tests {
         }
         assert!(met > asked / 5 && met < asked * 4 / 5, "{met} of {asked}");
         // nested without touching, both ways; in a hole; apart
-        let holed = normalize(MultiPolygon::new(vec![Polygon::new(
-            LineString::from(vec![(0., 0.), (4., 0.), (4., 4.), (0., 4.), (0., 0.)]),
-            vec![LineString::from(vec![
-                (1., 1.),
-                (3., 1.),
-                (3., 3.),
-                (1., 3.),
-                (1., 1.),
-            ])],
-        )]));
+        let holed = holed_square([0., 0., 4., 4.], [1., 1., 3., 3.]);
         let inner = square(1.5, 1.5, 2.5, 2.5);
         let in_shell = square(0.2, 0.2, 0.8, 0.8);
         assert!(!polygons_meet(&holed, &inner) && !polygons_meet(&inner, &holed));
