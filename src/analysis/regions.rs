@@ -18,7 +18,7 @@ use super::overlaps;
 pub use super::place::Place;
 use super::release::HazardAccount;
 use crate::geom::area::area_m2;
-use crate::geom::clip::{clip_to_rect, padded_rect};
+use crate::geom::clip::{clip_to_rect, padded_rect, rect_union};
 use crate::geom::disk::{shares_disk, InteriorDisk};
 use crate::geom::overlay::{intersection, union};
 use crate::geom::sides::polygons_meet;
@@ -320,12 +320,7 @@ fn component_land(c: &Component, regions: &[Region], index: &RegionIndex) -> Com
         }
     }
     let boxes = members.iter().filter_map(|&i| bbox(&hazards[i].geometry));
-    let Some(b) = boxes.reduce(|a, b| {
-        Rect::new(
-            (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
-            (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
-        )
-    }) else {
+    let Some(b) = boxes.reduce(rect_union) else {
         return ComponentResult {
             by_place: Vec::new(),
             national: Land::default(),

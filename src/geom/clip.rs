@@ -30,12 +30,7 @@ impl<'a> Boxed<'a> {
 
     /// The multipolygon's box (its parts' boxes together; `None` when empty).
     pub fn bounding_rect(&self) -> Option<Rect<f64>> {
-        self.boxes.iter().flatten().copied().reduce(|a, b| {
-            Rect::new(
-                (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
-                (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
-            )
-        })
+        self.boxes.iter().flatten().copied().reduce(rect_union)
     }
 
     /// [`clip_to_rect`] of the multipolygon.
@@ -112,6 +107,14 @@ fn clip_parts(
                 Some(Polygon::new(exterior, holes))
             })
             .collect(),
+    )
+}
+
+/// The smallest rectangle holding both `a` and `b`.
+pub fn rect_union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
+    Rect::new(
+        (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
+        (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
     )
 }
 

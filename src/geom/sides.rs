@@ -12,6 +12,7 @@ use std::cell::OnceCell;
 
 use geo::{BoundingRect, Coord, Intersects, Line, MultiPolygon, Polygon, Rect};
 
+use super::clip::rect_union;
 use super::disk::side_clear;
 use super::planar::{box_near, closest_on_segment, edges};
 
@@ -52,23 +53,22 @@ pub fn pinched(face: &Polygon<f64>) -> bool {
         .chain(face.interiors())
         .map(|r| &r.0[..r.0.len().saturating_sub(1)])
         .collect();
-    if rings.iter().map(|r| r.len()).sum::<usize>() > PINCH_ALL_EDGES {
-        let mut all: Vec<Coord<f64>> = rings.iter().flat_map(|r| r.iter().copied()).collect();
-        all.sort_by(|a, b| a.x.total_cmp(&b.x));
-        return all.iter().enumerate().any(|(i, a)| {
-            all[i + 1..]
-                .iter()
-                .take_while(|b| b.x - a.x <= CLEAR_DEG)
-                .any(|b| (b.y - a.y).abs() <= CLEAR_DEG)
-        });
-    }
-    // every vertex, by x, so that each edge meets only those within its x-range
+    // every vertex (with its ring and position), by x: each vertex then meets only
+    // those (or each edge only the vertices) within its x-range
     let mut by_x: Vec<(Coord<f64>, usize, usize)> = rings
         .iter()
         .enumerate()
         .flat_map(|(ri, ring)| ring.iter().enumerate().map(move |(vi, &v)| (v, ri, vi)))
         .collect();
     by_x.sort_by(|a, b| a.0.x.total_cmp(&b.0.x));
+    if by_x.len() > PINCH_ALL_EDGES {
+        return by_x.iter().enumerate().any(|(i, (a, _, _))| {
+            by_x[i + 1..]
+                .iter()
+                .take_while(|(b, _, _)| b.x - a.x <= CLEAR_DEG)
+                .any(|(b, _, _)| (b.y - a.y).abs() <= CLEAR_DEG)
+        });
+    }
     rings.iter().enumerate().any(|(rj, other)| {
         let n = other.len();
         (0..n).any(|ej| {
@@ -186,17 +186,10 @@ pub fn rings_decide_unpinched(face: &Polygon<f64>, near: &MultiPolygon<f64>) -> 
 
 /// The box of some edges, `None` for none.
 fn edges_box(edges: &[(Coord<f64>, Coord<f64>)]) -> Option<Rect<f64>> {
-    let mut it = edges.iter();
-    let &(a, b) = it.next()?;
-    let mut r = Rect::new(a, b);
-    for &(a, b) in it {
-        let (lo, hi) = (r.min(), r.max());
-        r = Rect::new(
-            (lo.x.min(a.x).min(b.x), lo.y.min(a.y).min(b.y)),
-            (hi.x.max(a.x).max(b.x), hi.y.max(a.y).max(b.y)),
-        );
-    }
-    Some(r)
+    edges
+        .iter()
+        .map(|&(a, b)| Rect::new(a, b))
+        .reduce(rect_union)
 }
 
 /// The side of `near` that every point clear of its boundary (by [`CLEAR_DEG`]) lies on:

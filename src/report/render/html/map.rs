@@ -20,6 +20,7 @@ use super::sections::ranked;
 use super::ReportContext;
 use crate::analysis::MIN_REMAINING_M2;
 use crate::analysis::{HazardRow, RegionRow, Summary};
+use crate::geom::clip::rect_union;
 use crate::model::Status;
 use crate::report::render::palette::{
     hex, Rgb, CHA_OUTLINE_RGB, CHA_RGB, NO_LAND_RGB, RELEASED_RAMP_PAGE, SHA_OUTLINE_RGB, SHA_RGB,
@@ -154,16 +155,7 @@ impl Frame {
 
 fn union_bounds(a: Option<Rect<f64>>, b: Option<Rect<f64>>) -> Option<Rect<f64>> {
     match (a, b) {
-        (Some(a), Some(b)) => Some(Rect::new(
-            Coord {
-                x: a.min().x.min(b.min().x),
-                y: a.min().y.min(b.min().y),
-            },
-            Coord {
-                x: a.max().x.max(b.max().x),
-                y: a.max().y.max(b.max().y),
-            },
-        )),
+        (Some(a), Some(b)) => Some(rect_union(a, b)),
         (a, b) => a.or(b),
     }
 }
