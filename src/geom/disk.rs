@@ -47,6 +47,8 @@ pub fn locate(p: Coord<f64>, polygons: &[Polygon<f64>]) -> (bool, f64) {
 /// edges whose boxes lie farther skipped.
 pub fn side_clear(p: Coord<f64>, polygons: &[Polygon<f64>], clear: f64) -> Option<bool> {
     let mut inside = false;
+    // (the rings walked by hand, not through `planar::edges`: this is the arrangement's
+    // innermost loop, and perf showed the flattening iterator's own cost there)
     for polygon in polygons {
         for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
             for w in ring.0.windows(2) {
