@@ -24,7 +24,7 @@ use chrono::Datelike;
 use geo::{BoundingRect, Intersects, MultiPolygon, Polygon, Rect};
 
 use super::place::Place;
-use super::release::HazardAccount;
+use super::release::{hazard_clip_box, HazardAccount};
 use crate::geom::area::polygon_area_m2;
 use crate::geom::arrangement::{subdivide, subdivide_where, Cut, Face};
 use crate::geom::clip::{clip_to_rect, padded_rect};
@@ -210,47 +210,76 @@ fn placed(faces: Vec<Face>, first_release: u32, placing: &Placing) -> Vec<LandFa
     out
 }
 
-/// The cuts of a component's applying releases, as `(position, cut)` in position order:
-/// each release enters as its land near every hazard it applies to (the release cut to
-/// the hazard's box, or the hazard itself for an exact copy), which cuts only that
-/// hazard's faces; a release lying whole in the box of some hazard it applies to cuts
-/// every face it meets at once instead (its label on the faces of a hazard it does not
-/// apply to is ignored: see `applied_on`), so that its pieces do not meet each other's
-/// edges face by face.
-fn release_cuts<'a>(
-    members: &[usize],
-    accounts: &'a [HazardAccount],
-    position: &dyn Fn(u32) -> u32,
-    n_releases: usize,
-) -> Vec<(u32, Cut<'a>)> {
-    let mut whole: Vec<Option<&MultiPolygon<f64>>> = vec![None; n_releases];
-    let mut cuts: Vec<(u32, u8, Cut)> = Vec::new();
-    for (k, &h) in members.iter().enumerate() {
-        for a in &accounts[h].applied {
-            let r = position(a.order);
-            if a.covers {
-                cuts.push((r, 0, Cut::Land(label(k))));
-            } else if a.whole {
-                whole[r as usize].get_or_insert(&a.land);
+/// A component's applying releases as the faces are cut by them: each release enters as
+/// its land near every hazard it applies to (the release cut to the hazard's box, or the
+/// hazard itself for an exact copy), which cuts only that hazard's faces; a release lying
+/// whole in the box of some hazard it applies to cuts every face it meets at once instead
+/// (its label on the faces of a hazard it does not apply to is ignored: see
+/// `applied_on`), so that its pieces do not meet each other's edges face by face.
+struct ReleaseLands<'a> {
+    /// Per release position, its whole land when it lies in some hazard's box.
+    whole: Vec<Option<&'a MultiPolygon<f64>>>,
+    /// `(position, member, land near that member)` of the other releases, cut here (the
+    /// accounts keep only the releases' own geometries).
+    near: Vec<(u32, u32, MultiPolygon<f64>)>,
+    /// `(position, member)` of the exact copies.
+    copies: Vec<(u32, u32)>,
+}
+
+impl<'a> ReleaseLands<'a> {
+    fn of(
+        members: &[usize],
+        hazards: &[Hazard],
+        accounts: &'a [HazardAccount],
+        position: &dyn Fn(u32) -> u32,
+        n_releases: usize,
+    ) -> ReleaseLands<'a> {
+        let mut lands = ReleaseLands {
+            whole: vec![None; n_releases],
+            near: Vec::new(),
+            copies: Vec::new(),
+        };
+        for (k, &h) in members.iter().enumerate() {
+            for a in &accounts[h].applied {
+                let r = position(a.order);
+                if a.covers {
+                    lands.copies.push((r, label(k)));
+                } else if a.whole {
+                    lands.whole[r as usize].get_or_insert(&a.land);
+                }
             }
         }
-    }
-    for (k, &h) in members.iter().enumerate() {
-        for a in accounts[h].applied.iter().filter(|a| !a.covers) {
-            let r = position(a.order);
-            if whole[r as usize].is_none() {
-                cuts.push((r, 1, Cut::PolygonIn(&a.land, label(k))));
+        for (k, &h) in members.iter().enumerate() {
+            let clip_box = hazard_clip_box(&hazards[h].geometry);
+            for a in accounts[h].applied.iter().filter(|a| !a.covers) {
+                let r = position(a.order);
+                if lands.whole[r as usize].is_none() {
+                    let land = a.land_near(clip_box.as_ref()).into_owned();
+                    lands.near.push((r, label(k), land));
+                }
             }
         }
+        lands
     }
-    cuts.extend(
-        (0..)
-            .zip(&whole)
-            .filter_map(|(r, g)| g.map(|g| (r, 1, Cut::Polygon(g)))),
-    );
-    // per release: the exact copies (labels only) first, then its land
-    cuts.sort_by_key(|(r, kind, _)| (*r, *kind));
-    cuts.into_iter().map(|(r, _, c)| (r, c)).collect()
+
+    /// The cuts as `(position, cut)` in position order: per release, the exact copies
+    /// (labels only) first, then its land.
+    fn cuts(&self) -> Vec<(u32, Cut<'_>)> {
+        let mut cuts: Vec<(u32, u8, Cut)> = Vec::new();
+        cuts.extend(self.copies.iter().map(|&(r, k)| (r, 0, Cut::Land(k))));
+        cuts.extend(
+            self.near
+                .iter()
+                .map(|(r, k, g)| (*r, 1, Cut::PolygonIn(g, *k))),
+        );
+        cuts.extend(
+            (0..)
+                .zip(&self.whole)
+                .filter_map(|(r, g)| g.map(|g| (r, 1, Cut::Polygon(g)))),
+        );
+        cuts.sort_by_key(|(r, kind, _)| (*r, *kind));
+        cuts.into_iter().map(|(r, _, c)| (r, c)).collect()
+    }
 }
 
 /// Whether the release at position `r` can still change the fate of a face labelled
@@ -342,7 +371,8 @@ impl ComponentFaces {
             .into_iter()
             .map(|f| f.expect("every listed release applies to some member"))
             .collect();
-        let cuts = release_cuts(members, accounts, &position, ranked.len());
+        let lands = ReleaseLands::of(members, hazards, accounts, &position, ranked.len());
+        let cuts = lands.cuts();
         let n = label(members.len());
         let labelled: Vec<(Cut, u32)> = cuts.iter().map(|&(r, c)| (c, n + r)).collect();
         let land: Vec<&MultiPolygon<f64>> = members.iter().map(|&h| &hazards[h].geometry).collect();

@@ -30,7 +30,7 @@ use geo::MultiPolygon;
 
 use super::faces::{ComponentFaces, FaceYear};
 use super::place::Place;
-use super::release::{AppliedRelease, HazardAccount, MethodSplit};
+use super::release::{hazard_clip_box, AppliedRelease, HazardAccount, MethodSplit};
 use crate::geom::area::area_m2;
 use crate::geom::overlay::split_by;
 use crate::geom::sides::covers_or_misses;
@@ -262,26 +262,27 @@ fn lone_pieces(h: &Hazard, a: &HazardAccount) -> Vec<(i32, usize, Method, f64)> 
             .collect();
     }
     let mut rest = h.geometry.clone();
+    let clip_box = hazard_clip_box(&h.geometry);
     let mut pieces = Vec::new();
     for x in applied {
         if rest.0.is_empty() {
             break;
         }
+        let land = x.land_near(clip_box.as_ref());
         // an exact copy takes it all, a release whose box misses takes nothing, and the
         // rings may show either (geom::sides): no overlay for any of these
         let side = if x.covers {
             Some(true)
-        } else if !crate::index::boxes_meet(crate::index::bbox(&x.land), crate::index::bbox(&rest))
-        {
+        } else if !crate::index::boxes_meet(crate::index::bbox(&land), crate::index::bbox(&rest)) {
             Some(false)
         } else {
-            covers_or_misses(&rest, &x.land)
+            covers_or_misses(&rest, &land)
         };
         let taken = match side {
             Some(true) => std::mem::replace(&mut rest, MultiPolygon::new(vec![])),
             Some(false) => continue,
             None => {
-                let (after, taken) = split_by(&rest, &[&x.land]);
+                let (after, taken) = split_by(&rest, &[&land]);
                 rest = after;
                 taken
             }

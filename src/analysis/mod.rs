@@ -22,7 +22,7 @@ pub mod regions;
 pub mod release;
 pub mod targets;
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use geo::MultiPolygon;
@@ -234,10 +234,20 @@ pub fn summarise(
             priority,
         })
         .collect();
+    let mut by_place: BTreeMap<Place, Vec<usize>> = BTreeMap::new();
+    for h in hazards
+        .iter()
+        .filter(|h| h.account.remaining_m2 >= MIN_REMAINING_M2)
+    {
+        by_place
+            .entry(land.hazard_region[h.index])
+            .or_default()
+            .push(h.index);
+    }
     let rows = Rows {
         inputs,
         hazards: &hazards,
-        land_places: &land.hazard_region,
+        by_place,
         outlook,
     };
     let ledgers = land.ledger.as_ref();
@@ -314,7 +324,9 @@ enum RowPlace {
 struct Rows<'a> {
     inputs: &'a Inputs,
     hazards: &'a [HazardRow],
-    land_places: &'a [Place],
+    /// Per place, the hazards whose land lies there and that count as remaining
+    /// (`MIN_REMAINING_M2`), in index order: found once, not once per region.
+    by_place: BTreeMap<Place, Vec<usize>>,
     outlook: &'a Outlook<'a>,
 }
 
@@ -341,22 +353,24 @@ impl Rows<'_> {
         ledger: Option<&ledger::PlaceLedger>,
     ) -> RegionRow {
         let (region_id, name) = self.key_and_name(place);
-        let members = self.hazards.iter().filter(|h| {
-            let here = match place {
-                RowPlace::Land(p) => self.land_places[h.index] == p,
-                RowPlace::National => true,
-            };
-            here && h.account.remaining_m2 >= MIN_REMAINING_M2
-        });
-        let mut near = BTreeSet::new();
+        let lists: Vec<&Vec<usize>> = match place {
+            RowPlace::Land(p) => self.by_place.get(&p).into_iter().collect(),
+            RowPlace::National => self.by_place.values().collect(),
+        };
+        let settlements = &self.inputs.settlements;
+        // each settlement near some hazard here counted once: marks, not a set (the
+        // national row marks every ranked hazard's settlements)
+        let mut near = vec![false; settlements.len()];
         let (mut count, mut cha) = (0, 0);
-        for h in members {
+        for h in lists.into_iter().flatten().map(|&i| &self.hazards[i]) {
             count += 1;
             if self.inputs.hazards[h.index].status == crate::model::Status::Cha {
                 cha += 1;
             }
             if let Some(p) = &h.priority {
-                near.extend(p.within.iter().copied());
+                for &i in &p.within {
+                    near[i] = true;
+                }
             }
         }
         let figures = Figures::from_land(land);
@@ -378,7 +392,6 @@ impl Rows<'_> {
             o.as_of,
             deadline,
         );
-        let settlements = &self.inputs.settlements;
         RegionRow {
             region_id,
             name: name.to_string(),
@@ -387,7 +400,12 @@ impl Rows<'_> {
             hazards_cha: cha,
             hazards_sha: count - cha,
             progress,
-            population_near_hazards: near.iter().map(|&i| settlements[i].population).sum(),
+            population_near_hazards: settlements
+                .iter()
+                .zip(&near)
+                .filter(|(_, &n)| n)
+                .map(|(s, _)| s.population)
+                .sum(),
             required_rate_m2_per_year,
             capacity_factor_needed,
             ledger: ledger.map_or_else(Vec::new, |l| l.rows(figures.remaining_m2)),

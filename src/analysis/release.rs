@@ -13,15 +13,16 @@
 //! stage sums the faces of a component of several hazards instead, and needs it only for
 //! lone hazards).
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
-use geo::MultiPolygon;
+use geo::{MultiPolygon, Rect};
 use rayon::prelude::*;
 
 use super::overlaps::cut_overlaps;
 use crate::geom::area::area_m2;
-use crate::geom::clip::{padded_rect, rect_within, Boxed};
+use crate::geom::clip::{clip_to_rect, padded_rect, rect_within, Boxed};
 use crate::geom::disk::InteriorDisk;
 use crate::geom::overlay::{difference_all, split_by};
 use crate::geom::ring::compact;
@@ -72,15 +73,37 @@ pub struct AppliedRelease {
     pub before_window: bool,
     /// An exact copy of the hazard: its land is the hazard's (`land` is then empty).
     pub covers: bool,
-    /// The release cut to the hazard's padded box: the same land as far as the hazard
-    /// is concerned (the release's own geometry, shared, when it lies in that box).
+    /// The release's own geometry, shared (empty for an exact copy): the regions stage
+    /// cuts it to the hazard's padded box when it needs it ([`Self::land_near`]). Not
+    /// kept cut: a national run would hold one copy per hazard and release, allocated
+    /// among the release stage's temporaries (peak memory).
     pub land: Arc<MultiPolygon<f64>>,
-    /// The release lies wholly inside that box: `land` is the whole release (so it may
-    /// cut the faces of every hazard it covers at once).
+    /// The release lies wholly inside the hazard's padded box: `land` is all of its land
+    /// near the hazard as it is (so it may cut the faces of every hazard it covers at
+    /// once).
     pub whole: bool,
     /// Its rank among the run's releases in the order land is credited (R11, R13): by
     /// completion year, then cleared, reduced, cancelled, then date, then `release_id`.
     pub order: u32,
+}
+
+impl AppliedRelease {
+    /// The release's land as far as the hazard is concerned: `land` cut to the hazard's
+    /// padded box ([`hazard_clip_box`]), with far fewer edges for long strips and large
+    /// cancellations over many hazards; `land` itself, not copied, when it lies in that
+    /// box.
+    pub fn land_near(&self, clip_box: Option<&Rect<f64>>) -> Cow<'_, MultiPolygon<f64>> {
+        match clip_box {
+            Some(b) if !self.whole => Cow::Owned(clip_to_rect(&self.land, b)),
+            _ => Cow::Borrowed(&*self.land),
+        }
+    }
+}
+
+/// The box a hazard's releases are cut to (its own, padded: see
+/// [`AppliedRelease::land_near`]); `None` for an empty hazard.
+pub fn hazard_clip_box(h: &MultiPolygon<f64>) -> Option<Rect<f64>> {
+    crate::index::bbox(h).map(|b| padded_rect(&b))
 }
 
 impl HazardAccount {
@@ -285,7 +308,7 @@ fn account_one(
             land: if a.covers {
                 Arc::new(MultiPolygon::new(vec![]))
             } else {
-                a.geometry
+                Arc::clone(&index.shapes[a.release])
             },
         })
         .collect();
@@ -336,8 +359,10 @@ fn applying_releases(
 ) -> (Vec<Applying>, Vec<Overlap>) {
     let mut overlaps = Vec::new();
     let mut applying: Vec<Applying> = Vec::new();
-    if let Some(bbox) = crate::index::bbox(&h.geometry) {
-        let clip_box = padded_rect(&bbox);
+    if let (Some(bbox), Some(clip_box)) = (
+        crate::index::bbox(&h.geometry),
+        hazard_clip_box(&h.geometry),
+    ) {
         let h_point = InteriorDisk::of(&h.geometry.0);
         for ri in boxes_in(&index.tree, &envelope(&bbox, 0.0, 0.0)) {
             let (r, shape) = (&releases[ri], &index.shapes[ri]);
@@ -364,12 +389,8 @@ fn applying_releases(
                 applies,
             });
             if applies {
-                // kept to the end of the regions stage: without spare capacity
                 let geometry = match clipped {
-                    Some(mut g) => {
-                        compact(&mut g);
-                        Arc::new(g)
-                    }
+                    Some(g) => Arc::new(g),
                     None => Arc::clone(shape),
                 };
                 applying.push(Applying {
