@@ -118,8 +118,10 @@ impl Faces {
     /// `p`'s label goes on the parts inside (faces that have it already are left as they
     /// are).
     fn refine(&mut self, p: &MultiPolygon<f64>, label: u32, within: Option<u32>, needs: Needs) {
-        let Some(pb) = p.bounding_rect() else { return };
         let boxed = Boxed::new(p);
+        let Some(pb) = boxed.bounding_rect() else {
+            return;
+        };
         // Inside `land[within]`, `p` is the whole polygon labelled so (see `missed`).
         let miss = if within.is_some() { label } else { NONE };
         for k in self.meeting(&pb) {
