@@ -925,3 +925,34 @@ fn land_ledger_of_a_many_hazard_component_matches_a_cell_by_cell_count() {
             >= 10
     );
 }
+
+/// A long cleared strip across two hazards far apart: each account holds the strip's own
+/// geometry, one shared copy (not a piece per hazard), and its land near each hazard is
+/// the strip inside that hazard's box padded by 1e-6 × (1 + its larger side in degrees),
+/// worked out by hand here. Unit squares of the grid: H1 = [0,1]×[0,1], H2 = [10,11]×[0,1].
+#[test]
+fn a_strip_over_two_hazards_is_kept_once_and_cut_near_each() {
+    use minefree::analysis::release::hazard_clip_box;
+    let h = vec![
+        hazard("H1", Status::Sha, None, rect(0., 0., 1., 1.)),
+        hazard("H2", Status::Sha, None, rect(10., 0., 11., 1.)),
+    ];
+    let strip = rect(-1., 0.25, 12., 0.75);
+    let r = vec![release("S", Method::Cleared, "2024-01-01", strip.clone())];
+    let (a, _) = account_hazards(&h, &r, day("2023-01-01"));
+    let (l1, l2) = (&a[0].applied[0], &a[1].applied[0]);
+    assert!(std::sync::Arc::ptr_eq(&l1.land, &l2.land), "one shared copy");
+    close(area_m2(&l1.land), area_m2(&strip));
+    assert!(!l1.whole && !l2.whole);
+    let pad = 1e-6 * (1.0 + U);
+    for (k, (applied, x0)) in [(l1, 0.0), (l2, 10.0)].into_iter().enumerate() {
+        let near = applied.land_near(hazard_clip_box(&h[k].geometry).as_ref());
+        let want = normalize(MultiPolygon::new(vec![Rect::new(
+            (69.0 + x0 * U - pad, 38.0 + 0.25 * U),
+            (69.0 + (x0 + 1.0) * U + pad, 38.0 + 0.75 * U),
+        )
+        .to_polygon()]));
+        close(area_m2(&near), area_m2(&want));
+        close(a[k].remaining_m2, 2.0 * area_m2(&rect(x0, 0., x0 + 1.0, 0.25)));
+    }
+}
