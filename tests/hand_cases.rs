@@ -941,7 +941,10 @@ fn a_strip_over_two_hazards_is_kept_once_and_cut_near_each() {
     let r = vec![release("S", Method::Cleared, "2024-01-01", strip.clone())];
     let (a, _) = account_hazards(&h, &r, day("2023-01-01"));
     let (l1, l2) = (&a[0].applied[0], &a[1].applied[0]);
-    assert!(std::sync::Arc::ptr_eq(&l1.land, &l2.land), "one shared copy");
+    assert!(
+        std::sync::Arc::ptr_eq(&l1.land, &l2.land),
+        "one shared copy"
+    );
     close(area_m2(&l1.land), area_m2(&strip));
     assert!(!l1.whole && !l2.whole);
     let pad = 1e-6 * (1.0 + U);
@@ -953,6 +956,9 @@ fn a_strip_over_two_hazards_is_kept_once_and_cut_near_each() {
         )
         .to_polygon()]));
         close(area_m2(&near), area_m2(&want));
-        close(a[k].remaining_m2, 2.0 * area_m2(&rect(x0, 0., x0 + 1.0, 0.25)));
+        close(
+            a[k].remaining_m2,
+            2.0 * area_m2(&rect(x0, 0., x0 + 1.0, 0.25)),
+        );
     }
 }
