@@ -361,6 +361,7 @@ impl Rows<'_> {
         // each settlement near some hazard here counted once: marks, not a set (the
         // national row marks every ranked hazard's settlements)
         let mut near = vec![false; settlements.len()];
+        let mut population_near_hazards = 0;
         let (mut count, mut cha) = (0, 0);
         for h in lists.into_iter().flatten().map(|&i| &self.hazards[i]) {
             count += 1;
@@ -369,7 +370,9 @@ impl Rows<'_> {
             }
             if let Some(p) = &h.priority {
                 for &i in &p.within {
-                    near[i] = true;
+                    if !std::mem::replace(&mut near[i], true) {
+                        population_near_hazards += settlements[i].population;
+                    }
                 }
             }
         }
@@ -400,12 +403,7 @@ impl Rows<'_> {
             hazards_cha: cha,
             hazards_sha: count - cha,
             progress,
-            population_near_hazards: settlements
-                .iter()
-                .zip(&near)
-                .filter(|(_, &n)| n)
-                .map(|(s, _)| s.population)
-                .sum(),
+            population_near_hazards,
             required_rate_m2_per_year,
             capacity_factor_needed,
             ledger: ledger.map_or_else(Vec::new, |l| l.rows(figures.remaining_m2)),

@@ -124,11 +124,15 @@ fn write_workbook(
 
 /// rust_xlsxwriter opens a temporary file in the system's temporary directory (`TMPDIR`)
 /// for every new sheet, before it moves to `dir`, and panics if it cannot: this says why
-/// instead. The probe file is removed at once. The pipeline asks before the analysis
-/// (a night's run fails in a second, not after the work), and the workbook again.
+/// instead. The probe file has a name of its own (two runs in one process, as in the
+/// tests, each probe: a name made of the process id alone clashed) and is removed at
+/// once. The pipeline asks before the analysis (a night's run fails in a second, not
+/// after the work), and the workbook again.
 pub fn system_temp_dir_is_writable() -> Result<(), ReportError> {
+    static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = PROBES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let temp_dir = std::env::temp_dir();
-    let probe = temp_dir.join(format!(".minefree-probe-{}", std::process::id()));
+    let probe = temp_dir.join(format!(".minefree-probe-{}-{n}", std::process::id()));
     std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
