@@ -438,14 +438,24 @@ fn analyse(
     let span = ledger::LedgerSpan::of(&inputs.hazards, &accounts, &inputs.releases, pipeline.as_of);
     let mut land = timer.stage("regions", || {
         let regions = &inputs.regions;
-        regions::land_and_ledger_of(components, &inputs.hazards, &accounts, regions, Some(&span))
+        // each hazard's applying releases move to the stage, which frees them component
+        // by component
+        let applied = accounts
+            .iter_mut()
+            .map(|a| std::mem::take(&mut a.applied))
+            .collect();
+        regions::land_and_ledger_of(
+            components,
+            &inputs.hazards,
+            &accounts,
+            applied,
+            regions,
+            Some(&span),
+        )
     });
     findings.append(&mut land.findings);
-    // Only the regions stage needs the applying releases' land: free it before the
-    // outputs are built (peak memory).
-    for a in &mut accounts {
-        a.drop_working_geometries();
-    }
+    // The regions stage has freed the applying releases' land (theirs to keep, component
+    // by component); the hazards' geometries too go before the outputs are built.
     for h in &mut inputs.hazards {
         h.geometry = geo::MultiPolygon::new(vec![]);
     }

@@ -24,7 +24,7 @@ use chrono::Datelike;
 use geo::{BoundingRect, Intersects, MultiPolygon, Polygon, Rect};
 
 use super::place::Place;
-use super::release::{hazard_clip_box, HazardAccount};
+use super::release::{hazard_clip_box, AppliedRelease};
 use crate::geom::area::polygon_area_m2;
 use crate::geom::arrangement::{subdivide, subdivide_where, Cut, Face};
 use crate::geom::clip::{clip_to_rect, padded_rect};
@@ -230,7 +230,7 @@ impl<'a> ReleaseLands<'a> {
     fn of(
         members: &[usize],
         hazards: &[Hazard],
-        accounts: &'a [HazardAccount],
+        applied: &'a [Vec<AppliedRelease>],
         position: &dyn Fn(u32) -> u32,
         n_releases: usize,
     ) -> ReleaseLands<'a> {
@@ -239,8 +239,8 @@ impl<'a> ReleaseLands<'a> {
             near: Vec::new(),
             copies: Vec::new(),
         };
-        for (k, &h) in members.iter().enumerate() {
-            for a in &accounts[h].applied {
+        for (k, list) in applied.iter().enumerate() {
+            for a in list {
                 let r = position(a.order);
                 if a.covers {
                     lands.copies.push((r, label(k)));
@@ -249,9 +249,9 @@ impl<'a> ReleaseLands<'a> {
                 }
             }
         }
-        for (k, &h) in members.iter().enumerate() {
+        for (k, (&h, list)) in members.iter().zip(applied).enumerate() {
             let clip_box = hazard_clip_box(&hazards[h].geometry);
-            for a in accounts[h].applied.iter().filter(|a| !a.covers) {
+            for a in list.iter().filter(|a| !a.covers) {
                 let r = position(a.order);
                 if lands.whole[r as usize].is_none() {
                     let land = a.land_near(clip_box.as_ref()).into_owned();
@@ -328,17 +328,18 @@ fn cut_needed(
 }
 
 impl ComponentFaces {
-    /// The faces of the component `members` (indices into `hazards` and `accounts`).
+    /// The faces of the component `members` (indices into `hazards`), whose applying
+    /// releases (`HazardAccount::applied`) are `applied`, in member order.
     pub fn build(
         members: &[usize],
         hazards: &[Hazard],
-        accounts: &[HazardAccount],
+        applied: &[Vec<AppliedRelease>],
         placing: &Placing,
     ) -> ComponentFaces {
         // the component's applying releases in the order land is credited
-        let mut ranked: Vec<(u32, usize)> = members
+        let mut ranked: Vec<(u32, usize)> = applied
             .iter()
-            .flat_map(|&h| accounts[h].applied.iter().map(|a| (a.order, a.release)))
+            .flat_map(|mine| mine.iter().map(|a| (a.order, a.release)))
             .collect();
         ranked.sort_unstable();
         ranked.dedup();
@@ -352,9 +353,9 @@ impl ComponentFaces {
         let mut facts = vec![None; ranked.len()];
         let mut applying = Vec::with_capacity(members.len());
         let mut applies_to: Vec<Vec<u32>> = vec![Vec::new(); ranked.len()];
-        for (k, &h) in members.iter().enumerate() {
+        for (k, list) in applied.iter().enumerate() {
             let mut mine = Vec::new();
-            for a in &accounts[h].applied {
+            for a in list {
                 let r = position(a.order);
                 facts[r as usize] = Some(ReleaseFacts {
                     year: a.completed_on.year(),
@@ -371,7 +372,7 @@ impl ComponentFaces {
             .into_iter()
             .map(|f| f.expect("every listed release applies to some member"))
             .collect();
-        let lands = ReleaseLands::of(members, hazards, accounts, &position, ranked.len());
+        let lands = ReleaseLands::of(members, hazards, applied, &position, ranked.len());
         let cuts = lands.cuts();
         let n = label(members.len());
         let labelled: Vec<(Cut, u32)> = cuts.iter().map(|&(r, c)| (c, n + r)).collect();

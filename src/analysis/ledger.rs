@@ -200,7 +200,12 @@ impl YearEvent {
 /// method. When the releases fall in one year with at most one per method (most hazards),
 /// the pieces are the account's cleared, reduced and cancelled land: no overlay at all;
 /// otherwise one overlay per release, on what is left.
-pub fn lone_ledger(h: &Hazard, a: &HazardAccount, place: Place) -> ComponentLedger {
+pub fn lone_ledger(
+    h: &Hazard,
+    a: &HazardAccount,
+    applied: &[AppliedRelease],
+    place: Place,
+) -> ComponentLedger {
     let measured = |m2: f64| (m2, vec![(place, m2)]);
     let mut years: BTreeMap<i32, YearEvent> = Default::default();
     let start = match h.recorded_on {
@@ -214,7 +219,7 @@ pub fn lone_ledger(h: &Hazard, a: &HazardAccount, place: Place) -> ComponentLedg
         }
         None => measured(a.original_m2),
     };
-    for (year, r, method, m2) in lone_pieces(h, a) {
+    for (year, r, method, m2) in lone_pieces(h, a, applied) {
         let e = years
             .entry(year)
             .or_insert_with(|| YearEvent::empty(year, &[place]));
@@ -239,8 +244,12 @@ pub fn lone_ledger(h: &Hazard, a: &HazardAccount, place: Place) -> ComponentLedg
 
 /// A lone hazard's released land as `(year, release, method, m2)`, one piece per applying
 /// release that takes some (see [`lone_ledger`]).
-fn lone_pieces(h: &Hazard, a: &HazardAccount) -> Vec<(i32, usize, Method, f64)> {
-    let mut applied: Vec<&AppliedRelease> = a.applied.iter().collect();
+fn lone_pieces(
+    h: &Hazard,
+    a: &HazardAccount,
+    applied: &[AppliedRelease],
+) -> Vec<(i32, usize, Method, f64)> {
+    let mut applied: Vec<&AppliedRelease> = applied.iter().collect();
     applied.sort_by_key(|x| x.order);
     let one_year = applied
         .windows(2)

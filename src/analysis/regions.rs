@@ -16,7 +16,7 @@ pub use super::faces::{Land, Layers};
 use super::ledger::{component_ledger, lone_ledger, ComponentLedger, LedgerSpan, RegionLedger};
 use super::overlaps;
 pub use super::place::Place;
-use super::release::HazardAccount;
+use super::release::{AppliedRelease, HazardAccount};
 use crate::geom::area::area_m2;
 use crate::geom::clip::{clip_to_rect, padded_rect, rect_union};
 use crate::geom::disk::{shares_disk, InteriorDisk};
@@ -173,14 +173,20 @@ pub fn land_and_ledger_by_region(
     span: Option<&LedgerSpan>,
 ) -> RegionLand {
     let components = HazardComponents::of(hazards);
-    land_and_ledger_of(components, hazards, accounts, regions, span)
+    let applied = accounts.iter().map(|a| a.applied.clone()).collect();
+    land_and_ledger_of(components, hazards, accounts, applied, regions, span)
 }
 
-/// [`land_and_ledger_by_region`] of the hazards' `components` (of the same hazards).
+/// [`land_and_ledger_by_region`] of the hazards' `components` (of the same hazards), with
+/// each hazard's applying releases given apart from its account (`applied[i]` is
+/// `accounts[i].applied`; the accounts' own lists are not read). They are handed to the
+/// component of their hazard and dropped when it is done, so that each release's geometry
+/// is freed as soon as the last component it cuts is done (peak memory).
 pub fn land_and_ledger_of(
     components: HazardComponents,
     hazards: &[Hazard],
     accounts: &[HazardAccount],
+    mut applied: Vec<Vec<AppliedRelease>>,
     regions: &[Region],
     span: Option<&LedgerSpan>,
 ) -> RegionLand {
@@ -205,15 +211,26 @@ pub fn land_and_ledger_of(
     // order keep the figures independent of the thread count).
     let mut order: Vec<usize> = (0..components.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(components[i].len()));
-    let mut done: Vec<(usize, ComponentResult)> = order
-        .par_iter()
+    let work: Vec<(usize, Vec<Vec<AppliedRelease>>)> = order
+        .into_iter()
+        .map(|i| {
+            let mine = components[i]
+                .iter()
+                .map(|&h| std::mem::take(&mut applied[h]))
+                .collect();
+            (i, mine)
+        })
+        .collect();
+    let mut done: Vec<(usize, ComponentResult)> = work
+        .into_par_iter()
         .with_max_len(1)
-        .map(|&i| {
+        .map(|(i, applied)| {
             let _done = TickOnDrop;
             let ctx = Component {
                 members: &components[i],
                 hazards,
                 accounts,
+                applied: &applied,
                 span,
             };
             (i, component_land(&ctx, regions, &index))
@@ -299,6 +316,8 @@ struct Component<'a> {
     members: &'a [usize],
     hazards: &'a [Hazard],
     accounts: &'a [HazardAccount],
+    /// Each member's applying releases, in member order.
+    applied: &'a [Vec<AppliedRelease>],
     span: Option<&'a LedgerSpan<'a>>,
 }
 
@@ -315,7 +334,7 @@ fn component_land(c: &Component, regions: &[Region], index: &RegionIndex) -> Com
             let place = result.by_place[0].0;
             result.ledger = c
                 .span
-                .map(|_| lone_ledger(&hazards[*hi], &accounts[*hi], place));
+                .map(|_| lone_ledger(&hazards[*hi], &accounts[*hi], &c.applied[0], place));
             return result;
         }
     }
@@ -349,7 +368,7 @@ fn component_land(c: &Component, regions: &[Region], index: &RegionIndex) -> Com
         None => Placing::Cut(&cut, &sole_place),
     };
     let started = std::time::Instant::now();
-    let faces = ComponentFaces::build(members, hazards, accounts, &placing);
+    let faces = ComponentFaces::build(members, hazards, c.applied, &placing);
     let result = sum_faces(c, &faces, sole);
     if members.len() >= 100 {
         tracing::debug!(

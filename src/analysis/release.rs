@@ -55,8 +55,9 @@ pub struct HazardAccount {
     /// The releases that apply to this hazard (R3), as indices into the releases, in
     /// index order.
     pub applying: Vec<usize>,
-    /// The same releases with their land near the hazard, in the same order: the land's
-    /// faces (R5, R6, R10, R11) are cut by them.
+    /// The same releases with their land, in the same order: the land's faces (R5, R6,
+    /// R10, R11) are cut by them. A run moves them to the regions stage, which frees
+    /// them component by component (empty afterwards).
     pub applied: Vec<AppliedRelease>,
 }
 
@@ -74,9 +75,10 @@ pub struct AppliedRelease {
     /// An exact copy of the hazard: its land is the hazard's (`land` is then empty).
     pub covers: bool,
     /// The release's own geometry, shared (empty for an exact copy): the regions stage
-    /// cuts it to the hazard's padded box when it needs it ([`Self::land_near`]). Not
-    /// kept cut: a national run would hold one copy per hazard and release, allocated
-    /// among the release stage's temporaries (peak memory).
+    /// cuts it to the hazard's padded box when it needs it ([`Self::land_near`]), and
+    /// frees it with the last component it cuts. Not kept cut: a national run would hold
+    /// one copy per hazard and release, allocated among the release stage's temporaries
+    /// (peak memory).
     pub land: Arc<MultiPolygon<f64>>,
     /// The release lies wholly inside the hazard's padded box: `land` is all of its land
     /// near the hazard as it is (so it may cut the faces of every hazard it covers at
@@ -104,16 +106,6 @@ impl AppliedRelease {
 /// [`AppliedRelease::land_near`]); `None` for an empty hazard.
 pub fn hazard_clip_box(h: &MultiPolygon<f64>) -> Option<Rect<f64>> {
     crate::index::bbox(h).map(|b| padded_rect(&b))
-}
-
-impl HazardAccount {
-    /// Empties the applying releases' land (only the regions stage's faces read it);
-    /// every figure stays.
-    pub fn drop_working_geometries(&mut self) {
-        for a in &mut self.applied {
-            a.land = Arc::new(MultiPolygon::new(vec![]));
-        }
-    }
 }
 
 /// A release overlapping a hazard, and whether it applies (dates).
