@@ -153,24 +153,33 @@ pub fn account_hazards_where(
             out
         })
         .collect();
-    let mut overlaps_by_release: Vec<Vec<(usize, bool)>> = vec![Vec::new(); releases.len()];
-    for (hi, (_, overlaps)) in results.iter().enumerate() {
-        for o in overlaps {
-            overlaps_by_release[o.release].push((hi, o.applies));
-        }
-    }
-    let findings = release_findings(hazards, (releases, &shapes), &overlaps_by_release);
+    // every (release, hazard, applies) overlap in one flat list by release, then hazard:
+    // a list per release cost 1.2 M allocations at synth 1000, at the stage's peak
     let order = credit_ranks(releases);
+    let mut pairs: Vec<(u32, u32, bool)> = Vec::new();
     let accounts = results
         .into_iter()
-        .map(|(mut a, _)| {
+        .enumerate()
+        .map(|(hi, (mut a, overlaps))| {
+            let hi = u32::try_from(hi).expect("fewer than 2^32 hazards");
+            pairs.extend(
+                overlaps
+                    .iter()
+                    .map(|o| (release_u32(o.release), hi, o.applies)),
+            );
             for x in &mut a.applied {
                 x.order = order[x.release];
             }
             a
         })
         .collect();
+    pairs.sort_unstable();
+    let findings = release_findings(hazards, (releases, &shapes), &pairs);
     (accounts, findings)
+}
+
+fn release_u32(i: usize) -> u32 {
+    u32::try_from(i).expect("fewer than 2^32 releases")
 }
 
 /// Each release's rank in the order land is credited (see [`AppliedRelease::order`]).
@@ -458,13 +467,16 @@ impl MethodSplit {
 fn release_findings(
     hazards: &[Hazard],
     (releases, shapes): (&[Release], &[Arc<MultiPolygon<f64>>]),
-    overlaps_by_release: &[Vec<(usize, bool)>],
+    pairs: &[(u32, u32, bool)],
 ) -> Vec<Finding> {
     let known: std::collections::HashSet<&str> =
         hazards.iter().map(|h| h.hazard_id.as_str()).collect();
     let mut findings = Vec::new();
+    let mut rest = pairs;
     for (ri, r) in releases.iter().enumerate() {
-        let overlaps = &overlaps_by_release[ri];
+        let n = rest.partition_point(|p| p.0 == release_u32(ri));
+        let (overlaps, after) = rest.split_at(n);
+        rest = after;
         let finding = |severity, check, message: String| {
             Finding::new(severity, check, LayerKind::Releases, &r.release_id, message)
                 .at((*shapes[ri]).clone())
@@ -474,7 +486,7 @@ fn release_findings(
             if known.contains(named.as_str())
                 && !overlaps
                     .iter()
-                    .any(|(hi, _)| hazards[*hi].hazard_id == *named)
+                    .any(|&(_, hi, _)| hazards[hi as usize].hazard_id == *named)
             {
                 findings.push(finding(
                     Severity::Warning,
@@ -490,9 +502,9 @@ fn release_findings(
                 "the release overlaps no hazard of this run".to_string(),
             ));
         }
-        for (hi, applies) in overlaps {
+        for &(_, hi, applies) in overlaps {
             if !applies {
-                let h = &hazards[*hi];
+                let h = &hazards[hi as usize];
                 findings.push(finding(
                     Severity::Info,
                     Check::ReleaseBeforeHazard,
