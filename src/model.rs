@@ -7,6 +7,8 @@
 
 mod layer;
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use geo::{Geometry, MultiPolygon, Point};
 
@@ -520,8 +522,9 @@ pub struct Finding {
     pub feature_id: String,
     /// What an analyst needs to know.
     pub message: String,
-    /// Where, when a geometry applies.
-    pub geometry: Option<Geometry<f64>>,
+    /// Where, when a geometry applies: shared, so that the findings about one record
+    /// (a release predating several hazards) hold one copy of its geometry.
+    pub geometry: Option<Arc<Geometry<f64>>>,
 }
 
 impl Finding {
@@ -544,8 +547,13 @@ impl Finding {
     }
 
     /// The same finding, located at `geometry`.
-    pub fn at(mut self, geometry: impl Into<Geometry<f64>>) -> Finding {
-        self.geometry = Some(geometry.into());
+    pub fn at(self, geometry: impl Into<Geometry<f64>>) -> Finding {
+        self.at_shared(Arc::new(geometry.into()))
+    }
+
+    /// The same finding, located at a geometry other findings share.
+    pub fn at_shared(mut self, geometry: Arc<Geometry<f64>>) -> Finding {
+        self.geometry = Some(geometry);
         self
     }
 }

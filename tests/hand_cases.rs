@@ -962,3 +962,32 @@ fn a_strip_over_two_hazards_is_kept_once_and_cut_near_each() {
         );
     }
 }
+
+/// A release completed before two hazards it overlaps were recorded: two
+/// `release_before_hazard` findings, each located at the release's whole geometry, and
+/// both holding the same copy of it (one per release, however many findings).
+#[test]
+fn a_release_predating_two_hazards_gives_two_findings_sharing_its_geometry() {
+    let h = vec![
+        hazard("H1", Status::Sha, Some("2024-01-01"), rect(0., 0., 1., 1.)),
+        hazard("H2", Status::Sha, Some("2024-01-01"), rect(2., 0., 3., 1.)),
+    ];
+    let strip = rect(-1., 0.25, 4., 0.75);
+    let r = vec![release("S", Method::Cleared, "2020-01-01", strip.clone())];
+    let (a, findings) = account_hazards(&h, &r, day("2019-01-01"));
+    assert!(
+        a.iter().all(|a| a.applying.is_empty()),
+        "R3: it applies to neither"
+    );
+    let before: Vec<_> = findings
+        .iter()
+        .filter(|f| f.check == "release_before_hazard")
+        .collect();
+    assert_eq!(before.len(), 2);
+    let (g1, g2) = (
+        before[0].geometry.as_ref().expect("located"),
+        before[1].geometry.as_ref().expect("located"),
+    );
+    assert!(std::sync::Arc::ptr_eq(g1, g2), "one shared copy");
+    assert_eq!(**g1, geo::Geometry::MultiPolygon(strip));
+}

@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
-use geo::{MultiPolygon, Rect};
+use geo::{Geometry, MultiPolygon, Rect};
 use rayon::prelude::*;
 
 use super::overlaps::cut_overlaps;
@@ -477,9 +477,12 @@ fn release_findings(
         let n = rest.partition_point(|p| p.0 == release_u32(ri));
         let (overlaps, after) = rest.split_at(n);
         rest = after;
+        // the release's findings share one copy of its geometry
+        let at: std::cell::OnceCell<Arc<Geometry<f64>>> = std::cell::OnceCell::new();
         let finding = |severity, check, message: String| {
+            let g = at.get_or_init(|| Arc::new(Geometry::MultiPolygon((*shapes[ri]).clone())));
             Finding::new(severity, check, LayerKind::Releases, &r.release_id, message)
-                .at((*shapes[ri]).clone())
+                .at_shared(Arc::clone(g))
         };
         // An id naming no hazard at all is QA's finding (`unknown_hazard_id`).
         if let Some(named) = &r.hazard_id {

@@ -149,7 +149,10 @@ mod tests {
             checks(&findings),
             vec![("point_outside_regions", "S1", Severity::Warning)]
         );
-        assert_eq!(findings[0].geometry, Some(Point::new(71.0, 37.5).into()));
+        assert_eq!(
+            findings[0].geometry.as_deref(),
+            Some(&Point::new(71.0, 37.5).into())
+        );
     }
 
     #[test]

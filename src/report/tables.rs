@@ -477,9 +477,6 @@ pub fn qa_findings(findings: &mut [Finding]) -> Table {
     t.push("layer", text(&|f| f.layer.key().to_string()));
     t.push("feature_id", text(&|f| f.feature_id.clone()));
     t.push("message", text(&|f| f.message.clone()));
-    t.geometry = order
-        .iter()
-        .map(|&i| findings[i].geometry.take().map(Shape::new))
-        .collect();
+    t.geometry = order.iter().map(|&i| findings[i].geometry.take()).collect();
     t
 }
