@@ -13,6 +13,7 @@ use std::path::Path;
 use gdal::vector::ToGdal;
 use polars::prelude::*;
 
+use crate::geom::clip::rect_union;
 use crate::report::{GeometryKind, ReportError, Table, Values};
 
 fn table_error(path: &Path) -> impl Fn(PolarsError) -> ReportError + '_ {
@@ -150,18 +151,12 @@ fn geometry_wkb(geometry: &[Option<crate::report::Shape>]) -> Result<Vec<Option<
 /// GeoParquet 1.1 `geo` metadata for a table's geometry column.
 pub fn geo_metadata(table: &Table) -> serde_json::Value {
     use geo::BoundingRect;
-    let mut bbox: Option<geo::Rect<f64>> = None;
-    for g in table.geometry.iter().flatten() {
-        if let Some(r) = g.bounding_rect() {
-            bbox = Some(match bbox {
-                None => r,
-                Some(b) => geo::Rect::new(
-                    (b.min().x.min(r.min().x), b.min().y.min(r.min().y)),
-                    (b.max().x.max(r.max().x), b.max().y.max(r.max().y)),
-                ),
-            });
-        }
-    }
+    let bbox = table
+        .geometry
+        .iter()
+        .flatten()
+        .filter_map(|g| g.bounding_rect())
+        .reduce(rect_union);
     let types: Vec<&str> = match table.geometry_kind() {
         GeometryKind::MultiPolygon => vec!["MultiPolygon"],
         _ => vec![],
