@@ -169,3 +169,111 @@ fn per_hazard_and_national_land_agree_with_geos() {
         assert!((land.outside.original - geos_area(&u)).abs() <= tol);
     }
 }
+
+/// A face (one star, with a star hole when `hole`) and a cut of one to three stars,
+/// some with holes, near each other at (69°E, 38°N).
+fn face_and_cut(seed: u64) -> (Polygon<f64>, MultiPolygon<f64>) {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let holed = |rng: &mut rand_chacha::ChaCha8Rng, r: f64, hole: bool| {
+        let outer = star(rng, r).0.remove(0);
+        if !hole {
+            return outer;
+        }
+        // a small star around the outer one's centroid, inside its inner radius
+        let c = geo::Centroid::centroid(&outer).expect("a star has area");
+        let pts: Vec<(f64, f64)> = (0..7)
+            .map(|k| {
+                let a = (k as f64 + rng.gen_range(0.0..0.9)) * std::f64::consts::TAU / 7.0;
+                let rr = 0.1 * r * rng.gen_range(0.5..1.0);
+                (c.x() + rr * a.cos(), c.y() + rr * a.sin())
+            })
+            .collect();
+        let (exterior, _) = outer.into_inner();
+        normalize(MultiPolygon::new(vec![Polygon::new(
+            exterior,
+            vec![LineString::from(pts)],
+        )]))
+        .0
+        .remove(0)
+    };
+    let face = holed(&mut rng, 0.02, seed % 3 == 0);
+    let n = rng.gen_range(1..4);
+    let parts: Vec<Polygon<f64>> = (0..n)
+        .map(|_| {
+            let hole = rng.gen_bool(0.3);
+            let r = rng.gen_range(0.003..0.03);
+            holed(&mut rng, r, hole)
+        })
+        .collect();
+    // parts of a valid multipolygon do not overlap: keep each apart from the earlier
+    let mut cut = MultiPolygon::new(vec![]);
+    for p in parts {
+        let p = MultiPolygon::new(vec![p]);
+        cut =
+            minefree::geom::overlay::union([&cut, &minefree::geom::overlay::difference(&p, &cut)]);
+    }
+    (face, cut)
+}
+
+#[test]
+fn a_face_split_in_general_position_matches_geos() {
+    use geo::Area;
+    use minefree::geom::split::{split_general, Split};
+    let (mut decided, mut parts) = (0, 0);
+    let all = 300;
+    for seed in 0..all {
+        let (face, cut) = face_and_cut(seed);
+        let Some(got) = split_general(&face, &cut) else {
+            continue;
+        };
+        decided += 1;
+        let whole = MultiPolygon::new(vec![face.clone()]);
+        let (inside, outside) = match got {
+            Split::Covered => (whole.clone(), MultiPolygon::new(vec![])),
+            Split::Missed => (MultiPolygon::new(vec![]), whole.clone()),
+            Split::Parts { inside, outside } => {
+                parts += 1;
+                (inside, outside)
+            }
+        };
+        let (fg, cg) = (gdal_geom(&whole), gdal_geom(&cut));
+        let planar = |g: Geometry| if g.is_empty() { 0.0 } else { g.area() };
+        let want_in = planar(fg.intersection(&cg).unwrap());
+        let want_out = planar(fg.difference(&cg).unwrap());
+        // GEOS computes in doubles too: both agree to rounding (parts dropped as slivers
+        // under 1e-12 deg² aside)
+        let tol = 1e-11 * face.unsigned_area() + 2e-12;
+        assert!(
+            (inside.unsigned_area() - want_in).abs() <= tol,
+            "seed {seed}: inside {} against GEOS {want_in}",
+            inside.unsigned_area()
+        );
+        assert!(
+            (outside.unsigned_area() - want_out).abs() <= tol,
+            "seed {seed}: outside {} against GEOS {want_out}",
+            outside.unsigned_area()
+        );
+        // and each part lies on its side
+        let on = |a: &MultiPolygon<f64>,
+                  b: &Geometry,
+                  op: fn(&Geometry, &Geometry) -> Option<Geometry>| {
+            if a.0.is_empty() {
+                0.0
+            } else {
+                planar(op(&gdal_geom(a), b).unwrap())
+            }
+        };
+        assert!(
+            on(&inside, &cg, Geometry::difference) <= tol,
+            "seed {seed}: the part inside leaves the cut"
+        );
+        assert!(
+            on(&outside, &cg, Geometry::intersection) <= tol,
+            "seed {seed}: the part outside meets the cut"
+        );
+    }
+    // random stars are in general position: nearly all are decided without an overlay,
+    // and most cut the face
+    assert!(decided * 10 >= all * 9, "{decided} of {all} decided");
+    assert!(parts * 2 >= decided, "{parts} of {decided} split");
+}

@@ -10,8 +10,9 @@
 //!
 //! Built by incremental refinement with an R-tree of face boxes: the inputs are taken in
 //! order; each face whose box meets the input's is split into its parts inside and
-//! outside the input by one overlay graph ([`split_by`]), with the input first cut to the
-//! face's (padded) box so that each overlay stays as small as the face; a land polygon
+//! outside the input ([`split`]: without an overlay graph when their boundaries are in
+//! general position, else by one), with the input first cut to the face's (padded) box
+//! so that each split stays as small as the face; a land polygon
 //! then adds its part outside the earlier land polygons as new faces. A face the input
 //! covers wholly (or misses) keeps its geometry: only its labels change, so faces do not
 //! drift through repeated overlays. Faces are single polygons (a split's parts become
@@ -24,8 +25,9 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 
 use super::clip::{clip_to_rect, padded_rect, Boxed};
-use super::overlay::{difference_all, split_by};
-use super::sides::{pinched, rings_decide_unpinched, Sides};
+use super::overlay::difference_all;
+use super::sides::{pinched, Sides};
+use super::split::{split, Split};
 use super::SLIVER_DEG2;
 
 /// One face: a polygon and the sorted indices of the inputs covering it.
@@ -145,35 +147,24 @@ impl Faces {
             // A cut covering the face's whole box (but perhaps for a sliver) covers the
             // face: no overlay (a large cancellation, a region around the face).
             let covers = clip.unsigned_area() - near.unsigned_area() < SLIVER_DEG2;
-            // Rings that do not meet at all decide without an overlay too.
-            let decided = if covers {
-                Some(true)
-            } else if *self.pinched[k].get_or_insert_with(|| pinched(&face.polygon)) {
-                None
+            let split = if covers {
+                Split::Covered
             } else {
-                rings_decide_unpinched(&face.polygon, &near)
+                let pinched = *self.pinched[k].get_or_insert_with(|| pinched(&face.polygon));
+                split(&face.polygon, &near, pinched)
             };
-            let (inside, out) = match decided {
-                Some(true) => (None, None),
-                Some(false) => {
+            let (inside, out) = match split {
+                Split::Covered => {
+                    // the face keeps its geometry, and gains the label
+                    let face = self.faces[k].as_mut().expect("live face");
+                    face.labels.push(label);
+                    continue;
+                }
+                Split::Missed => {
                     self.missed[k] = miss;
                     continue;
                 }
-                None => {
-                    let whole = MultiPolygon::new(vec![face.polygon.clone()]);
-                    let (out, inside) = split_by(&whole, &[&near]);
-                    if inside.0.is_empty() {
-                        self.missed[k] = miss;
-                        continue;
-                    }
-                    (Some(inside), (!out.0.is_empty()).then_some(out))
-                }
-            };
-            let (Some(inside), Some(out)) = (inside, out) else {
-                // covered wholly: the face keeps its geometry, and gains the label
-                let face = self.faces[k].as_mut().expect("live face");
-                face.labels.push(label);
-                continue;
+                Split::Parts { inside, outside } => (inside, outside),
             };
             let removed = self.faces[k].take().expect("live face");
             self.tree.remove(&entry(fb, k));
@@ -282,7 +273,7 @@ pub fn subdivide_where(
 mod tests {
     use super::*;
     use crate::geom::disk::{locate, InteriorDisk};
-    use crate::geom::overlay::{intersection, union};
+    use crate::geom::overlay::{intersection, split_by, union};
     use crate::geom::ring::normalize;
     use crate::geom::sides::{rings_decide, CLEAR_DEG};
     use crate::geom::test_shapes::{square, star_points};

@@ -16,7 +16,8 @@
 //! [`disk`] (interior disks: "do these share more than a sliver?" without an overlay),
 //! [`inside`] (which polygons hold a point, through an edge index), [`planar`] (segment
 //! helpers), [`sides`] (a face wholly inside or outside a polygon, from the rings; whether two
-//! polygons meet),
+//! polygons meet), [`split`] (a face split by a polygon, without an overlay graph when
+//! their boundaries are in general position),
 //! [`arrangement`] (the labelled faces that overlapping polygons cut their
 //! union into: the regions stage's subdivision of each component), [`area`]
 //! (R7) and [`distance`] (R8).
@@ -32,6 +33,7 @@ pub mod planar;
 pub mod repair;
 pub mod ring;
 pub mod sides;
+pub mod split;
 pub mod valid;
 
 /// Planar area (deg²) under which a polygon part or hole is a sliver (SPEC edge cases).
