@@ -32,8 +32,8 @@ use super::faces::{ComponentFaces, FaceYear};
 use super::place::Place;
 use super::release::{hazard_clip_box, AppliedRelease, HazardAccount, MethodSplit};
 use crate::geom::area::area_m2;
-use crate::geom::overlay::split_by;
 use crate::geom::sides::covers_or_misses;
+use crate::geom::split::split_parts;
 use crate::model::{Hazard, Method, Release};
 
 /// What the ledger needs besides the components: the releases, and its years.
@@ -291,7 +291,7 @@ fn lone_pieces(
             Some(true) => std::mem::replace(&mut rest, MultiPolygon::new(vec![])),
             Some(false) => continue,
             None => {
-                let (after, taken) = split_by(&rest, &[&land]);
+                let (after, taken) = split_parts(&rest, &land);
                 rest = after;
                 taken
             }

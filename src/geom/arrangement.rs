@@ -10,8 +10,8 @@
 //!
 //! Built by incremental refinement with an R-tree of face boxes: the inputs are taken in
 //! order; each face whose box meets the input's is split into its parts inside and
-//! outside the input ([`split`]: without an overlay graph when their boundaries are in
-//! general position, else by one), with the input first cut to the face's (padded) box
+//! outside the input ([`split`]: without an overlay graph where their boundaries cross
+//! properly or touch, else by one), with the input first cut to the face's (padded) box
 //! so that each split stays as small as the face; a land polygon
 //! then adds its part outside the earlier land polygons as new faces. A face the input
 //! covers wholly (or misses) keeps its geometry: only its labels change, so faces do not

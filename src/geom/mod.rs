@@ -16,8 +16,8 @@
 //! [`disk`] (interior disks: "do these share more than a sliver?" without an overlay),
 //! [`inside`] (which polygons hold a point, through an edge index), [`planar`] (segment
 //! helpers), [`sides`] (a face wholly inside or outside a polygon, from the rings; whether two
-//! polygons meet), [`split`] (a face split by a polygon, without an overlay graph when
-//! their boundaries are in general position),
+//! polygons meet), [`split`] (a face split by a polygon, without an overlay graph where
+//! their boundaries cross properly or touch),
 //! [`arrangement`] (the labelled faces that overlapping polygons cut their
 //! union into: the regions stage's subdivision of each component), [`area`]
 //! (R7) and [`distance`] (R8).
