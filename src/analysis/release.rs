@@ -27,6 +27,7 @@ use crate::geom::disk::InteriorDisk;
 use crate::geom::overlay::{difference_all, split_by};
 use crate::geom::ring::compact;
 use crate::geom::sides::Sides;
+use crate::geom::split::split_parts;
 use crate::index::{box_tree, boxes_in, envelope};
 use crate::model::{Check, Finding, Hazard, LayerKind, Method, Release, Severity};
 
@@ -225,8 +226,9 @@ struct Applying {
 }
 
 /// `(h − ∪set, h ∩ ∪set)`, the second only when `inside` is asked for (else empty): one
-/// overlay (the releases stacked and filled by the non-zero rule), or none when one of
-/// them covers the hazard (an exact copy, or as the rings show: [`Sides::covers_or_misses`]); the
+/// overlay (the releases stacked and filled by the non-zero rule), one split where only
+/// one release is left ([`split_parts`]: mostly without an overlay graph), or none when
+/// one of them covers the hazard (an exact copy, or as the rings show: [`Sides::covers_or_misses`]); the
 /// releases the rings show missing it are left out.
 fn peel(
     h: &MultiPolygon<f64>,
@@ -249,6 +251,12 @@ fn peel(
     }
     if parts.is_empty() {
         return (h.clone(), empty());
+    }
+    if let [one] = parts[..] {
+        // one release: split without an overlay graph where the boundaries allow
+        // (`geom::split`); several are one overlay, cheaper than one split each
+        let (out, taken) = split_parts(h, one);
+        return (out, if inside { taken } else { empty() });
     }
     if inside {
         split_by(h, &parts)
