@@ -343,3 +343,51 @@ fn a_face_split_along_shared_edges_matches_geos() {
     // (copies of the face are covered: a quarter of the cases)
     assert!(parts * 4 >= decided, "{parts} of {decided} split");
 }
+
+/// A union of one to three random rectangles on a 0.001° grid at (69°E, 38°N): shared
+/// and collinear edges, T-junctions and touching corners everywhere.
+fn grid_rectangles(rng: &mut rand_chacha::ChaCha8Rng) -> MultiPolygon<f64> {
+    let rects: Vec<MultiPolygon<f64>> = (0..rng.gen_range(1..4))
+        .map(|_| {
+            let mut at = || 69.0 + f64::from(rng.gen_range(0..12u32)) * 0.001;
+            let (x0, y0) = (at(), at() - 31.0);
+            let (w, h) = (
+                f64::from(rng.gen_range(1..6u32)) * 0.001,
+                f64::from(rng.gen_range(1..6u32)) * 0.001,
+            );
+            normalize(MultiPolygon::new(vec![geo::Rect::new(
+                (x0, y0),
+                (x0 + w, y0 + h),
+            )
+            .to_polygon()]))
+        })
+        .collect();
+    minefree::geom::overlay::union(rects.iter())
+}
+
+#[test]
+fn a_face_split_by_rectangles_on_a_grid_matches_geos() {
+    use geo::Area;
+    let (mut decided, mut all) = (0, 0);
+    for seed in 0..400 {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5000 + seed);
+        let face = grid_rectangles(&mut rng)
+            .0
+            .into_iter()
+            .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))
+            .expect("a rectangle");
+        let cut = grid_rectangles(&mut rng);
+        all += 1;
+        // the rectangles' union (i_overlay) moves their vertices off the grid by up to
+        // about 1e-11°: where a cut edge runs along a face edge that far off, GEOS keeps
+        // the sliver between and this split does not (as in the test above); 1e-11° along
+        // a 0.004° edge is 1e-8 of a 0.002° × 0.002° face
+        let tol = 1e-8 * face.unsigned_area();
+        if noded_split_against_geos(seed, &face, &cut, tol).is_some() {
+            decided += 1;
+        }
+    }
+    eprintln!("{decided} of {all} decided");
+    // touching corners (two ways on from one node) are left to the overlay; most are not
+    assert!(decided * 2 >= all, "{decided} of {all} decided");
+}
