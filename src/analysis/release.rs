@@ -226,9 +226,10 @@ struct Applying {
 }
 
 /// `(h − ∪set, h ∩ ∪set)`, the second only when `inside` is asked for (else empty): one
-/// overlay (the releases stacked and filled by the non-zero rule), one split where only
-/// one release is left ([`split_parts`]: mostly without an overlay graph), or none when
-/// one of them covers the hazard (an exact copy, or as the rings show: [`Sides::covers_or_misses`]); the
+/// overlay (the releases stacked and filled by the non-zero rule), one split where there
+/// is one release or only one is left ([`split_parts`]: mostly without an overlay graph,
+/// and it tells a release covering or missing the hazard too), or none when one of them
+/// covers the hazard (an exact copy, or as the rings show: [`Sides::covers_or_misses`]); the
 /// releases the rings show missing it are left out.
 fn peel(
     h: &MultiPolygon<f64>,
@@ -236,6 +237,13 @@ fn peel(
     inside: bool,
 ) -> (MultiPolygon<f64>, MultiPolygon<f64>) {
     let empty = || MultiPolygon::new(vec![]);
+    if let [one] = set {
+        if !one.covers {
+            // one release: the split says whether it covers or misses the hazard too
+            let (out, taken) = split_parts(h, &one.geometry);
+            return (out, if inside { taken } else { empty() });
+        }
+    }
     let mut parts: Vec<&MultiPolygon<f64>> = Vec::with_capacity(set.len());
     let sides = Sides::new(h);
     for a in set {
