@@ -8,7 +8,9 @@
 //! a proper crossing (each end of both edges farther than [`CLEAR_DEG`] from the other's
 //! line) is put into both, computed from its two edges in a fixed order so that
 //! neighbouring faces split by one cut get the same point. Anything else (a shallow
-//! near-miss) gives up. After noding, two edges meet only at shared nodes, and a face
+//! near-miss) gives up. When a cut vertex moved, the cut is noded again with it moved
+//! (its edges moved too), and every moved vertex must then lie exactly on its face
+//! vertex. After noding, two edges meet only at shared nodes, and a face
 //! edge either runs along a cut edge (the same way or the other) or lies wholly inside or
 //! outside the cut, as its midpoint says (one point-in-polygon test, with clearance, per
 //! run of edges between shared nodes); likewise each cut edge against the face.
@@ -301,6 +303,55 @@ fn bits(p: Coord<f64>) -> (u64, u64) {
     (p.x.to_bits(), p.y.to_bits())
 }
 
+/// Every place where the cut's edges come within [`CLEAR_DEG`] of the face's (see
+/// [`contact`]), its snaps sorted by cut vertex; `None` for a shallow near-miss, a cut
+/// vertex on two face vertices, or one on a face vertex and on another face edge.
+fn find_contacts(
+    face_rings: &[&[Coord<f64>]],
+    face_edges: &[Edge],
+    cut_rings: &[&[Coord<f64>]],
+    near_face: &dyn Fn(&Edge) -> bool,
+) -> Option<Contacts> {
+    let cut_edges = edges_of(cut_rings, near_face);
+    let seg = |rings: &[&[Coord<f64>]], e: &Edge| {
+        let ring = rings[e.ring as usize];
+        let i = e.at as usize;
+        (ring[i], ring[(i + 1) % ring.len()])
+    };
+    let mut contacts = Contacts::default();
+    let resolved = sweep_pairs(face_edges, &cut_edges, |fe, ce| {
+        let n = cut_rings[ce.ring as usize].len() as u32;
+        contact(
+            &mut contacts,
+            seg(face_rings, fe),
+            seg(cut_rings, ce),
+            (fe.ring, fe.at),
+            (ce.ring, ce.at),
+            (ce.at + 1) % n,
+        )
+    });
+    if !resolved {
+        return None;
+    }
+    contacts.snaps.sort_by_key(|&(r, v, _)| (r, v));
+    for w in contacts.snaps.windows(2) {
+        if (w[0].0, w[0].1) == (w[1].0, w[1].1) && w[0].2 != w[1].2 {
+            return None; // one cut vertex on two face vertices
+        }
+    }
+    for &(r, v, _) in &contacts.snaps {
+        let original = cut_rings[r as usize][v as usize];
+        if contacts
+            .inserts
+            .iter()
+            .any(|&(k, .., p)| k == FACE && p == original)
+        {
+            return None; // on a face vertex and on another face edge: a pinch
+        }
+    }
+    Some(contacts)
+}
+
 /// The face's parts inside and outside `cut`, or `None` where the noding or the tracing
 /// cannot be sure (see the module documentation). `face` and `cut` must be oriented as
 /// [`normalize`] leaves them.
@@ -325,47 +376,27 @@ pub fn split_noded(face: &Polygon<f64>, cut: &MultiPolygon<f64>) -> Option<Split
             && e.y1 >= fy0 - CLEAR_DEG
             && e.y0 <= fy1 + CLEAR_DEG
     };
-    let cut_edges = edges_of(&rings[CUT], near_face);
-    let seg = |k: usize, e: &Edge| {
-        let ring = rings[k][e.ring as usize];
-        let i = e.at as usize;
-        (ring[i], ring[(i + 1) % ring.len()])
-    };
-    let mut contacts = Contacts::default();
-    let resolved = sweep_pairs(&face_edges, &cut_edges, |fe, ce| {
-        let n = rings[CUT][ce.ring as usize].len() as u32;
-        contact(
-            &mut contacts,
-            seg(FACE, fe),
-            seg(CUT, ce),
-            (fe.ring, fe.at),
-            (ce.ring, ce.at),
-            (ce.at + 1) % n,
-        )
-    });
-    if !resolved {
-        return None;
-    }
+    let mut contacts = find_contacts(&rings[FACE], &face_edges, &rings[CUT], &near_face)?;
     // the cut's vertices, moved onto the face vertices they lie on
     let mut cut_points: Vec<Vec<Coord<f64>>> = rings[CUT].iter().map(|r| r.to_vec()).collect();
-    contacts.snaps.sort_by_key(|&(r, v, _)| (r, v));
-    for w in contacts.snaps.windows(2) {
-        if (w[0].0, w[0].1) == (w[1].0, w[1].1) && w[0].2 != w[1].2 {
-            return None; // one cut vertex on two face vertices
-        }
-    }
-    for &(r, v, _) in &contacts.snaps {
-        let original = rings[CUT][r as usize][v as usize];
-        if contacts
-            .inserts
-            .iter()
-            .any(|&(k, .., p)| k == FACE && p == original)
-        {
-            return None; // on a face vertex and on another face edge: a pinch
-        }
-    }
+    let mut moved = false;
     for &(r, v, q) in &contacts.snaps {
-        cut_points[r as usize][v as usize] = q;
+        let p = &mut cut_points[r as usize][v as usize];
+        moved |= *p != q;
+        *p = q;
+    }
+    if moved {
+        // The edges next to a moved vertex moved too (by at most CLEAR_DEG): node again
+        // with the moved vertices, which must now lie exactly on their face vertices.
+        let snapped: Vec<&[Coord<f64>]> = cut_points.iter().map(Vec::as_slice).collect();
+        contacts = find_contacts(&rings[FACE], &face_edges, &snapped, &near_face)?;
+        if contacts
+            .snaps
+            .iter()
+            .any(|&(r, v, q)| snapped[r as usize][v as usize] != q)
+        {
+            return None;
+        }
     }
     // The rings with their contact points put in, as node indices: the points where the
     // boundaries meet first (both boundaries share these nodes), then every other vertex
