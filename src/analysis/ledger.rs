@@ -32,7 +32,6 @@ use super::faces::{ComponentFaces, FaceYear};
 use super::place::Place;
 use super::release::{hazard_clip_box, AppliedRelease, HazardAccount, MethodSplit};
 use crate::geom::area::area_m2;
-use crate::geom::sides::covers_or_misses;
 use crate::geom::split::split_parts;
 use crate::model::{Hazard, Method, Release};
 
@@ -199,7 +198,7 @@ impl YearEvent {
 /// is left of it under them, each piece credited to its release and counted under its
 /// method. When the releases fall in one year with at most one per method (most hazards),
 /// the pieces are the account's cleared, reduced and cancelled land: no overlay at all;
-/// otherwise one overlay per release, on what is left.
+/// otherwise one split per release (`geom::split`), on what is left.
 pub fn lone_ledger(
     h: &Hazard,
     a: &HazardAccount,
@@ -278,23 +277,16 @@ fn lone_pieces(
             break;
         }
         let land = x.land_near(clip_box.as_ref());
-        // an exact copy takes it all, a release whose box misses takes nothing, and the
-        // rings may show either (geom::sides): no overlay for any of these
-        let side = if x.covers {
-            Some(true)
+        // an exact copy takes it all and a release whose box misses takes nothing, with
+        // no geometry at all; the split tells any other cover or miss itself
+        let taken = if x.covers {
+            std::mem::replace(&mut rest, MultiPolygon::new(vec![]))
         } else if !crate::index::boxes_meet(crate::index::bbox(&land), crate::index::bbox(&rest)) {
-            Some(false)
+            continue;
         } else {
-            covers_or_misses(&rest, &land)
-        };
-        let taken = match side {
-            Some(true) => std::mem::replace(&mut rest, MultiPolygon::new(vec![])),
-            Some(false) => continue,
-            None => {
-                let (after, taken) = split_parts(&rest, &land);
-                rest = after;
-                taken
-            }
+            let (after, taken) = split_parts(&rest, &land);
+            rest = after;
+            taken
         };
         let m2 = area_m2(&taken);
         if m2 > 0.0 {

@@ -237,21 +237,16 @@ fn peel(
     inside: bool,
 ) -> (MultiPolygon<f64>, MultiPolygon<f64>) {
     let empty = || MultiPolygon::new(vec![]);
-    if let [one] = set {
-        if !one.covers {
-            // one release: the split says whether it covers or misses the hazard too
-            let (out, taken) = split_parts(h, &one.geometry);
-            return (out, if inside { taken } else { empty() });
-        }
-    }
     let mut parts: Vec<&MultiPolygon<f64>> = Vec::with_capacity(set.len());
     let sides = Sides::new(h);
+    // one release goes to the split below, which tells a cover or a miss itself
+    let lone = set.len() == 1;
     for a in set {
-        match a
-            .covers
-            .then_some(true)
-            .or_else(|| sides.covers_or_misses(&a.geometry))
-        {
+        match a.covers.then_some(true).or_else(|| {
+            (!lone)
+                .then(|| sides.covers_or_misses(&a.geometry))
+                .flatten()
+        }) {
             Some(true) => return (empty(), if inside { h.clone() } else { empty() }),
             Some(false) => {}
             None => parts.push(&a.geometry),
@@ -261,8 +256,8 @@ fn peel(
         return (h.clone(), empty());
     }
     if let [one] = parts[..] {
-        // one release: split without an overlay graph where the boundaries allow
-        // (`geom::split`); several are one overlay, cheaper than one split each
+        // one release (or one left): split without an overlay graph where the boundaries
+        // allow (`geom::split`); several are one overlay, cheaper than one split each
         let (out, taken) = split_parts(h, one);
         return (out, if inside { taken } else { empty() });
     }
