@@ -13,7 +13,7 @@
 //! part after the sliver rule. When the test says no, nothing is known and the caller
 //! computes the overlay.
 
-use geo::{Coord, MultiPolygon, Polygon};
+use geo::{Coord, LineString, MultiPolygon, Polygon};
 
 use super::planar::{box_near, closest_on_segment, crosses_ray, edges};
 
@@ -51,13 +51,22 @@ pub fn side_clear(p: Coord<f64>, polygons: &[Polygon<f64>], clear: f64) -> Optio
     // innermost loop, and perf showed the flattening iterator's own cost there)
     for polygon in polygons {
         for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-            for w in ring.0.windows(2) {
-                let (a, b) = (w[0], w[1]);
-                inside ^= crosses_ray(p, a, b);
-                if box_near(p, a, b, clear) && closest_on_segment(p, a, b).1.sqrt() < clear {
-                    return None;
-                }
-            }
+            inside ^= ring_side_clear(p, ring, clear)?;
+        }
+    }
+    Some(inside)
+}
+
+/// [`side_clear`] of one closed ring alone: whether `p` lies inside it, `None` when
+/// nearer than `clear` to one of its edges.
+#[inline]
+pub fn ring_side_clear(p: Coord<f64>, ring: &LineString<f64>, clear: f64) -> Option<bool> {
+    let mut inside = false;
+    for w in ring.0.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        inside ^= crosses_ray(p, a, b);
+        if box_near(p, a, b, clear) && closest_on_segment(p, a, b).1.sqrt() < clear {
+            return None;
         }
     }
     Some(inside)

@@ -28,11 +28,11 @@
 //! do not add up to the face's. It is a fast path, never the only judge. The face's own
 //! vertices are kept exactly (an overlay snaps every vertex to its grid).
 
-use geo::{Coord, LineString, MultiPolygon, Polygon};
+use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon};
 
-use super::disk::side_clear;
+use super::disk::{ring_side_clear, side_clear};
 use super::overlay::split_by;
-use super::planar::{closest_on_segment, crosses_ray};
+use super::planar::closest_on_segment;
 use super::ring::normalize;
 use super::sides::{pinched, rings_decide_unpinched, CLEAR_DEG};
 
@@ -104,18 +104,6 @@ fn twice_signed_area(ring: &[Coord<f64>]) -> f64 {
             a.x * b.y - b.x * a.y
         })
         .sum()
-}
-
-/// Whether `p` lies inside the rings (even-odd).
-fn inside_rings(p: Coord<f64>, rings: &[&[Coord<f64>]]) -> bool {
-    let mut inside = false;
-    for ring in rings {
-        let n = ring.len();
-        for i in 0..n {
-            inside ^= crosses_ray(p, ring[i], ring[(i + 1) % n]);
-        }
-    }
-    inside
 }
 
 fn edges_of(rings: &[&[Coord<f64>]], keep: impl Fn(&Edge) -> bool) -> Vec<Edge> {
@@ -361,15 +349,8 @@ pub fn split_noded(face: &Polygon<f64>, cut: &MultiPolygon<f64>) -> Option<Split
         open_rings(cut.0.iter())?,
     ];
     let face_edges = edges_of(&rings[FACE], |_| true);
-    let (fx0, fx1, fy0, fy1) = face_edges.iter().fold(
-        (
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-        ),
-        |(a, b, c, d), e| (a.min(e.x0), b.max(e.x1), c.min(e.y0), d.max(e.y1)),
-    );
+    let fb = face.bounding_rect()?;
+    let (fx0, fx1, fy0, fy1) = (fb.min().x, fb.max().x, fb.min().y, fb.max().y);
     let near_face = |e: &Edge| {
         e.x1 >= fx0 - CLEAR_DEG
             && e.x0 <= fx1 + CLEAR_DEG
@@ -624,8 +605,8 @@ fn finish(
     })
 }
 
-/// An exterior being assembled: twice its area, its open ring, its holes so far.
-type Assembling = (f64, Vec<Coord<f64>>, Vec<LineString<f64>>);
+/// An exterior being assembled: twice its area, its ring (closed), its holes so far.
+type Assembling = (f64, LineString<f64>, Vec<LineString<f64>>);
 
 /// Open rings as polygons: counter-clockwise rings are exteriors, clockwise ones holes,
 /// each hole in the smallest exterior holding one of its vertices clear of every
@@ -639,7 +620,7 @@ fn assemble(rings: Vec<Vec<Coord<f64>>>) -> Option<MultiPolygon<f64>> {
         rings.into_iter().partition(|r| twice_signed_area(r) > 0.0);
     let mut polygons: Vec<Assembling> = exteriors
         .into_iter()
-        .map(|r| (twice_signed_area(&r), r, Vec::new()))
+        .map(|r| (twice_signed_area(&r), close(r), Vec::new()))
         .collect();
     for hole in holes {
         let k = if polygons.len() == 1 {
@@ -652,7 +633,7 @@ fn assemble(rings: Vec<Vec<Coord<f64>>>) -> Option<MultiPolygon<f64>> {
     Some(MultiPolygon::new(
         polygons
             .into_iter()
-            .map(|(_, r, holes)| Polygon::new(close(r), holes))
+            .map(|(_, r, holes)| Polygon::new(r, holes))
             .collect(),
     ))
 }
@@ -660,20 +641,15 @@ fn assemble(rings: Vec<Vec<Coord<f64>>>) -> Option<MultiPolygon<f64>> {
 /// The smallest of the exteriors holding the hole: decided by the first of its vertices
 /// clear of every exterior's boundary.
 fn holder(hole: &[Coord<f64>], polygons: &[Assembling]) -> Option<usize> {
-    let clear2 = CLEAR_DEG * CLEAR_DEG;
-    let near = |p: Coord<f64>, ring: &[Coord<f64>]| {
-        let n = ring.len();
-        (0..n).any(|i| closest_on_segment(p, ring[i], ring[(i + 1) % n]).1 <= clear2)
-    };
-    let p = *hole
-        .iter()
-        .find(|&&p| polygons.iter().all(|(_, r, _)| !near(p, r)))?;
-    polygons
-        .iter()
-        .enumerate()
-        .filter(|(_, (_, r, _))| inside_rings(p, &[r.as_slice()]))
-        .min_by(|a, b| a.1 .0.total_cmp(&b.1 .0))
-        .map(|(k, _)| k)
+    let sides = hole.iter().find_map(|&p| {
+        polygons
+            .iter()
+            .map(|(_, r, _)| ring_side_clear(p, r, CLEAR_DEG))
+            .collect::<Option<Vec<bool>>>()
+    })?;
+    (0..polygons.len())
+        .filter(|&k| sides[k])
+        .min_by(|&a, &b| polygons[a].0.total_cmp(&polygons[b].0))
 }
 
 /// What `cut` does to `face`, by the cheapest judge that can tell: [`split_noded`];
