@@ -10,7 +10,6 @@
 use std::fs::File;
 use std::path::Path;
 
-use gdal::vector::ToGdal;
 use polars::prelude::*;
 
 use crate::geom::clip::rect_union;
@@ -132,19 +131,11 @@ fn geo_key_values(df: &DataFrame, geo: &str) -> KeyValueMetadata {
     ])
 }
 
-/// ISO WKB of each geometry (GDAL encodes it), NULL where there is none.
+/// ISO WKB of each geometry ([`super::wkb`]), NULL where there is none.
 fn geometry_wkb(geometry: &[Option<crate::report::Shape>]) -> Result<Vec<Option<Vec<u8>>>, String> {
     geometry
         .iter()
-        .map(|g| {
-            g.as_ref()
-                .map(|g| {
-                    g.to_gdal()
-                        .and_then(|g| g.iso_wkb())
-                        .map_err(|e| e.to_string())
-                })
-                .transpose()
-        })
+        .map(|g| g.as_ref().map(|g| super::wkb::wkb_of(g)).transpose())
         .collect()
 }
 

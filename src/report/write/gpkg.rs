@@ -9,7 +9,7 @@ use std::path::Path;
 use chrono::{FixedOffset, NaiveTime, TimeZone};
 use gdal::spatial_ref::{AxisMappingStrategy, SpatialRef};
 use gdal::vector::{
-    Feature, FieldDefn, LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeometryType, ToGdal,
+    Feature, FieldDefn, LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeometryType,
 };
 use gdal::DriverManager;
 
@@ -104,7 +104,10 @@ fn write_layer(ds: &mut gdal::Dataset, table: &Table, srs: &SpatialRef) -> Resul
             }
         }
         if let Some(Some(g)) = table.geometry.get(row) {
-            let gg = g.to_gdal().map_err(gdal_err(&what))?;
+            let gg = super::wkb::gdal_geometry(g).map_err(|message| ReportError::Gdal {
+                what: what.clone(),
+                message,
+            })?;
             feature.set_geometry(gg).map_err(gdal_err(&what))?;
         }
         feature.create(&layer).map_err(gdal_err(&what))?;

@@ -17,6 +17,7 @@ pub mod previous;
 pub mod project;
 pub mod run_json;
 pub mod styles;
+pub mod wkb;
 pub mod zip;
 
 use std::fs::File;
