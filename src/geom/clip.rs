@@ -47,7 +47,32 @@ fn clip_parts(
     let (min, max) = (r.min(), r.max());
     let clip_ring = |ring: &LineString<f64>| -> Option<LineString<f64>> {
         let open = &ring.0[..ring.0.len().saturating_sub(1)];
+        let (lo, hi) = open.iter().fold(
+            (
+                Coord {
+                    x: f64::INFINITY,
+                    y: f64::INFINITY,
+                },
+                Coord {
+                    x: f64::NEG_INFINITY,
+                    y: f64::NEG_INFINITY,
+                },
+            ),
+            |(lo, hi), c| {
+                (
+                    Coord {
+                        x: lo.x.min(c.x),
+                        y: lo.y.min(c.y),
+                    },
+                    Coord {
+                        x: hi.x.max(c.x),
+                        y: hi.y.max(c.y),
+                    },
+                )
+            },
+        );
         let mut pts: Vec<Coord<f64>> = open.to_vec();
+        let mut out: Vec<Coord<f64>> = Vec::with_capacity(pts.len() + 4);
         // (axis, bound, keep when coordinate >= bound)
         for (axis_x, bound, keep_above) in [
             (true, min.x, true),
@@ -58,9 +83,15 @@ fn clip_parts(
             if pts.is_empty() {
                 return None;
             }
+            // A side the whole ring lies on the kept side of changes nothing (the points
+            // of later passes stay within the ring's box): skipped.
+            let (ring_lo, ring_hi) = if axis_x { (lo.x, hi.x) } else { (lo.y, hi.y) };
+            if (keep_above && ring_lo >= bound) || (!keep_above && ring_hi <= bound) {
+                continue;
+            }
             let value = |c: &Coord<f64>| if axis_x { c.x } else { c.y };
             let inside = |c: &Coord<f64>| (value(c) >= bound) == keep_above || value(c) == bound;
-            let mut out = Vec::with_capacity(pts.len() + 4);
+            out.clear();
             for (i, cur) in pts.iter().enumerate() {
                 let prev = &pts[(i + pts.len() - 1) % pts.len()];
                 let (pin, cin) = (inside(prev), inside(cur));
@@ -82,7 +113,7 @@ fn clip_parts(
                     out.push(*cur);
                 }
             }
-            pts = out;
+            std::mem::swap(&mut pts, &mut out);
         }
         pts.dedup();
         (pts.len() >= 3).then(|| {

@@ -60,7 +60,7 @@ pub fn pinched(face: &Polygon<f64>) -> bool {
         .enumerate()
         .flat_map(|(ri, ring)| ring.iter().enumerate().map(move |(vi, &v)| (v, ri, vi)))
         .collect();
-    by_x.sort_by(|a, b| a.0.x.total_cmp(&b.0.x));
+    by_x.sort_unstable_by(|a, b| a.0.x.total_cmp(&b.0.x));
     if by_x.len() > PINCH_ALL_EDGES {
         return by_x.iter().enumerate().any(|(i, (a, _, _))| {
             by_x[i + 1..]
