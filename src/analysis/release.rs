@@ -296,6 +296,9 @@ fn account_one(
         None
     } else if past.len() == applying.len() {
         Some(remaining_m2)
+    } else if past.is_empty() {
+        // nothing released by the window start: the hazard itself, measured above
+        Some(original_m2)
     } else {
         Some(area_m2(&peel(&h.geometry, &past, false).0))
     };
