@@ -8,7 +8,7 @@
 //! sums of face areas. Components run in parallel; sums run in component order, so
 //! figures do not depend on thread count.
 
-use geo::{Intersects, MultiPolygon, Rect};
+use geo::{MultiPolygon, Rect};
 use rayon::prelude::*;
 
 use super::faces::{ComponentFaces, Placing};
@@ -20,6 +20,7 @@ use super::release::{AppliedRelease, HazardAccount};
 use crate::geom::area::area_m2;
 use crate::geom::clip::{clip_to_rect, padded_rect, rect_union};
 use crate::geom::disk::{shares_disk, InteriorDisk};
+use crate::geom::inside::EdgeIndex;
 use crate::geom::overlay::{intersection, union};
 use crate::geom::sides::polygons_meet;
 use crate::index::{bbox, box_tree, boxes_in, envelope};
@@ -47,59 +48,36 @@ pub struct RegionLand {
 }
 
 /// Region bounding boxes and region boundary segments, for finding the regions a
-/// component touches and whether any boundary crosses its box.
+/// component touches, whether any boundary crosses its box, and which regions hold a
+/// point (one R-tree query, not a pass over every vertex of a region: synth's regions
+/// have 7 500 vertices each, and every component asks).
 struct RegionIndex {
     boxes: crate::index::BoxTree,
-    edges: rstar::RTree<rstar::primitives::GeomWithData<rstar::primitives::Line<[f64; 2]>, usize>>,
+    edges: EdgeIndex,
 }
 
 impl RegionIndex {
     fn new(regions: &[Region]) -> RegionIndex {
-        let edges = regions
-            .iter()
-            .enumerate()
-            .flat_map(|(i, r)| {
-                r.geometry.0.iter().flat_map(move |p| {
-                    std::iter::once(p.exterior())
-                        .chain(p.interiors())
-                        .flat_map(|ring| ring.lines())
-                        .map(move |l| {
-                            rstar::primitives::GeomWithData::new(
-                                rstar::primitives::Line::new(
-                                    [l.start.x, l.start.y],
-                                    [l.end.x, l.end.y],
-                                ),
-                                i,
-                            )
-                        })
-                })
-            })
-            .collect();
         RegionIndex {
             boxes: box_tree(regions.iter().map(|r| &r.geometry)),
-            edges: rstar::RTree::bulk_load(edges),
+            edges: EdgeIndex::new(regions.iter().map(|r| &r.geometry)),
         }
     }
 
     /// When no region boundary crosses the box `b`, the one place the whole box lies in
     /// (a region, or outside every region); `None` when a boundary crosses it or when
-    /// overlapping regions both hold it (then the exact overlay decides).
-    fn sole_place(&self, b: &Rect<f64>, regions: &[Region]) -> Option<Place> {
+    /// overlapping regions both hold it (then the exact overlay decides). No edge comes
+    /// within 1e-9° of the box, so the even-odd count of its corner is exact.
+    fn sole_place(&self, b: &Rect<f64>) -> Option<Place> {
         let pad = 1e-9;
+        let (min, max) = (b.min(), b.max());
         if self
             .edges
-            .locate_in_envelope_intersecting(&envelope(b, pad, pad))
-            .next()
-            .is_some()
+            .any_edge_near([min.x - pad, min.y - pad], [max.x + pad, max.y + pad])
         {
             return None;
         }
-        let probe = geo::Point::new(b.min().x, b.min().y);
-        let holders: Vec<usize> = boxes_in(&self.boxes, &envelope(b, 0.0, 0.0))
-            .into_iter()
-            .filter(|&gi| regions[gi].geometry.intersects(&probe))
-            .collect();
-        match holders.as_slice() {
+        match self.edges.holders(min).as_slice() {
             [] => Some(Place::Outside),
             [gi] => Some(Place::Region(*gi)),
             _ => None,
@@ -328,9 +306,7 @@ struct Component<'a> {
 fn component_land(c: &Component, regions: &[Region], index: &RegionIndex) -> ComponentResult {
     let (members, hazards, accounts) = (c.members, c.hazards, c.accounts);
     if let [hi] = members {
-        if let Some(mut result) =
-            lone_hazard_land(*hi, &hazards[*hi], &accounts[*hi], regions, index)
-        {
+        if let Some(mut result) = lone_hazard_land(*hi, &hazards[*hi], &accounts[*hi], index) {
             let place = result.by_place[0].0;
             result.ledger = c
                 .span
@@ -350,7 +326,7 @@ fn component_land(c: &Component, regions: &[Region], index: &RegionIndex) -> Com
     };
     // Most components lie wholly inside one region: no boundary crosses their box, and
     // their faces need no region cut.
-    let sole = index.sole_place(&b, regions);
+    let sole = index.sole_place(&b);
     let mut cut: Vec<(usize, MultiPolygon<f64>)> = Vec::new();
     if sole.is_none() {
         let clip_box = padded_rect(&b);
@@ -362,7 +338,7 @@ fn component_land(c: &Component, regions: &[Region], index: &RegionIndex) -> Com
             .filter(|(_, g)| !g.0.is_empty())
             .collect();
     }
-    let sole_place = |fb: &Rect<f64>| index.sole_place(fb, regions);
+    let sole_place = |fb: &Rect<f64>| index.sole_place(fb);
     let placing = match sole {
         Some(place) => Placing::Sole(place),
         None => Placing::Cut(&cut, &sole_place),
@@ -503,10 +479,9 @@ fn lone_hazard_land(
     hi: usize,
     h: &Hazard,
     a: &HazardAccount,
-    regions: &[Region],
     index: &RegionIndex,
 ) -> Option<ComponentResult> {
-    let place = index.sole_place(&bbox(&h.geometry)?, regions)?;
+    let place = index.sole_place(&bbox(&h.geometry)?)?;
     let land = account_land(h, a)?;
     let findings = if place == Place::Outside {
         vec![outside_finding(h, &h.geometry)]

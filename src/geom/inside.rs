@@ -64,6 +64,14 @@ impl EdgeIndex {
             .collect()
     }
 
+    /// Whether some edge's box meets the rectangle from `min` to `max`.
+    pub fn any_edge_near(&self, min: [f64; 2], max: [f64; 2]) -> bool {
+        self.edges
+            .locate_in_envelope_intersecting(&AABB::from_corners(min, max))
+            .next()
+            .is_some()
+    }
+
     /// Whether any geometry holds `p` (see [`EdgeIndex::holders`]).
     pub fn holds(&self, p: Coord<f64>) -> bool {
         !self.holders(p).is_empty()
@@ -135,5 +143,26 @@ mod tests {
                 .collect();
             assert_eq!(index.holders(p), want, "{p:?}");
         }
+        // any_edge_near against every edge's box, brute force, on small random boxes
+        let mut near = 0;
+        for _ in 0..2000 {
+            let (x, y) = (rng.gen_range(-1.0..11.0), rng.gen_range(-1.0..11.0));
+            let (w, h) = (rng.gen_range(0.0..0.3), rng.gen_range(0.0..0.3));
+            let want = polygons
+                .iter()
+                .flat_map(|mp| mp.0[0].exterior().lines())
+                .any(|l| {
+                    l.start.x.min(l.end.x) <= x + w
+                        && l.start.x.max(l.end.x) >= x
+                        && l.start.y.min(l.end.y) <= y + h
+                        && l.start.y.max(l.end.y) >= y
+                });
+            assert_eq!(index.any_edge_near([x, y], [x + w, y + h]), want);
+            near += usize::from(want);
+        }
+        assert!(
+            (200..1800).contains(&near),
+            "both answers tried: {near} near"
+        );
     }
 }
