@@ -17,14 +17,16 @@
 //! covers wholly (or misses) keeps its geometry: only its labels change, so faces do not
 //! drift through repeated overlays. Faces are single polygons (a split's parts become
 //! faces of their own), normalized like every overlay result; slivers under
-//! [`SLIVER_DEG2`] are dropped. The work grows with the faces each
+//! [`SLIVER_DEG2`] are dropped. The R-tree holds only the land's own new faces: a split
+//! face stays in it and its parts hang below it (their boxes within its box), so a split
+//! costs no tree update. The work grows with the faces each
 //! input meets, not with the square of the inputs.
 
 use geo::{Area, BoundingRect, Intersects, MultiPolygon, Polygon, Rect};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 
-use super::clip::{clip_to_rect, padded_rect, Boxed};
+use super::clip::{clip_to_rect, padded_rect, rect_union, rect_within, Boxed};
 use super::overlay::difference_all;
 use super::sides::{pinched, Sides};
 use super::split::{split, Split};
@@ -77,8 +79,16 @@ struct Faces {
     /// Per face, whether its rings touch ([`pinched`]: then only an overlay decides), once
     /// asked.
     pinched: Vec<Option<bool>>,
-    /// Per face, its box.
+    /// Per face, its box; for a face removed (split), a box holding all its parts'.
     boxes: Vec<Rect<f64>>,
+    /// Per face removed (split), the faces it was split into; their boxes lie within
+    /// its box (grown when a part's rounding reaches out of it).
+    children: Vec<Vec<u32>>,
+    /// Per face, the face it was split from ([`NONE`] for one in the tree).
+    parent: Vec<u32>,
+    /// The boxes of the faces not split from another (the land's own parts): a split
+    /// face stays in it, and its parts are found through [`Faces::children`] (no tree
+    /// update per split).
     tree: RTree<BoxEntry>,
 }
 
@@ -86,23 +96,60 @@ struct Faces {
 const NONE: u32 = u32::MAX;
 
 impl Faces {
-    fn push(&mut self, polygon: Polygon<f64>, labels: Vec<u32>, missed: u32) {
-        if let Some(b) = polygon.bounding_rect() {
-            self.tree.insert(entry(b, self.faces.len()));
-            self.faces.push(Some(Face { polygon, labels }));
-            self.missed.push(missed);
-            self.pinched.push(None);
-            self.boxes.push(b);
+    /// Adds a face: to the tree, or as a part of the face `parent` was (whose box, and
+    /// its ancestors', grow to hold it).
+    fn push(&mut self, polygon: Polygon<f64>, labels: Vec<u32>, missed: u32, parent: u32) {
+        let Some(b) = polygon.bounding_rect() else {
+            return;
+        };
+        let k = self.faces.len();
+        let index = u32::try_from(k).expect("fewer than 2^32 faces");
+        self.faces.push(Some(Face { polygon, labels }));
+        self.missed.push(missed);
+        self.pinched.push(None);
+        self.boxes.push(b);
+        self.children.push(Vec::new());
+        self.parent.push(parent);
+        if parent == NONE {
+            self.tree.insert(entry(b, k));
+            return;
+        }
+        self.children[parent as usize].push(index);
+        let mut up = parent as usize;
+        while !rect_within(&b, &self.boxes[up]) {
+            let grown = rect_union(self.boxes[up], b);
+            if self.parent[up] == NONE {
+                self.tree.remove(&entry(self.boxes[up], up));
+                self.tree.insert(entry(grown, up));
+                self.boxes[up] = grown;
+                break;
+            }
+            self.boxes[up] = grown;
+            up = self.parent[up] as usize;
         }
     }
 
-    /// The faces whose boxes meet `b`, in index order.
+    /// The faces whose boxes meet `b`, in index order: those in the tree, and the parts
+    /// of the split ones, down their [`Faces::children`].
     fn meeting(&self, b: &Rect<f64>) -> Vec<usize> {
-        let mut found: Vec<usize> = self
+        let mut stack: Vec<usize> = self
             .tree
             .locate_in_envelope_intersecting(&aabb(b))
             .map(|e| e.data)
             .collect();
+        let mut found = Vec::with_capacity(stack.len());
+        while let Some(k) = stack.pop() {
+            if self.faces[k].is_some() {
+                found.push(k);
+            } else {
+                stack.extend(
+                    self.children[k]
+                        .iter()
+                        .map(|&c| c as usize)
+                        .filter(|&c| self.boxes[c].intersects(b)),
+                );
+            }
+        }
         found.sort_unstable();
         found
     }
@@ -167,14 +214,14 @@ impl Faces {
                 Split::Parts { inside, outside } => (inside, outside),
             };
             let removed = self.faces[k].take().expect("live face");
-            self.tree.remove(&entry(fb, k));
+            let parent = u32::try_from(k).expect("fewer than 2^32 faces");
             let mut with = removed.labels.clone();
             with.push(label);
             for part in inside.0 {
-                self.push(part, with.clone(), NONE);
+                self.push(part, with.clone(), NONE, parent);
             }
             for part in out.0 {
-                self.push(part, removed.labels.clone(), miss);
+                self.push(part, removed.labels.clone(), miss, parent);
             }
         }
     }
@@ -227,6 +274,8 @@ pub fn subdivide_where(
         missed: Vec::new(),
         pinched: Vec::new(),
         boxes: Vec::new(),
+        children: Vec::new(),
+        parent: Vec::new(),
         tree: RTree::new(),
     };
     let land_boxes: RTree<BoxEntry> = RTree::bulk_load(
@@ -256,7 +305,7 @@ pub fn subdivide_where(
             .collect();
         let fresh = fresh_land(p, &near, earlier.iter().any(|&j| land[j] == *p));
         for part in fresh.0 {
-            faces.push(part, vec![label], NONE);
+            faces.push(part, vec![label], NONE, NONE);
         }
     }
     for &(cut, label) in cuts {
@@ -596,6 +645,55 @@ mod tests {
         }
         assert!(decided * 10 >= asked * 8, "decided {decided} of {asked}");
         assert!(slivers * 100 <= decided, "{slivers} slivers in {decided}");
+    }
+
+    /// The index of faces (the tree holds the land's own parts; a split face's parts are
+    /// found through it): a part reaching out of its parent's box (as an overlay's
+    /// rounding may leave it) grows the boxes up to the tree, so that a query meeting
+    /// only the part still finds it; removed faces are never returned. Checked against
+    /// every live face's box, brute force.
+    #[test]
+    fn split_faces_are_found_through_their_parents_boxes() {
+        let mut faces = Faces {
+            faces: Vec::new(),
+            missed: Vec::new(),
+            pinched: Vec::new(),
+            boxes: Vec::new(),
+            children: Vec::new(),
+            parent: Vec::new(),
+            tree: RTree::new(),
+        };
+        let face = |x0: f64, y0: f64, x1: f64, y1: f64| square(x0, y0, x1, y1).0.remove(0);
+        faces.push(face(0., 0., 4., 4.), vec![0], NONE, NONE);
+        faces.push(face(10., 0., 12., 2.), vec![1], NONE, NONE);
+        // face 0 split into 2 and 3; 3 split into 4 (reaching out of 0's box) and 5
+        for (k, parts) in [
+            (0, vec![face(0., 0., 2., 4.), face(2., 0., 4., 4.)]),
+            (3, vec![face(2., 0., 4., 2.), face(2., 2., 4.5, 4.)]),
+        ] {
+            faces.faces[k] = None;
+            for p in parts {
+                faces.push(p, vec![0], NONE, k as u32);
+            }
+        }
+        assert_eq!(
+            faces.boxes[0].max().x,
+            4.5,
+            "the grown box reaches the tree"
+        );
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        for _ in 0..500 {
+            let (x, y) = (rng.gen_range(-1.0..13.0), rng.gen_range(-1.0..5.0));
+            let q = Rect::new(
+                (x, y),
+                (x + rng.gen_range(0.0..1.0), y + rng.gen_range(0.0..1.0)),
+            );
+            let want: Vec<usize> = (0..faces.faces.len())
+                .filter(|&k| faces.faces[k].is_some() && faces.boxes[k].intersects(&q))
+                .collect();
+            assert_eq!(faces.meeting(&q), want, "{q:?}");
+        }
+        assert_eq!(faces.meeting(&Rect::new((4.2, 3.0), (4.3, 3.5))), vec![5]);
     }
 
     #[test]
