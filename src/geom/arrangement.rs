@@ -96,6 +96,19 @@ struct Faces {
 const NONE: u32 = u32::MAX;
 
 impl Faces {
+    /// No faces yet.
+    fn new() -> Faces {
+        Faces {
+            faces: Vec::new(),
+            missed: Vec::new(),
+            pinched: Vec::new(),
+            boxes: Vec::new(),
+            children: Vec::new(),
+            parent: Vec::new(),
+            tree: RTree::new(),
+        }
+    }
+
     /// Adds a face: to the tree, or as a part of the face `parent` was (whose box, and
     /// its ancestors', grow to hold it).
     fn push(&mut self, polygon: Polygon<f64>, labels: Vec<u32>, missed: u32, parent: u32) {
@@ -269,15 +282,7 @@ pub fn subdivide_where(
     cuts: &[(Cut, u32)],
     needs: Needs,
 ) -> Vec<Face> {
-    let mut faces = Faces {
-        faces: Vec::new(),
-        missed: Vec::new(),
-        pinched: Vec::new(),
-        boxes: Vec::new(),
-        children: Vec::new(),
-        parent: Vec::new(),
-        tree: RTree::new(),
-    };
+    let mut faces = Faces::new();
     let land_boxes: RTree<BoxEntry> = RTree::bulk_load(
         land.iter()
             .enumerate()
@@ -654,15 +659,7 @@ mod tests {
     /// every live face's box, brute force.
     #[test]
     fn split_faces_are_found_through_their_parents_boxes() {
-        let mut faces = Faces {
-            faces: Vec::new(),
-            missed: Vec::new(),
-            pinched: Vec::new(),
-            boxes: Vec::new(),
-            children: Vec::new(),
-            parent: Vec::new(),
-            tree: RTree::new(),
-        };
+        let mut faces = Faces::new();
         let face = |x0: f64, y0: f64, x1: f64, y1: f64| square(x0, y0, x1, y1).0.remove(0);
         faces.push(face(0., 0., 4., 4.), vec![0], NONE, NONE);
         faces.push(face(10., 0., 12., 2.), vec![1], NONE, NONE);
