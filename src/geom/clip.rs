@@ -47,30 +47,7 @@ fn clip_parts(
     let (min, max) = (r.min(), r.max());
     let clip_ring = |ring: &LineString<f64>| -> Option<LineString<f64>> {
         let open = &ring.0[..ring.0.len().saturating_sub(1)];
-        let (lo, hi) = open.iter().fold(
-            (
-                Coord {
-                    x: f64::INFINITY,
-                    y: f64::INFINITY,
-                },
-                Coord {
-                    x: f64::NEG_INFINITY,
-                    y: f64::NEG_INFINITY,
-                },
-            ),
-            |(lo, hi), c| {
-                (
-                    Coord {
-                        x: lo.x.min(c.x),
-                        y: lo.y.min(c.y),
-                    },
-                    Coord {
-                        x: hi.x.max(c.x),
-                        y: hi.y.max(c.y),
-                    },
-                )
-            },
-        );
+        let ring_box = ring.bounding_rect()?;
         let mut pts: Vec<Coord<f64>> = open.to_vec();
         let mut out: Vec<Coord<f64>> = Vec::with_capacity(pts.len() + 4);
         // (axis, bound, keep when coordinate >= bound)
@@ -85,7 +62,11 @@ fn clip_parts(
             }
             // A side the whole ring lies on the kept side of changes nothing (the points
             // of later passes stay within the ring's box): skipped.
-            let (ring_lo, ring_hi) = if axis_x { (lo.x, hi.x) } else { (lo.y, hi.y) };
+            let (ring_lo, ring_hi) = if axis_x {
+                (ring_box.min().x, ring_box.max().x)
+            } else {
+                (ring_box.min().y, ring_box.max().y)
+            };
             if (keep_above && ring_lo >= bound) || (!keep_above && ring_hi <= bound) {
                 continue;
             }

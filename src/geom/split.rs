@@ -31,7 +31,7 @@
 //! do not add up to the face's. It is a fast path, never the only judge. The face's own
 //! vertices are kept exactly (an overlay snaps every vertex to its grid).
 
-use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon};
+use geo::{BoundingRect, Coord, Intersects, LineString, MultiPolygon, Polygon};
 
 use super::disk::{ring_side_clear, side_clear};
 use super::overlay::split_by;
@@ -147,6 +147,11 @@ fn side(p: Coord<f64>, q: Coord<f64>, r: Coord<f64>) -> f64 {
     (q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x)
 }
 
+/// The length of `p`–`q` (a square root of squares: `hypot` cost a per cent of a run).
+fn length(p: Coord<f64>, q: Coord<f64>) -> f64 {
+    ((q.x - p.x).powi(2) + (q.y - p.y).powi(2)).sqrt()
+}
+
 /// The two endpoints in a fixed order (lexicographic), whichever way the ring runs.
 fn ordered(a: Coord<f64>, b: Coord<f64>) -> (Coord<f64>, Coord<f64>) {
     if (a.x, a.y) <= (b.x, b.y) {
@@ -157,7 +162,6 @@ fn ordered(a: Coord<f64>, b: Coord<f64>) -> (Coord<f64>, Coord<f64>) {
 }
 
 fn meet((a, b): (Coord<f64>, Coord<f64>), (c, d): (Coord<f64>, Coord<f64>)) -> Meet {
-    let length = |p: Coord<f64>, q: Coord<f64>| ((q.x - p.x).powi(2) + (q.y - p.y).powi(2)).sqrt();
     let (ab, cd) = (length(a, b), length(c, d));
     let (sc, sd) = (side(a, b, c), side(a, b, d));
     let (sa, sb) = (side(c, d, a), side(c, d, b));
@@ -430,7 +434,7 @@ pub fn split_noded(face: &Polygon<f64>, cut: &MultiPolygon<f64>) -> Option<Split
                 walk.push(node(v, &mut points));
                 let (mut last, mut last_t) = (v, f64::NEG_INFINITY);
                 let b = ring[(e + 1) % ring.len()];
-                let len = || ((b.x - v.x).powi(2) + (b.y - v.y).powi(2)).sqrt();
+                let len = || length(v, b);
                 while next < contacts.inserts.len() {
                     let (kk, rr, ee, t, p) = contacts.inserts[next];
                     if (kk, rr as usize, ee as usize) != (k, r, e) {
@@ -458,9 +462,7 @@ pub fn split_noded(face: &Polygon<f64>, cut: &MultiPolygon<f64>) -> Option<Split
     for walk in &walks[CUT] {
         for i in 0..walk.len() {
             let (u, v) = (walk[i], walk[(i + 1) % walk.len()]);
-            if u == v {
-                return None;
-            }
+            // (a zero-length edge gives up below, where every walk is classified)
             if is_shared(u) && is_shared(v) {
                 cut_links.push((u, v));
             }
@@ -532,16 +534,13 @@ pub fn split_noded(face: &Polygon<f64>, cut: &MultiPolygon<f64>) -> Option<Split
 /// rings are traced). Every vertex of each is clear of the other's boundary, so no test
 /// here can come out unclear; if one does, `None` all the same.
 fn apart(face: &Polygon<f64>, fb: &geo::Rect<f64>, cut: &MultiPolygon<f64>) -> Option<Split> {
-    let in_face_box = |p: &Coord<f64>| {
-        p.x >= fb.min().x && p.x <= fb.max().x && p.y >= fb.min().y && p.y <= fb.max().y
-    };
     for ring in cut
         .0
         .iter()
         .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
     {
         let first = ring.0.first()?;
-        if in_face_box(first) && side_clear(*first, std::slice::from_ref(face), CLEAR_DEG)? {
+        if fb.intersects(first) && side_clear(*first, std::slice::from_ref(face), CLEAR_DEG)? {
             return None; // a ring of the cut inside the face
         }
     }
