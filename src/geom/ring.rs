@@ -86,6 +86,7 @@ fn close_ring(mut pts: Vec<Coord<f64>>) -> Option<LineString<f64>> {
     if pts.len() < 3 {
         return None;
     }
+    pts.reserve_exact(1);
     pts.push(pts[0]);
     Some(LineString::new(pts))
 }
@@ -97,7 +98,9 @@ fn close_ring(mut pts: Vec<Coord<f64>>) -> Option<LineString<f64>> {
 fn remove_spikes(pts: &mut Vec<Coord<f64>>) -> usize {
     let mut removed = 0;
     loop {
-        let mut out: Vec<Coord<f64>> = Vec::with_capacity(pts.len());
+        // room for the closing point `close_ring` adds: pushed onto a full vector, it
+        // would double the ring's memory (every repaired and every overlaid ring)
+        let mut out: Vec<Coord<f64>> = Vec::with_capacity(pts.len() + 1);
         for &p in pts.iter() {
             while out.len() >= 2 && is_spike(out[out.len() - 2], out[out.len() - 1], p) {
                 out.pop();
@@ -188,5 +191,36 @@ mod tests {
         let out = normalize(mp);
         assert_eq!(out.0.len(), 1);
         assert!(out.0[0].interiors().is_empty());
+    }
+
+    #[test]
+    fn cleaning_never_grows_a_ring() {
+        // as read (exact), with a repeated vertex, with a spike: a ring comes out of the
+        // cleaning with room for at most the vertices it came in with (its closing point
+        // pushed onto a full vector doubled a ring's memory: every repaired and every
+        // overlaid ring)
+        let rings = [
+            vec![(0., 0.), (1., 0.), (1., 1.), (0., 1.), (0., 0.)],
+            vec![(0., 0.), (1., 0.), (1., 0.), (1., 1.), (0., 1.), (0., 0.)],
+            vec![
+                (0., 0.),
+                (1., 0.),
+                (2., 0.5),
+                (1., 0.),
+                (1., 1.),
+                (0., 1.),
+                (0., 0.),
+            ],
+        ];
+        for pts in rings {
+            let mut exact: Vec<Coord<f64>> = Vec::with_capacity(pts.len());
+            exact.extend(pts.iter().map(|&(x, y)| Coord { x, y }));
+            let ring =
+                clean_ring(LineString::new(exact), &mut Cleaned::default()).expect("a square");
+            assert_eq!(ring.0.len(), 5, "{pts:?}");
+            assert!(ring.0.capacity() <= pts.len(), "{pts:?}");
+            let out = normalize(MultiPolygon::new(vec![Polygon::new(ring, vec![])]));
+            assert!(out.0[0].exterior().0.capacity() <= pts.len(), "{pts:?}");
+        }
     }
 }
