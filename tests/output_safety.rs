@@ -432,6 +432,37 @@ fn analyst_file_named_like_a_new_output_is_refused_and_kept() {
     );
 }
 
+#[test]
+fn a_write_limit_in_the_report_fails_the_run_without_a_panic() {
+    // `ulimit -f` makes every write past 8 KiB fail (EFBIG; SIGXFSZ is ignored, as the
+    // shell's `trap '' XFSZ` leaves it for the program it starts), as a full disk fails
+    // them (ENOSPC). The GeoPackage's writer and the workbook's both meet it, and
+    // rust_xlsxwriter panics when it cannot write its rows' temporary files: the run must
+    // fail with its error, no panic, last night's outputs untouched and no staging left.
+    let tmp = tempfile::tempdir().unwrap();
+    let p = sample_copy(tmp.path(), |t| t);
+    let out = tmp.path().join("nightly");
+    assert_eq!(minefree(&["run"], &p, &out).status.code(), Some(0));
+    let before = tree(tmp.path());
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"trap '' XFSZ; ulimit -f 16; exec "$0" run "$1" --output "$2""#)
+        .arg(crate::common::bin())
+        .arg(&p)
+        .arg(&out)
+        .output()
+        .unwrap();
+    let msg = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{msg}");
+    assert!(msg.contains("run failed"), "{msg}");
+    assert!(!msg.contains("panicked"), "{msg}");
+    assert_eq!(
+        tree(tmp.path()),
+        before,
+        "nothing replaced, no staging left"
+    );
+}
+
 /// Runs `mount` with `args`; `false` (with a note) where this process may not mount.
 fn mount(args: &[&std::ffi::OsStr]) -> bool {
     let ok = std::process::Command::new("mount")

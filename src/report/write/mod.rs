@@ -106,8 +106,19 @@ fn write_workbook(
         inner: BufWriter::new(file),
         error: None,
     };
-    let rendered = crate::report::render::workbook::workbook(tables, origin, dir, &mut out)
-        .and_then(|()| Ok(out.flush()?));
+    // rust_xlsxwriter panics when it cannot write the sheets' rows to their temporary
+    // files (a full disk, a file size limit): that is this file's error, not a crash
+    let rendered = catch_quietly(|| {
+        crate::report::render::workbook::workbook(tables, origin, dir, &mut out)
+            .and_then(|()| Ok(out.flush()?))
+    })
+    .map_err(|panic| ReportError::Table {
+        path: path.clone(),
+        message: format!(
+            "the sheets' rows could not be written to their temporary files in {}: {panic}",
+            dir.display()
+        ),
+    })?;
     if let Err(e) = rendered {
         // A full disk is the file's I/O error, as when the bytes were written at once.
         return Err(match (out.error, e) {
@@ -121,6 +132,35 @@ fn write_workbook(
         });
     }
     Ok(name.to_string())
+}
+
+thread_local! {
+    /// A panic on this thread is caught by [`catch_quietly`], which reports it.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic inside it into its message, without the panic hook's report
+/// on stderr (the caller reports it as an error). Panics elsewhere are reported as ever.
+fn catch_quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was = QUIET.with(|q| q.replace(true));
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(was));
+    caught.map_err(|payload| {
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_string()))
+            .unwrap_or_else(|| "the writer stopped".to_string())
+    })
 }
 
 /// rust_xlsxwriter opens a temporary file in the system's temporary directory (`TMPDIR`)
@@ -202,6 +242,22 @@ mod tests {
     use crate::report::outputs::TableKind;
     use crate::report::{Column, Values};
     use chrono::NaiveDate;
+
+    #[test]
+    fn a_panic_caught_quietly_is_its_message() {
+        assert_eq!(catch_quietly(|| 7), Ok(7));
+        let text = String::from("no space");
+        assert_eq!(
+            catch_quietly(|| -> u8 { panic!("{text} left") }),
+            Err("no space left".to_string())
+        );
+        assert_eq!(
+            catch_quietly(|| -> u8 { std::panic::panic_any(3_u8) }),
+            Err("the writer stopped".to_string())
+        );
+        // the flag is cleared again: a later panic on this thread is reported as ever
+        assert!(!QUIET.with(std::cell::Cell::get));
+    }
 
     #[test]
     fn a_full_disk_under_the_workbook_is_the_files_io_error() {
