@@ -11,7 +11,7 @@
 #   CARGO_TARGET_DIR   where the release binary is   (default /var/cache/minefree/target)
 #   BENCH_DIR          cache of generated data sets  (default /var/cache/minefree/bench)
 #   BENCH_SCALES       synth scales to run           (default "1 10 100"; add 1000 for the
-#                      global-scale row: ~4 min, ~4 GiB; "none" runs no synth row)
+#                      global-scale row: ~3 min, ~3 GiB; "none" runs no synth row)
 #   BENCH_GEN_SCALES   gen.py scales to run          (default "1 10 100"; "none" skips)
 #   BENCH_GEN_PY       the generator                 (default ../shared/bench/gen.py from
 #                      the repository root)

@@ -149,7 +149,11 @@ fn is_spike(prev: Coord<f64>, v: Coord<f64>, next: Coord<f64>) -> bool {
 }
 
 /// Drops the spare capacity of a geometry's vectors (built by pushing, they hold up to
-/// twice their coordinates): the same coordinates in the same order, less memory.
+/// twice their coordinates): the same coordinates in the same order, less memory. Only
+/// where a vector is at least twice too big, under mimalloc: its `mi_realloc` shrinks a
+/// block in place when the new size is at least half the old, so the rest stays
+/// allocated; what keeps rings small is making them with room for what they hold
+/// ([`clean_ring`]).
 pub fn compact(mp: &mut MultiPolygon<f64>) {
     mp.0.shrink_to_fit();
     mp.0.iter_mut().for_each(compact_polygon);
