@@ -81,12 +81,12 @@ pub fn clean_ring(ring: LineString<f64>, cleaned: &mut Cleaned) -> Option<LineSt
     close_ring(pts)
 }
 
-/// Closes an open ring; `None` when fewer than 3 points remain.
+/// Closes an open ring; `None` when fewer than 3 points remain. The vector has room for
+/// the closing point ([`remove_spikes`] makes it so).
 fn close_ring(mut pts: Vec<Coord<f64>>) -> Option<LineString<f64>> {
     if pts.len() < 3 {
         return None;
     }
-    pts.reserve_exact(1);
     pts.push(pts[0]);
     Some(LineString::new(pts))
 }
