@@ -238,6 +238,9 @@ def repair_layer(gdf, layer, findings):
     arr = np.asarray(g, dtype=object)
     usable = nonempty(arr) & np.isin(shapely.get_type_id(arr), (3, 6))
     usable &= np.isfinite(shapely.bounds(arr)).all(axis=1)
+    # GEOS takes a polygon's bounds from its shell: a NaN in a hole needs every coordinate
+    coords, owner = shapely.get_coordinates(arr, return_index=True)
+    usable[np.unique(owner[~np.isfinite(coords).all(axis=1)])] = False
     idcol = gdf.columns[0]
     qa(findings, "error", "geometry_unusable", layer, gdf.loc[~usable, idcol], "NULL, EMPTY, non-finite or non-polygonal geometry: feature skipped")
     gdf = gdf[usable].copy()
