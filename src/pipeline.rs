@@ -250,6 +250,11 @@ fn run_staged(
     timer: &mut Timer,
 ) -> Result<Staged, RunError> {
     let hashing = hash_inputs(pipeline);
+    // last night's figures (the change list) are read beside the inputs
+    let previous = (mode == Mode::Run).then(|| {
+        let gpkg = pipeline.output.join("minefree.gpkg");
+        std::thread::spawn(move || read_previous(&gpkg))
+    });
     let sources: Vec<RawLayer> = timer.stage("ingest", || {
         pipeline
             .inputs
@@ -292,8 +297,10 @@ fn run_staged(
     memory::compact_inputs(&mut inputs, &mut findings);
     memory::return_freed_memory();
 
-    if mode == Mode::Run {
-        let previous = read_previous(&pipeline.output.join("minefree.gpkg"));
+    if let Some(previous) = previous {
+        let previous = previous
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         let (files, findings, national) =
             analyse_and_report(pipeline, &mut inputs, findings, &previous, dir, timer)?;
         return Ok(Staged {

@@ -144,19 +144,24 @@ pub fn account_hazards_where(
     debug_assert_eq!(shapes.len(), releases.len(), "one shape per release");
     let index = ReleaseIndex::new(&shapes);
     crate::progress::start(hazards.len());
-    let results: Vec<(HazardAccount, Vec<Overlap>)> = hazards
-        .par_iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let window = (window_start, needs_past(i));
-            let out = account_one(h, releases, &index, window);
-            crate::progress::tick();
-            out
-        })
-        .collect();
+    // the credit order's sort (sequential) runs beside the accounts
+    let (results, order): (Vec<(HazardAccount, Vec<Overlap>)>, _) = rayon::join(
+        || {
+            hazards
+                .par_iter()
+                .enumerate()
+                .map(|(i, h)| {
+                    let window = (window_start, needs_past(i));
+                    let out = account_one(h, releases, &index, window);
+                    crate::progress::tick();
+                    out
+                })
+                .collect()
+        },
+        || credit_ranks(releases),
+    );
     // every (release, hazard, applies) overlap in one flat list by release, then hazard:
     // a list per release cost 1.2 M allocations at synth 1000, at the stage's peak
-    let order = credit_ranks(releases);
     let mut pairs: Vec<(u32, u32, bool)> = Vec::new();
     let accounts = results
         .into_iter()
@@ -174,7 +179,7 @@ pub fn account_hazards_where(
             a
         })
         .collect();
-    pairs.sort_unstable();
+    pairs.par_sort_unstable();
     let findings = release_findings(hazards, (releases, &shapes), &pairs);
     (accounts, findings)
 }
@@ -355,10 +360,20 @@ struct ReleaseIndex<'a> {
 
 impl<'a> ReleaseIndex<'a> {
     fn new(shapes: &'a [Arc<MultiPolygon<f64>>]) -> ReleaseIndex<'a> {
+        // the tree's bulk load is sequential: it runs beside the rest
+        let (tree, (disks, parts)) = rayon::join(
+            || box_tree(shapes.iter().map(|g| &**g)),
+            || {
+                rayon::join(
+                    || shapes.par_iter().map(|g| InteriorDisk::of(&g.0)).collect(),
+                    || shapes.par_iter().map(|g| Boxed::new(g)).collect(),
+                )
+            },
+        );
         ReleaseIndex {
-            tree: box_tree(shapes.iter().map(|g| &**g)),
-            disks: shapes.par_iter().map(|g| InteriorDisk::of(&g.0)).collect(),
-            parts: shapes.iter().map(|g| Boxed::new(g)).collect(),
+            tree,
+            disks,
+            parts,
             shapes,
         }
     }
@@ -485,54 +500,67 @@ fn release_findings(
 ) -> Vec<Finding> {
     let known: std::collections::HashSet<&str> =
         hazards.iter().map(|h| h.hazard_id.as_str()).collect();
+    // `pairs` is sorted by release: each release's overlaps are one run of it
+    let start = |ri: usize| pairs.partition_point(|p| p.0 < release_u32(ri));
+    releases
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(ri, r)| {
+            let overlaps = &pairs[start(ri)..start(ri + 1)];
+            findings_of_release((r, &shapes[ri]), overlaps, hazards, &known)
+        })
+        .collect()
+}
+
+/// [`release_findings`] of one release, given its `(release, hazard, applies)` overlaps.
+fn findings_of_release(
+    (r, shape): (&Release, &Arc<MultiPolygon<f64>>),
+    overlaps: &[(u32, u32, bool)],
+    hazards: &[Hazard],
+    known: &std::collections::HashSet<&str>,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let mut rest = pairs;
-    for (ri, r) in releases.iter().enumerate() {
-        let n = rest.partition_point(|p| p.0 == release_u32(ri));
-        let (overlaps, after) = rest.split_at(n);
-        rest = after;
-        // the release's findings share one copy of its geometry
-        let at: std::cell::OnceCell<Arc<Geometry<f64>>> = std::cell::OnceCell::new();
-        let finding = |severity, check, message: String| {
-            let g = at.get_or_init(|| Arc::new(Geometry::MultiPolygon((*shapes[ri]).clone())));
-            Finding::new(severity, check, LayerKind::Releases, &r.release_id, message)
-                .at_shared(Arc::clone(g))
-        };
-        // An id naming no hazard at all is QA's finding (`unknown_hazard_id`).
-        if let Some(named) = &r.hazard_id {
-            if known.contains(named.as_str())
-                && !overlaps
-                    .iter()
-                    .any(|&(_, hi, _)| hazards[hi as usize].hazard_id == *named)
-            {
-                findings.push(finding(
-                    Severity::Warning,
-                    Check::HazardIdNotOverlapping,
-                    format!("hazard_id '{named}' names a hazard this release does not overlap; it still applies to whatever it overlaps"),
-                ));
-            }
-        }
-        if overlaps.is_empty() {
+    // the release's findings share one copy of its geometry
+    let at: std::cell::OnceCell<Arc<Geometry<f64>>> = std::cell::OnceCell::new();
+    let finding = |severity, check, message: String| {
+        let g = at.get_or_init(|| Arc::new(Geometry::MultiPolygon((**shape).clone())));
+        Finding::new(severity, check, LayerKind::Releases, &r.release_id, message)
+            .at_shared(Arc::clone(g))
+    };
+    // An id naming no hazard at all is QA's finding (`unknown_hazard_id`).
+    if let Some(named) = &r.hazard_id {
+        if known.contains(named.as_str())
+            && !overlaps
+                .iter()
+                .any(|&(_, hi, _)| hazards[hi as usize].hazard_id == *named)
+        {
             findings.push(finding(
-                Severity::Info,
-                Check::ReleaseOutsideHazards,
-                "the release overlaps no hazard of this run".to_string(),
+                Severity::Warning,
+                Check::HazardIdNotOverlapping,
+                format!("hazard_id '{named}' names a hazard this release does not overlap; it still applies to whatever it overlaps"),
             ));
         }
-        for &(_, hi, applies) in overlaps {
-            if !applies {
-                let h = &hazards[hi as usize];
-                findings.push(finding(
-                    Severity::Info,
-                    Check::ReleaseBeforeHazard,
-                    format!(
-                        "completed on {}, before hazard '{}' was recorded on {}: that land stays hazardous (R3)",
-                        r.completed_on,
-                        h.hazard_id,
-                        h.recorded_on.map(|d| d.to_string()).unwrap_or_default()
-                    ),
-                ));
-            }
+    }
+    if overlaps.is_empty() {
+        findings.push(finding(
+            Severity::Info,
+            Check::ReleaseOutsideHazards,
+            "the release overlaps no hazard of this run".to_string(),
+        ));
+    }
+    for &(_, hi, applies) in overlaps {
+        if !applies {
+            let h = &hazards[hi as usize];
+            findings.push(finding(
+                Severity::Info,
+                Check::ReleaseBeforeHazard,
+                format!(
+                    "completed on {}, before hazard '{}' was recorded on {}: that land stays hazardous (R3)",
+                    r.completed_on,
+                    h.hazard_id,
+                    h.recorded_on.map(|d| d.to_string()).unwrap_or_default()
+                ),
+            ));
         }
     }
     findings
