@@ -340,12 +340,15 @@ fn analyse_and_report(
     let (mut summary, analysis_findings) = analyse(pipeline, inputs, timer);
     let inputs: &Inputs = inputs;
     findings.extend(analysis_findings);
-    let (remaining_hazards, priority_tasks) = tables::hazard_tables(inputs, &summary);
+    let ((remaining_hazards, priority_tasks), qa_table) = rayon::join(
+        || tables::hazard_tables(inputs, &summary),
+        || tables::qa_findings(&mut findings),
+    );
     let mut out_tables = vec![
         remaining_hazards,
         tables::region_summary(&summary),
         priority_tasks,
-        tables::qa_findings(&mut findings),
+        qa_table,
         tables::release_history(&summary),
         tables::scenarios(&summary),
         tables::work_plan(&summary),

@@ -60,23 +60,37 @@ fn texts<R>(rows: &[R], f: impl Fn(&R) -> &str) -> Values {
 /// `remaining_hazards` (every hazard existing as of D, input order) and `priority_tasks`
 /// (hazards with a rank, by rank), sharing each hazard's remaining land (one copy).
 pub fn hazard_tables(inputs: &Inputs, summary: &Summary) -> (Table, Table) {
+    use rayon::prelude::*;
     let mut shapes: Vec<Option<Shape>> = vec![None; inputs.hazards.len()];
-    for r in &summary.hazards {
-        let g = &r.account.remaining;
-        shapes[r.index] =
-            (!g.0.is_empty()).then(|| Shape::new(geo::Geometry::MultiPolygon(g.clone())));
-    }
-    let rows: Vec<&HazardRow> = summary.hazards.iter().collect();
-    let remaining = hazard_table(TableKind::RemainingHazards, inputs, &rows, &shapes);
-    let mut rows: Vec<&HazardRow> = summary
+    // the copies of the remaining land (every vertex of it) are made in parallel
+    let copies: Vec<(usize, Option<Shape>)> = summary
         .hazards
-        .iter()
-        .filter(|h| h.priority.is_some())
+        .par_iter()
+        .map(|r| {
+            let g = &r.account.remaining;
+            let shape =
+                (!g.0.is_empty()).then(|| Shape::new(geo::Geometry::MultiPolygon(g.clone())));
+            (r.index, shape)
+        })
         .collect();
-    rows.sort_by_key(|h| h.priority.as_ref().map_or(u64::MAX, |p| p.rank));
-    (
-        remaining,
-        hazard_table(TableKind::PriorityTasks, inputs, &rows, &shapes),
+    for (i, shape) in copies {
+        shapes[i] = shape;
+    }
+    let shapes = &shapes;
+    rayon::join(
+        || {
+            let rows: Vec<&HazardRow> = summary.hazards.iter().collect();
+            hazard_table(TableKind::RemainingHazards, inputs, &rows, shapes)
+        },
+        || {
+            let mut rows: Vec<&HazardRow> = summary
+                .hazards
+                .iter()
+                .filter(|h| h.priority.is_some())
+                .collect();
+            rows.sort_by_key(|h| h.priority.as_ref().map_or(u64::MAX, |p| p.rank));
+            hazard_table(TableKind::PriorityTasks, inputs, &rows, shapes)
+        },
     )
 }
 

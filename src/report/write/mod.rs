@@ -40,8 +40,9 @@ pub struct Document {
 }
 
 /// Writes the GeoPackage (GDAL, on its own thread: layers, then their styles, then the
-/// QGIS project, whose layout shows `region_table`) and `minefree.xlsx` (on a third
-/// thread) while the document `render` returns (`report.html`), then the CSV and Parquet
+/// QGIS project, whose layout shows `region_table` and whose extent a fourth thread
+/// measures meanwhile) and `minefree.xlsx` (on a third thread) while the document
+/// `render` returns (`report.html`), then the CSV and Parquet
 /// files are written on this one; returns the file names: the GeoPackage, the CSV and
 /// Parquet files, the workbook, the document. Errors come in that order too.
 pub fn write_outputs(
@@ -56,14 +57,20 @@ pub fn write_outputs(
         table.check_finite()?;
     }
     let gpkg_path = dir.join("minefree.gpkg");
+    let (refs, gpkg_path) = (&refs, &gpkg_path);
     let (gpkg_result, workbook_result, rest) = std::thread::scope(|scope| {
-        let writer = scope.spawn(|| {
-            gpkg::write_gpkg(&gpkg_path, &refs)?;
-            styles::write_styles(&gpkg_path, &refs)?;
-            let project = ProjectInputs::new(origin, &refs, region_table);
-            project::write_project(&gpkg_path, &project)
+        // the project's extent, a pass over every output geometry, is measured beside the
+        // writers (at the end of the GeoPackage's thread it was the run's last long step)
+        let project = scope.spawn(move || ProjectInputs::new(origin, refs, region_table));
+        let writer = scope.spawn(move || {
+            gpkg::write_gpkg(gpkg_path, refs)?;
+            styles::write_styles(gpkg_path, refs)?;
+            let project = project
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            project::write_project(gpkg_path, &project)
         });
-        let workbook = scope.spawn(|| write_workbook(dir, &refs, &origin));
+        let workbook = scope.spawn(|| write_workbook(dir, refs, &origin));
         // The document first: `render` may free what only it needs before the
         // (Geo)Parquet copies are encoded; its file is still listed last.
         let rest =
