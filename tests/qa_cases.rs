@@ -209,6 +209,36 @@ fn duplicate_ids_keep_every_record() {
 }
 
 #[test]
+fn duplicate_ids_name_their_records_in_layer_order() {
+    // ids interleaved: H2 at features 1, 3 and 6, H1 at 2 and 5, H3 once (the
+    // GeoPackage numbers the features 1 to 6 in the order written)
+    let rows: Vec<(Vec<&str>, &str)> = ["H2", "H1", "H2", "H3", "H1", "H2"]
+        .iter()
+        .map(|id| (vec![*id, "CHA", "AP", "2020-01-01"], SQUARE))
+        .collect();
+    let (inputs, findings) = check(&rows);
+    assert_eq!(inputs.hazards.len(), 6);
+    let dups: Vec<(&str, &str)> = findings
+        .iter()
+        .filter(|f| f.check == "duplicate_id")
+        .map(|f| (f.feature_id.as_str(), f.message.as_str()))
+        .collect();
+    assert_eq!(
+        dups,
+        vec![
+            (
+                "H1",
+                "hazard_id 'H1' is used by 2 records (feature ids 2, 5); all are kept"
+            ),
+            (
+                "H2",
+                "hazard_id 'H2' is used by 3 records (feature ids 1, 3, 6); all are kept"
+            ),
+        ]
+    );
+}
+
+#[test]
 fn values_are_trimmed_and_case_insensitive() {
     let (inputs, findings) = check(&[
         (vec!["H1", " cha ", "ap", "2020-01-01"], SQUARE),

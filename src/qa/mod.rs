@@ -10,8 +10,6 @@ mod geometry;
 mod points;
 mod targets;
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 use geo::Point;
 
@@ -437,25 +435,30 @@ impl LayerCheck<'_> {
 
     /// Reports every id used by more than one record (all records are kept).
     fn duplicates(&mut self, ids: &[(String, String)]) {
-        self.source_index = None; // a layer-level finding (it names each record's source)
-        let mut by_id: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        for (id, label) in ids {
-            by_id.entry(id.as_str()).or_default().push(label.clone());
-        }
+        use rayon::prelude::*;
+        // a layer-level finding (it names each record's source)
+        self.source_index = None;
+        // the records by id (a stable sort: each id's records stay in layer order), in
+        // parallel: a map of every id took 0.6 s on one thread at `synth` 1000
+        let mut order: Vec<usize> = (0..ids.len()).collect();
+        order.par_sort_by(|&a, &b| ids[a].0.cmp(&ids[b].0));
         let field = self.id_field().name();
-        for (id, fids) in by_id {
-            if fids.len() > 1 {
-                self.finding(
-                    Severity::Error,
-                    Check::DuplicateId,
-                    id,
-                    format!(
-                        "{field} '{id}' is used by {} records (feature ids {}); all are kept",
-                        fids.len(),
-                        fids.join(", ")
-                    ),
-                );
+        for run in order.chunk_by(|&a, &b| ids[a].0 == ids[b].0) {
+            if run.len() < 2 {
+                continue;
             }
+            let id = ids[run[0]].0.as_str();
+            let fids: Vec<&str> = run.iter().map(|&k| ids[k].1.as_str()).collect();
+            self.finding(
+                Severity::Error,
+                Check::DuplicateId,
+                id,
+                format!(
+                    "{field} '{id}' is used by {} records (feature ids {}); all are kept",
+                    fids.len(),
+                    fids.join(", ")
+                ),
+            );
         }
     }
 
