@@ -253,7 +253,7 @@ fn run_staged(
     // last night's figures (the change list) are read beside the inputs
     let previous = (mode == Mode::Run).then(|| {
         let gpkg = pipeline.output.join("minefree.gpkg");
-        std::thread::spawn(move || read_previous(&gpkg))
+        JoinedOnDrop(Some(std::thread::spawn(move || read_previous(&gpkg))))
     });
     let sources: Vec<RawLayer> = timer.stage("ingest", || {
         pipeline
@@ -298,9 +298,7 @@ fn run_staged(
     memory::return_freed_memory();
 
     if let Some(previous) = previous {
-        let previous = previous
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let previous = previous.join();
         let (files, findings, national) =
             analyse_and_report(pipeline, &mut inputs, findings, &previous, dir, timer)?;
         return Ok(Staged {
@@ -524,6 +522,31 @@ fn log_qa(findings: &[Finding]) {
                 severity = severity.as_str(),
                 "QA findings"
             ),
+        }
+    }
+}
+
+/// A thread that is joined when dropped: a run that fails early (a refused input, an
+/// unreadable layer) still waits for it, so that no GDAL call of it is under way while
+/// the process exits (which killed the process with a signal instead of exit status 1).
+struct JoinedOnDrop<T>(Option<std::thread::JoinHandle<T>>);
+
+impl<T> JoinedOnDrop<T> {
+    /// The thread's result (its panic goes on here).
+    fn join(mut self) -> T {
+        self.0
+            .take()
+            .expect("joined once")
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+}
+
+impl<T> Drop for JoinedOnDrop<T> {
+    fn drop(&mut self) {
+        if let Some(thread) = self.0.take() {
+            // its result (or panic) no longer matters: the run has failed already
+            let _ = thread.join();
         }
     }
 }
