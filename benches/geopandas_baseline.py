@@ -238,7 +238,8 @@ def repair_layer(gdf, layer, findings):
     arr = np.asarray(g, dtype=object)
     usable = nonempty(arr) & np.isin(shapely.get_type_id(arr), (3, 6))
     usable &= np.isfinite(shapely.bounds(arr)).all(axis=1)
-    # GEOS takes a polygon's bounds from its shell: a NaN in a hole needs every coordinate
+    # GEOS's bounds pass over a NaN coordinate (its min/max comparisons are false): test
+    # every coordinate
     coords, owner = shapely.get_coordinates(arr, return_index=True)
     usable[np.unique(owner[~np.isfinite(coords).all(axis=1)])] = False
     idcol = gdf.columns[0]
