@@ -249,7 +249,7 @@ fn run_staged(
     dir: &Path,
     timer: &mut Timer,
 ) -> Result<Staged, RunError> {
-    let hashing = hash_inputs(pipeline);
+    let hashing = JoinedOnDrop(Some(hash_inputs(pipeline)));
     // last night's figures (the change list) are read beside the inputs
     let previous = (mode == Mode::Run).then(|| {
         let gpkg = pipeline.output.join("minefree.gpkg");
@@ -263,9 +263,7 @@ fn run_staged(
             .collect::<Result<Vec<_>, _>>()
     })?;
     // run.json lists every source; QA sees one layer per input
-    let hashes = hashing
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    let hashes = hashing.join();
     let source_records = input_records(&sources, &hashes);
     for l in &sources {
         info!(layer = l.kind.key(), features = l.features.len(), crs = %l.crs, "read {}", l.source);
@@ -527,8 +525,9 @@ fn log_qa(findings: &[Finding]) {
 }
 
 /// A thread that is joined when dropped: a run that fails early (a refused input, an
-/// unreadable layer) still waits for it, so that no GDAL call of it is under way while
-/// the process exits (which killed the process with a signal instead of exit status 1).
+/// unreadable layer) still waits for it, so that none of its work (a GDAL call of the
+/// previous run's reader) is under way while the process exits (which killed the
+/// process with a signal instead of exit status 1).
 struct JoinedOnDrop<T>(Option<std::thread::JoinHandle<T>>);
 
 impl<T> JoinedOnDrop<T> {
