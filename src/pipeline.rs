@@ -249,11 +249,11 @@ fn run_staged(
     dir: &Path,
     timer: &mut Timer,
 ) -> Result<Staged, RunError> {
-    let hashing = JoinedOnDrop(Some(hash_inputs(pipeline)));
+    let hashing = hash_inputs(pipeline);
     // last night's figures (the change list) are read beside the inputs
     let previous = (mode == Mode::Run).then(|| {
         let gpkg = pipeline.output.join("minefree.gpkg");
-        JoinedOnDrop(Some(std::thread::spawn(move || read_previous(&gpkg))))
+        JoinedOnDrop::spawn(move || read_previous(&gpkg))
     });
     let sources: Vec<RawLayer> = timer.stage("ingest", || {
         pipeline
@@ -530,7 +530,12 @@ fn log_qa(findings: &[Finding]) {
 /// process with a signal instead of exit status 1).
 struct JoinedOnDrop<T>(Option<std::thread::JoinHandle<T>>);
 
-impl<T> JoinedOnDrop<T> {
+impl<T: Send + 'static> JoinedOnDrop<T> {
+    /// Runs `f` on a thread of its own.
+    fn spawn(f: impl FnOnce() -> T + Send + 'static) -> JoinedOnDrop<T> {
+        JoinedOnDrop(Some(std::thread::spawn(f)))
+    }
+
     /// The thread's result (its panic goes on here).
     fn join(mut self) -> T {
         self.0
@@ -554,13 +559,13 @@ impl<T> Drop for JoinedOnDrop<T> {
 /// thread of its own while the layers are read: the layers of one GeoPackage share one
 /// hash (each layer hashed the whole file again: 5.5 s of a national run, on one thread
 /// between two stages).
-fn hash_inputs(pipeline: &Pipeline) -> std::thread::JoinHandle<BTreeMap<PathBuf, Option<String>>> {
+fn hash_inputs(pipeline: &Pipeline) -> JoinedOnDrop<BTreeMap<PathBuf, Option<String>>> {
     let files: BTreeSet<PathBuf> = pipeline
         .inputs
         .iter()
         .filter_map(|spec| spec.file.clone())
         .collect();
-    std::thread::spawn(move || {
+    JoinedOnDrop::spawn(move || {
         files
             .into_iter()
             .map(|f| {

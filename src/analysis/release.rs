@@ -364,10 +364,10 @@ impl<'a> ReleaseIndex<'a> {
         let (tree, (disks, parts)) = rayon::join(
             || box_tree(shapes.iter().map(|g| &**g)),
             || {
-                rayon::join(
-                    || shapes.par_iter().map(|g| InteriorDisk::of(&g.0)).collect(),
-                    || shapes.par_iter().map(|g| Boxed::new(g)).collect(),
-                )
+                shapes
+                    .par_iter()
+                    .map(|g| (InteriorDisk::of(&g.0), Boxed::new(g)))
+                    .unzip()
             },
         );
         ReleaseIndex {
